@@ -1,0 +1,68 @@
+# Trust Building Campaign CMS. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+MANAGE := $(BIN)/python manage.py
+STAMP := $(VENV)/.installed
+AXE := node_modules/axe-core/axe.min.js
+
+.PHONY: help install run migrate demo admin test test-fast lint format serve bench clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $(AXE)
+
+install: $(STAMP) ## Create .venv and install the pinned requirements
+
+migrate: $(STAMP) ## Apply database migrations
+	$(MANAGE) migrate --noinput
+
+demo: migrate ## Load the demo content (idempotent)
+	$(MANAGE) load_demo_content
+
+admin: $(STAMP) ## Make sure the local admin user exists and print its login
+	$(MANAGE) ensure_admin
+
+run: demo ## Set everything up and serve the site on http://127.0.0.1:8000
+	@$(MANAGE) ensure_admin
+	@echo "Serving on http://$(HOST):$(PORT)/ (admin at http://$(HOST):$(PORT)/admin/)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: $(STAMP) $(AXE) ## Run the whole test suite (checks, migrations, unit, integration, browser)
+	$(MANAGE) check --settings=cms.settings.test
+	$(MANAGE) makemigrations --check --dry-run --settings=cms.settings.test
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP) ## ruff lint and format check, template indentation
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP) ## Apply ruff format and fixes
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+serve: $(STAMP) ## Serve with gunicorn and production settings (needs SECRET_KEY etc.)
+	DJANGO_SETTINGS_MODULE=cms.settings.production $(MANAGE) collectstatic --noinput -v0
+	DJANGO_SETTINGS_MODULE=cms.settings.production $(BIN)/gunicorn cms.wsgi:application \
+		--bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2} --no-control-socket \
+		--access-logfile -
+
+bench: $(STAMP) ## Run the benchmarks (see bench/README.md)
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+clean: ## Remove the virtualenv, node_modules and var/ (database, media, keys)
+	rm -rf $(VENV) node_modules var

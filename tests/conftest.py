@@ -1,0 +1,163 @@
+"""Fixtures shared by the whole suite.
+
+- ``s3_storage``: media storage pointed at moto's standalone S3 server on loopback (real HTTP).
+- ``browser_page``: a Playwright page in Debian's Chromium against the live server; skipped with a
+  reason when Chromium is missing, failing instead when REQUIRE_BROWSER=1.
+- ``axe``: runs axe-core inside a page and fails on any violation.
+"""
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.core.files.storage import storages
+
+ROOT = Path(__file__).resolve().parent.parent
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    from django.db import connection
+
+    on_postgres = connection.vendor == "postgresql"
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL: run with DATABASE_URL=postgres://…")
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(skip_pg)
+
+
+# --- S3 on moto's standalone server -----------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def moto_server():
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3_storage(moto_server, settings, monkeypatch):
+    """Media storage on a fresh bucket of moto's S3 server, through django-storages."""
+    import uuid
+
+    import boto3
+
+    bucket = f"tbc-test-{uuid.uuid4().hex[:12]}"
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    boto3.client(
+        "s3", endpoint_url=moto_server, region_name="us-east-1"
+    ).create_bucket(Bucket=bucket)
+    settings.AWS_STORAGE_BUCKET_NAME = bucket
+    settings.AWS_S3_ENDPOINT_URL = moto_server
+    settings.AWS_S3_REGION_NAME = "us-east-1"
+    settings.AWS_S3_ADDRESSING_STYLE = "path"
+    settings.AWS_S3_SIGNATURE_VERSION = "s3v4"
+    settings.AWS_QUERYSTRING_AUTH = True
+    settings.AWS_S3_FILE_OVERWRITE = False
+    settings.AWS_DEFAULT_ACL = None
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "storages.backends.s3.S3Storage"},
+    }
+    storages._storages.pop("default", None)
+    yield storages["default"]
+    storages._storages.pop("default", None)
+
+
+@pytest.fixture(autouse=True)
+def _reset_default_storage():
+    """Settings overrides of STORAGES must not leak a cached storage into other tests."""
+    yield
+    storages._storages.pop("default", None)
+
+
+# --- Browser ------------------------------------------------------------------------------
+
+
+def _browser_unavailable_reason() -> str | None:
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        return f"Chromium not installed at {CHROMIUM} (apt-get install -y chromium)"
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return "playwright is not installed"
+    return None
+
+
+@pytest.fixture(scope="session")
+def _playwright_browser():
+    reason = _browser_unavailable_reason()
+    if reason:
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 but the browser cannot run: {reason}")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop; Django must allow ORM calls beside it.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(_playwright_browser, live_server):
+    """A fresh browser context and page; ``page.base_url`` is the live server's URL."""
+    context = _playwright_browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def axe():
+    """``axe(page)`` runs axe-core (WCAG 2.2 AA rules) in the page and fails on violations."""
+    if not AXE_JS.exists():
+        pytest.fail(f"axe-core is missing at {AXE_JS}: run `npm ci` (make test does)")
+    source = AXE_JS.read_text()
+
+    def check(page, context: str | None = None):
+        page.add_script_tag(content=source)
+        result = page.evaluate(
+            """async (selector) => await axe.run(selector || document, {
+                runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa',
+                                               'wcag22aa', 'best-practice']},
+            })""",
+            context,
+        )
+        violations = [
+            {
+                "id": v["id"],
+                "impact": v["impact"],
+                "help": v["help"],
+                "nodes": [n["target"] for n in v["nodes"]][:5],
+            }
+            for v in result["violations"]
+        ]
+        assert not violations, f"axe violations on {page.url}:\n" + json.dumps(
+            violations, indent=2
+        )
+        return result
+
+    return check
