@@ -66,5 +66,9 @@ def healthz(request):
             results[name] = {"ok": True}
         results[name]["ms"] = round((time.perf_counter() - started) * 1000, 1)
     failing = [name for name, result in results.items() if not result["ok"]]
-    body = {"status": "ok" if healthy else "fail", "checks": results, "failing": failing}
+    body = {
+        "status": "ok" if healthy else "fail",
+        "checks": results,
+        "failing": failing,
+    }
     return JsonResponse(body, status=200 if healthy else 503)

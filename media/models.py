@@ -26,7 +26,9 @@ class CampaignImage(AbstractImage):
         _("credit"),
         max_length=255,
         blank=True,
-        help_text=_("Photographer or source, shown with the image where it has a caption."),
+        help_text=_(
+            "Photographer or source, shown with the image where it has a caption."
+        ),
     )
 
     admin_form_fields = (*Image.admin_form_fields, "credit")
@@ -55,7 +57,9 @@ class CampaignDocument(AbstractDocument):
     description = models.TextField(
         _("description"),
         blank=True,
-        help_text=_("A sentence or two on what the document is, shown in document lists."),
+        help_text=_(
+            "A sentence or two on what the document is, shown in document lists."
+        ),
     )
 
     admin_form_fields = (*Document.admin_form_fields, "description")

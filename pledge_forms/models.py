@@ -44,7 +44,9 @@ class Checklist(index.Indexed, ClusterableModel):
 class ChecklistSection(Orderable):
     """A group of practices, e.g. a focus area such as "Use of Force"."""
 
-    checklist = ParentalKey(Checklist, on_delete=models.CASCADE, related_name="sections")
+    checklist = ParentalKey(
+        Checklist, on_delete=models.CASCADE, related_name="sections"
+    )
     title = models.CharField(_("title"), max_length=255)
     slug = models.SlugField(
         _("slug"),
@@ -80,7 +82,9 @@ class ChecklistItem(index.Indexed, models.Model):
     code = models.CharField(
         _("code"),
         max_length=20,
-        help_text=_("Stable code such as BF-1. Pledges refer to practices by this code."),
+        help_text=_(
+            "Stable code such as BF-1. Pledges refer to practices by this code."
+        ),
     )
     title = models.CharField(_("title"), max_length=255)
     description = models.TextField(_("description"), blank=True)
@@ -109,14 +113,18 @@ class ChecklistItem(index.Indexed, models.Model):
         index.FilterField("code"),
     ]
 
-    def __str__(self):
-        return f"{self.number}. {self.title}"
-
     class Meta:
         ordering = ["number"]
         verbose_name = _("practice")
         verbose_name_plural = _("practices")
         constraints = [
-            models.UniqueConstraint(fields=["section", "number"], name="pledge_forms_item_unique_number"),
-            models.UniqueConstraint(fields=["code"], name="pledge_forms_item_unique_code"),
+            models.UniqueConstraint(
+                fields=["section", "number"], name="pledge_forms_item_unique_number"
+            ),
+            models.UniqueConstraint(
+                fields=["code"], name="pledge_forms_item_unique_code"
+            ),
         ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"

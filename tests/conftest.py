@@ -33,7 +33,9 @@ def pytest_collection_modifyitems(config, items):
     from django.db import connection
 
     on_postgres = connection.vendor == "postgresql"
-    skip_pg = pytest.mark.skip(reason="needs PostgreSQL: run with DATABASE_URL=postgres://…")
+    skip_pg = pytest.mark.skip(
+        reason="needs PostgreSQL: run with DATABASE_URL=postgres://…"
+    )
     for item in items:
         if "postgres" in item.keywords and not on_postgres:
             item.add_marker(skip_pg)
@@ -63,9 +65,9 @@ def s3_storage(moto_server, settings, monkeypatch):
     bucket = f"tbc-test-{uuid.uuid4().hex[:12]}"
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    boto3.client(
-        "s3", endpoint_url=moto_server, region_name="us-east-1"
-    ).create_bucket(Bucket=bucket)
+    boto3.client("s3", endpoint_url=moto_server, region_name="us-east-1").create_bucket(
+        Bucket=bucket
+    )
     settings.AWS_STORAGE_BUCKET_NAME = bucket
     settings.AWS_S3_ENDPOINT_URL = moto_server
     settings.AWS_S3_REGION_NAME = "us-east-1"

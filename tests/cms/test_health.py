@@ -20,7 +20,8 @@ def test_healthy_server_answers_200_with_every_check(client):
 
 def test_unreachable_database_answers_503_naming_it(client):
     with mock.patch(
-        "cms.health.connection.cursor", side_effect=OperationalError("connection refused")
+        "cms.health.connection.cursor",
+        side_effect=OperationalError("connection refused"),
     ):
         response = client.get("/healthz/")
     assert response.status_code == 503
@@ -31,7 +32,9 @@ def test_unreachable_database_answers_503_naming_it(client):
 
 
 def test_failing_storage_answers_503_naming_it(client):
-    with mock.patch("cms.health.default_storage.save", side_effect=OSError("disk full")):
+    with mock.patch(
+        "cms.health.default_storage.save", side_effect=OSError("disk full")
+    ):
         response = client.get("/healthz/")
     assert response.status_code == 503
     assert response.json()["failing"] == ["storage"]

@@ -7,7 +7,9 @@ from campaign_pages import demo
 
 
 class Command(BaseCommand):
-    help = "Create the demo site (pages, checklist, resources, news, pledges) if missing."
+    help = (
+        "Create the demo site (pages, checklist, resources, news, pledges) if missing."
+    )
 
     def handle(self, *args, **options):
         with transaction.atomic():

@@ -16,7 +16,9 @@ class Command(BaseCommand):
     help = "Create the local admin user if missing and print its login."
 
     def add_arguments(self, parser):
-        parser.add_argument("--username", default=os.environ.get("ADMIN_USERNAME", "admin"))
+        parser.add_argument(
+            "--username", default=os.environ.get("ADMIN_USERNAME", "admin")
+        )
 
     def handle(self, *args, username, **options):
         password_file = settings.VAR_DIR / "admin_password.txt"
@@ -32,7 +34,11 @@ class Command(BaseCommand):
         user_model = get_user_model()
         user, created = user_model.objects.get_or_create(
             username=username,
-            defaults={"email": f"{username}@example.org", "is_staff": True, "is_superuser": True},
+            defaults={
+                "email": f"{username}@example.org",
+                "is_staff": True,
+                "is_superuser": True,
+            },
         )
         if created or not user.check_password(password):
             user.set_password(password)
