@@ -1,7 +1,7 @@
-"""Models of the pledge-form plugin.
+"""The checklist: sections (focus areas) and items (practices) that agencies pledge to adopt.
 
-The checklist (sections = focus areas, items = practices) belongs to the plugin: the pledge form
-asks about its items and the showcase reports on them; a site's pages link to its sections.
+The checklist belongs to the plugin: the pledge form asks about its items and the showcase
+reports on them; a site's pages link to its sections.
 """
 
 from django.db import models

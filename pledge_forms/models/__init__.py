@@ -1,0 +1,21 @@
+from pledge_forms.models.checklists import Checklist, ChecklistItem, ChecklistSection
+from pledge_forms.models.pages import PledgeFormField, PledgeFormPage
+from pledge_forms.models.pledges import REVIEW_STATE_FIELDS, Pledge
+from pledge_forms.models.submissions import (
+    ImmutableRecordError,
+    OutgoingMail,
+    PledgeSubmission,
+)
+
+__all__ = [
+    "REVIEW_STATE_FIELDS",
+    "Checklist",
+    "ChecklistItem",
+    "ChecklistSection",
+    "ImmutableRecordError",
+    "OutgoingMail",
+    "Pledge",
+    "PledgeFormField",
+    "PledgeFormPage",
+    "PledgeSubmission",
+]

@@ -1,0 +1,226 @@
+"""The pledge form page: fixed pledge sections plus the questions editors add themselves."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.contrib.forms.models import AbstractForm, AbstractFormField
+from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.fields import RichTextField
+
+from pledge_forms.choices import EligibilityRule
+
+EMAIL_HELP = _(
+    "Leave empty to use the standard text. Placeholders: {agency} (agency name), "
+    "{link} (the link for this e-mail), {reason} (decline reason), {site} (site name). "
+    "Text only, no template language."
+)
+
+
+class PledgeFormField(AbstractFormField):
+    """An extra question editors add below the fixed pledge sections."""
+
+    page = ParentalKey(
+        "PledgeFormPage", on_delete=models.CASCADE, related_name="form_fields"
+    )
+
+    class Meta(AbstractFormField.Meta):
+        verbose_name = _("extra question")
+        verbose_name_plural = _("extra questions")
+
+
+class PledgeFormPage(RoutablePageMixin, AbstractForm):
+    """The public pledge form at /pledge/.
+
+    Editors write the introduction and thank-you text, add extra questions, choose the
+    checklist, set the recognition rule, the period, the opening dates, the reviewers'
+    addresses and the wording of every e-mail. The fixed pledge sections are always shown.
+    """
+
+    intro = RichTextField(_("introduction"), blank=True)
+    thank_you_text = RichTextField(
+        _("thank-you text"),
+        blank=True,
+        help_text=_("Shown after a pledge is received, before it is confirmed."),
+    )
+    checklist = models.ForeignKey(
+        "pledge_forms.Checklist",
+        verbose_name=_("checklist"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    period_months = models.PositiveSmallIntegerField(
+        _("period (months)"),
+        default=36,
+        validators=[MinValueValidator(1), MaxValueValidator(240)],
+        help_text=_("Time an agency has to put every practice in place."),
+    )
+    opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
+    notify_emails = models.TextField(
+        _("reviewers' e-mail addresses"),
+        blank=True,
+        help_text=_("One or more addresses, separated by commas or new lines."),
+    )
+    rule_require_commitment = models.BooleanField(
+        _("require the commitment to all focus areas"), default=True
+    )
+    rule_statuses = models.CharField(
+        _("practices that count"),
+        max_length=30,
+        choices=EligibilityRule.choices,
+        default=EligibilityRule.IN_PLACE_OR_PROGRESS,
+    )
+    rule_min_per_area = models.PositiveSmallIntegerField(
+        _("minimum practices per focus area"),
+        default=1,
+        validators=[MinValueValidator(0), MaxValueValidator(25)],
+    )
+
+    confirmation_subject = models.CharField(
+        _("confirmation e-mail subject"),
+        max_length=200,
+        blank=True,
+        help_text=EMAIL_HELP,
+    )
+    confirmation_body = models.TextField(
+        _("confirmation e-mail text"), blank=True, help_text=EMAIL_HELP
+    )
+    reviewer_subject = models.CharField(
+        _("reviewer notification subject"),
+        max_length=200,
+        blank=True,
+        help_text=EMAIL_HELP,
+    )
+    reviewer_body = models.TextField(
+        _("reviewer notification text"), blank=True, help_text=EMAIL_HELP
+    )
+    approved_subject = models.CharField(
+        _("approval e-mail subject"), max_length=200, blank=True, help_text=EMAIL_HELP
+    )
+    approved_body = models.TextField(
+        _("approval e-mail text"), blank=True, help_text=EMAIL_HELP
+    )
+    declined_subject = models.CharField(
+        _("decline e-mail subject"), max_length=200, blank=True, help_text=EMAIL_HELP
+    )
+    declined_body = models.TextField(
+        _("decline e-mail text"), blank=True, help_text=EMAIL_HELP
+    )
+    update_subject = models.CharField(
+        _("update-link e-mail subject"),
+        max_length=200,
+        blank=True,
+        help_text=EMAIL_HELP,
+    )
+    update_body = models.TextField(
+        _("update-link e-mail text"), blank=True, help_text=EMAIL_HELP
+    )
+
+    content_panels = [
+        *AbstractForm.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("checklist"),
+        InlinePanel("form_fields", label=_("Extra questions")),
+        FieldPanel("thank_you_text"),
+    ]
+    rules_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("period_months"),
+                FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")]),
+            ],
+            heading=_("Period"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("rule_require_commitment"),
+                FieldPanel("rule_statuses"),
+                FieldPanel("rule_min_per_area"),
+            ],
+            heading=_("Recognition rule"),
+        ),
+    ]
+    email_panels = [
+        FieldPanel("notify_emails"),
+        MultiFieldPanel(
+            [FieldPanel("confirmation_subject"), FieldPanel("confirmation_body")],
+            heading=_("Confirmation (sent to the agency after submitting)"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("reviewer_subject"), FieldPanel("reviewer_body")],
+            heading=_("Reviewer notification (after confirmation)"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("approved_subject"), FieldPanel("approved_body")],
+            heading=_("Approval"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("declined_subject"), FieldPanel("declined_body")],
+            heading=_("Decline"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("update_subject"), FieldPanel("update_body")],
+            heading=_("Update link"),
+        ),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Content")),
+            ObjectList(rules_panels, heading=_("Rules")),
+            ObjectList(email_panels, heading=_("E-mails")),
+            ObjectList(AbstractForm.promote_panels, heading=_("Promote")),
+            ObjectList(AbstractForm.settings_panels, heading=_("Settings")),
+        ]
+    )
+
+    # The plugin does not know the site's page types: any parent may hold the form.
+    subpage_types = []
+    template = "pledge_forms/pledge_form_page.html"
+    landing_page_template = "pledge_forms/pledge_form_page_landing.html"
+
+    @property
+    def is_open(self) -> bool:
+        now = timezone.now()
+        if self.opens_at and now < self.opens_at:
+            return False
+        return not (self.closes_at and now >= self.closes_at)
+
+    def notify_addresses(self) -> list[str]:
+        raw = self.notify_emails.replace("\n", ",").replace(";", ",")
+        return [item.strip() for item in raw.split(",") if item.strip()]
+
+    def clean(self):
+        super().clean()
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise ValidationError(
+                {"closes_at": _("The closing date must come after the opening date.")}
+            )
+        from django.core.validators import validate_email
+
+        for address in self.notify_addresses():
+            try:
+                validate_email(address)
+            except ValidationError:
+                raise ValidationError(
+                    {
+                        "notify_emails": _("“%(value)s” is not an e-mail address.")
+                        % {"value": address}
+                    }
+                ) from None
+
+    class Meta:
+        verbose_name = _("pledge form page")
+        verbose_name_plural = _("pledge form pages")

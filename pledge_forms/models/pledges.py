@@ -1,0 +1,336 @@
+"""The pledge snippet: one agency's curated commitment, reviewed and published to the showcase."""
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    PreviewableMixin,
+    RevisionMixin,
+    WorkflowMixin,
+)
+from wagtail.search import index
+
+from pledge_forms.choices import (
+    AgencyType,
+    PracticeStatus,
+    ReviewStatus,
+    SizeBand,
+    Stage,
+)
+
+# Contact details: only users with this permission see or edit them.
+CONTACTS_PERMISSION = "pledge_forms.view_pledge_contacts"
+CONTACT_FIELDS = (
+    "chief_name",
+    "chief_title",
+    "chief_email",
+    "chief_phone",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+)
+
+# Fields that record where a pledge stands in review rather than what it says. They live on
+# the row only: publishing or reverting a revision never turns them back.
+REVIEW_STATE_FIELDS = (
+    "review_status",
+    "verified_at",
+    "approved_at",
+    "declined_at",
+    "decline_reason",
+    "update_link_version",
+    "normalised_key",
+    "slug",
+    "featured",
+    "featured_order",
+)
+
+
+class Pledge(
+    WorkflowMixin,
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    PreviewableMixin,
+    index.Indexed,
+    models.Model,
+):
+    """One agency's pledge, created from its first submission and curated by reviewers.
+
+    Reviewers verify, approve (publish) or decline it; the published version appears in the
+    member showcase with the fields the agency agreed to show. Later progress updates arrive
+    as draft revisions, so the showcase keeps the published version until a reviewer
+    publishes the update.
+    """
+
+    form_page = models.ForeignKey(
+        "pledge_forms.PledgeFormPage",
+        verbose_name=_("form"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="pledges",
+    )
+
+    # Identity
+    legal_name = models.CharField(_("legal name"), max_length=255)
+    display_name = models.CharField(
+        _("display name"),
+        max_length=255,
+        help_text=_("The name shown in the showcase."),
+    )
+    slug = models.SlugField(
+        _("slug"),
+        max_length=120,
+        unique=True,
+        help_text=_("Address of the member page: /members/<slug>/."),
+    )
+    normalised_key = models.CharField(
+        _("duplicate key"),
+        max_length=600,
+        unique=True,
+        editable=False,
+        help_text=_("Normalised name, country and state/province; one pledge each."),
+    )
+    agency_type = models.CharField(
+        _("agency type"), max_length=20, choices=AgencyType.choices
+    )
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        validators=[RegexValidator(r"^[A-Z]{2}$", _("Use an ISO 3166 country code."))],
+    )
+    region = models.CharField(
+        _("state / province"),
+        max_length=10,
+        blank=True,
+        help_text=_("ISO 3166-2 code, e.g. US-CA."),
+    )
+    city = models.CharField(_("city"), max_length=255, blank=True)
+    size_band = models.CharField(
+        _("sworn officers"), max_length=10, choices=SizeBand.choices
+    )
+    website = models.URLField(_("website"), max_length=500, blank=True)
+    logo = models.FileField(
+        _("logo"), upload_to="pledge-logos/%Y/%m/", max_length=255, blank=True
+    )
+
+    # Contacts (never public, except the chief's name and title with consent)
+    chief_name = models.CharField(_("chief executive's name"), max_length=255)
+    chief_title = models.CharField(_("chief executive's title"), max_length=255)
+    chief_email = models.EmailField(_("chief executive's e-mail"))
+    chief_phone = models.CharField(_("chief executive's phone"), max_length=40)
+    contact_name = models.CharField(
+        _("second contact's name"), max_length=255, blank=True
+    )
+    contact_email = models.EmailField(_("second contact's e-mail"), blank=True)
+    contact_phone = models.CharField(
+        _("second contact's phone"), max_length=40, blank=True
+    )
+
+    # Checklist: {"BF-1": {"status": "in_place", "note": "..."}, ...}
+    practice_statuses = models.JSONField(
+        _("practice statuses"), default=dict, blank=True
+    )
+
+    # Commitment
+    committed_all_areas = models.BooleanField(
+        _("committed to all focus areas"), default=False
+    )
+    signatory_name = models.CharField(_("signatory's name"), max_length=255)
+    signatory_title = models.CharField(_("signatory's title"), max_length=255)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+
+    # Public profile and consent
+    public_statement = models.TextField(_("public statement"), blank=True)
+    consent_listed = models.BooleanField(
+        _("consents to a public listing"), default=False
+    )
+    consent_show_city = models.BooleanField(_("show the city"), default=True)
+    consent_show_website = models.BooleanField(_("show the website"), default=True)
+    consent_show_logo = models.BooleanField(_("show the logo"), default=True)
+    consent_show_statement = models.BooleanField(
+        _("show the public statement"), default=True
+    )
+    consent_show_chief = models.BooleanField(
+        _("show the chief executive's name and title"), default=False
+    )
+    consent_show_practices = models.BooleanField(
+        _("show progress per practice"), default=True
+    )
+
+    # Stage and dates
+    stage = models.CharField(
+        _("stage"), max_length=20, choices=Stage.choices, default=Stage.PLEDGED
+    )
+    pledged_at = models.DateTimeField(_("pledged at"), default=timezone.now)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    eligible = models.BooleanField(
+        _("eligible"),
+        default=False,
+        help_text=_("Computed from the recognition rule when the pledge changes."),
+    )
+
+    # Review state (kept on the row, see REVIEW_STATE_FIELDS)
+    review_status = models.CharField(
+        _("review status"),
+        max_length=20,
+        choices=ReviewStatus.choices,
+        default=ReviewStatus.UNVERIFIED,
+        db_index=True,
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    declined_at = models.DateTimeField(_("declined at"), null=True, blank=True)
+    decline_reason = models.TextField(_("decline reason"), blank=True)
+    update_link_version = models.PositiveIntegerField(
+        _("update link version"),
+        default=1,
+        editable=False,
+        help_text=_("Raising it revokes every update link sent so far."),
+    )
+
+    # Curation
+    featured = models.BooleanField(_("featured"), default=False)
+    featured_order = models.PositiveSmallIntegerField(_("featured order"), default=0)
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("legal_name"),
+                FieldPanel("display_name"),
+                FieldPanel("slug"),
+                FieldRowPanel([FieldPanel("agency_type"), FieldPanel("size_band")]),
+                FieldRowPanel(
+                    [FieldPanel("country"), FieldPanel("region"), FieldPanel("city")]
+                ),
+                FieldPanel("website"),
+                FieldPanel("logo"),
+            ],
+            heading=_("Agency"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel(name, permission=CONTACTS_PERMISSION)
+                for name in CONTACT_FIELDS
+            ],
+            heading=_("Contacts"),
+        ),
+        FieldPanel("practice_statuses"),
+        MultiFieldPanel(
+            [
+                FieldPanel("committed_all_areas"),
+                FieldRowPanel(
+                    [FieldPanel("signatory_name"), FieldPanel("signatory_title")]
+                ),
+                FieldPanel("signed_on"),
+            ],
+            heading=_("Commitment"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("public_statement"),
+                FieldPanel("consent_listed"),
+                FieldPanel("consent_show_city"),
+                FieldPanel("consent_show_website"),
+                FieldPanel("consent_show_logo"),
+                FieldPanel("consent_show_statement"),
+                FieldPanel("consent_show_chief"),
+                FieldPanel("consent_show_practices"),
+            ],
+            heading=_("Public profile"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("stage"),
+                FieldRowPanel([FieldPanel("pledged_at"), FieldPanel("deadline")]),
+                FieldPanel("completed_at"),
+            ],
+            heading=_("Stage"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("featured"), FieldPanel("featured_order")],
+            heading=_("Showcase"),
+        ),
+    ]
+
+    search_fields = [
+        index.SearchField("legal_name"),
+        index.SearchField("display_name"),
+        index.SearchField("city"),
+        index.AutocompleteField("display_name"),
+        index.FilterField("stage"),
+        index.FilterField("live"),
+        index.FilterField("country"),
+        index.FilterField("review_status"),
+        index.FilterField("agency_type"),
+        index.FilterField("eligible"),
+    ]
+
+    class Meta:
+        ordering = ["featured_order", "display_name"]
+        verbose_name = _("pledge")
+        verbose_name_plural = _("pledges")
+        permissions = [
+            ("view_pledge_contacts", _("Can see pledge contact details")),
+            ("review_pledge", _("Can approve, decline and complete pledges")),
+            ("export_pledge", _("Can export pledges")),
+        ]
+        indexes = [models.Index(fields=["live", "stage"], name="pledge_live_stage")]
+
+    def __str__(self):
+        return self.display_name or self.legal_name
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            self.stage == Stage.PLEDGED
+            and self.deadline is not None
+            and self.deadline < timezone.localdate()
+        )
+
+    def practice_status(self, code: str) -> str:
+        entry = self.practice_statuses.get(code) or {}
+        return entry.get("status") or PracticeStatus.NOT_PLANNED
+
+    def count_in_place(self) -> int:
+        return sum(
+            1
+            for entry in self.practice_statuses.values()
+            if (entry or {}).get("status") == PracticeStatus.IN_PLACE
+        )
+
+    def region_name(self) -> str:
+        from pledge_forms.geography import region_name
+
+        return region_name(self.region)
+
+    def country_name(self) -> str:
+        from pledge_forms.geography import country_name
+
+        return country_name(self.country)
+
+    def with_content_json(self, content):
+        obj = super().with_content_json(content)
+        for name in REVIEW_STATE_FIELDS:
+            setattr(obj, name, getattr(self, name))
+        return obj
+
+    def get_preview_template(self, request, mode_name):
+        return "pledge_forms/pledge_preview.html"
+
+    def get_admin_url(self) -> str:
+        return reverse("wagtailsnippets_pledge_forms_pledge:edit", args=[self.pk])

@@ -1,0 +1,98 @@
+"""Immutable records of what arrived through the pledge form, and of e-mails sent about it."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.contrib.forms.models import AbstractFormSubmission
+
+from pledge_forms.choices import MailStatus, SubmissionKind
+
+
+class ImmutableRecordError(Exception):
+    """Raised when code tries to change a stored submission."""
+
+
+class PledgeSubmission(AbstractFormSubmission):
+    """Exactly what one request to the pledge form (or an update link) contained.
+
+    ``form_data`` holds every answer keyed by field name, ``labels`` the question labels
+    as they were worded at the time. The client address is kept only as a salted hash.
+    Reviewers read these in the submissions inbox; nobody edits them.
+    """
+
+    labels = models.JSONField(_("labels"), default=dict, blank=True)
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=SubmissionKind.choices,
+        default=SubmissionKind.PLEDGE,
+    )
+    pledge = models.ForeignKey(
+        "pledge_forms.Pledge",
+        verbose_name=_("pledge"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="submissions",
+    )
+    client_hash = models.CharField(_("client address hash"), max_length=64, blank=True)
+
+    def save(self, *args, **kwargs):
+        if self.pk and not kwargs.pop("allow_update", False):
+            raise ImmutableRecordError(
+                "A pledge submission is never changed once stored."
+            )
+        kwargs.pop("allow_update", None)
+        super().save(*args, **kwargs)
+
+    @property
+    def agency_name(self) -> str:
+        return str(self.form_data.get("legal_name", ""))
+
+    @property
+    def is_verified(self) -> bool:
+        return bool(self.pledge_id and self.pledge.verified_at)
+
+    class Meta:
+        ordering = ["-submit_time", "-pk"]
+        verbose_name = _("pledge submission")
+        verbose_name_plural = _("pledge submissions")
+
+    def __str__(self):
+        return f"{self.agency_name} ({self.submit_time:%Y-%m-%d %H:%M})"
+
+
+class OutgoingMail(models.Model):
+    """An e-mail the plugin sends, kept so failures are visible to staff and retried."""
+
+    to = models.JSONField(_("recipients"), default=list)
+    subject = models.CharField(_("subject"), max_length=255)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    purpose = models.CharField(_("purpose"), max_length=40, blank=True)
+    pledge = models.ForeignKey(
+        "pledge_forms.Pledge",
+        verbose_name=_("pledge"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="mails",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=MailStatus.choices,
+        default=MailStatus.PENDING,
+        db_index=True,
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+
+    def __str__(self):
+        return f"{self.subject} ({self.get_status_display()})"
