@@ -17,6 +17,8 @@ if not os.environ.get("TEST_REDIS_CACHE"):
             "LOCATION": "tbc-test",
         }
     }
+# Off in tests: data changed through the ORM between tests would meet pages cached before.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0)  # noqa: F405
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="tbc-test-media-"))  # noqa: F405
 STORAGES = {  # noqa: F405
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -90,9 +90,13 @@ def test_redis_url_selects_the_redis_cache(tmp_path):
         ["CACHES"],
         tmp_path,
     )
-    cache = values["CACHES"]["default"]
-    assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
-    assert cache["LOCATION"] == "redis://cache.internal:6379/2"
+    from django.core.cache.backends.redis import RedisCache
+    from django.utils.module_loading import import_string
+
+    for alias in ("default", "page_cache"):
+        cache = values["CACHES"][alias]
+        assert issubclass(import_string(cache["BACKEND"]), RedisCache)
+        assert cache["LOCATION"] == "redis://cache.internal:6379/2"
 
 
 def test_without_redis_url_the_cache_is_local_memory(tmp_path):

@@ -1,0 +1,264 @@
+"""Page cache: whole responses of public pages for anonymous visitors, in Django's cache.
+
+Shared by every app server when the cache is Redis (``REDIS_URL``). Invalidation is a *generation*
+counter kept in the same cache: every cache key contains the current generation, and any change
+that can alter a public page (a page or snippet published, unpublished, moved or deleted, site
+settings or the checklist saved) increments it, so every server misses at once and the old entries
+expire on their own.
+
+What is never cached (the request is passed through untouched):
+- anything but GET/HEAD, and URLs under ``PAGE_CACHE_EXCLUDED_PATHS`` (admin, previews, health
+  check, documents, static and media files, the benchmark view);
+- requests carrying a session or messages cookie (a logged-in editor, a visitor with a flash
+  message or an unlocked password-protected page), or a query string longer than
+  ``PAGE_CACHE_MAX_QUERY_LENGTH`` (the full URL, query string included, is hashed into the key);
+- responses that are not a plain 200, that stream, set a cookie, used the CSRF token (pages with a
+  form), say ``Cache-Control: private/no-cache/no-store``, vary on anything but ``Cookie``, or are
+  larger than ``PAGE_CACHE_MAX_BYTES``.
+
+The middleware sits before the session middleware, so a hit costs two cache reads and nothing else.
+Responses of eligible requests carry ``X-Page-Cache: hit`` or ``miss``. A cache outage never
+becomes an error page: every cache call is guarded and the page is served uncached.
+"""
+
+import hashlib
+import logging
+import time
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils.cache import cc_delim_re
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "page-cache:generation"
+HEADER = "X-Page-Cache"
+DEFAULT_EXCLUDED_PATHS = (
+    "/admin/",
+    "/django-admin/",
+    "/healthz/",
+    "/documents/",
+    "/static/",
+    "/media/",
+    "/bench/",
+)
+DEFAULT_BYPASS_COOKIES = ("messages",)
+UNCACHEABLE_CACHE_CONTROL = {"private", "no-cache", "no-store"}
+DROPPED_HEADERS = {"set-cookie", "date", HEADER.lower()}
+
+
+def _setting(name, default):
+    return getattr(settings, name, default)
+
+
+def cache_seconds() -> int:
+    return int(_setting("PAGE_CACHE_SECONDS", 0) or 0)
+
+
+def get_cache():
+    alias = _setting("PAGE_CACHE_ALIAS", "page_cache")
+    if alias not in settings.CACHES:
+        alias = "default"
+    return caches[alias]
+
+
+def current_generation(cache) -> str:
+    """The generation in the shared cache; a fresh one when it was never set or was evicted."""
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        # Nanoseconds rather than 1: an evicted counter must never restart at an old value.
+        cache.add(GENERATION_KEY, time.time_ns(), None)
+        generation = cache.get(GENERATION_KEY)
+        if generation is None:
+            raise RuntimeError("the page cache does not keep what is written to it")
+    return str(generation)
+
+
+def _bump() -> None:
+    try:
+        cache = get_cache()
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:  # not set yet, or evicted
+            cache.set(GENERATION_KEY, time.time_ns(), None)
+    except Exception:  # a cache outage must not break publishing
+        logger.warning("could not invalidate the page cache", exc_info=True)
+
+
+def invalidate() -> None:
+    """Make every app server miss: now, and again once the surrounding transaction commits.
+
+    The second bump covers a request that reads the old data and stores it in the cache between
+    the first bump and the commit.
+    """
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def _is_excluded(path: str) -> bool:
+    prefixes = _setting("PAGE_CACHE_EXCLUDED_PATHS", DEFAULT_EXCLUDED_PATHS)
+    return any(path.startswith(prefix) for prefix in prefixes)
+
+
+def request_is_eligible(request) -> bool:
+    if request.method not in ("GET", "HEAD") or cache_seconds() <= 0:
+        return False
+    if _is_excluded(request.path_info):
+        return False
+    if len(request.META.get("QUERY_STRING", "")) > _setting(
+        "PAGE_CACHE_MAX_QUERY_LENGTH", 512
+    ):
+        return False
+    bypass = (settings.SESSION_COOKIE_NAME, *DEFAULT_BYPASS_COOKIES)
+    bypass += tuple(_setting("PAGE_CACHE_BYPASS_COOKIES", ()))
+    return not any(name in request.COOKIES for name in bypass)
+
+
+def cache_key(request, generation: str) -> str:
+    scheme = "https" if request.is_secure() else "http"
+    url = f"{scheme}://{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.sha256(url.encode("utf-8", "surrogateescape")).hexdigest()
+    return f"page-cache:{generation}:{digest}"
+
+
+def response_is_cacheable(request, response) -> bool:
+    if response.status_code != 200 or response.streaming:
+        return False
+    # get_token() marks the request (Django 5: CSRF_COOKIE_NEEDS_UPDATE, earlier: _USED):
+    # the page holds a token bound to this visitor's cookie and cannot be shared.
+    if (
+        response.cookies
+        or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        or request.META.get("CSRF_COOKIE_USED")
+    ):
+        return False
+    if len(response.content) > _setting("PAGE_CACHE_MAX_BYTES", 2 * 1024 * 1024):
+        return False
+    if response.has_header("Cache-Control"):
+        directives = {
+            part.split("=", 1)[0].strip().lower()
+            for part in cc_delim_re.split(response["Cache-Control"])
+        }
+        if directives & UNCACHEABLE_CACHE_CONTROL:
+            return False
+    if response.has_header("Vary"):
+        varies = {v.strip().lower() for v in cc_delim_re.split(response["Vary"])}
+        if varies - {"cookie", ""}:
+            return False
+    return True
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request_is_eligible(request):
+            return self.get_response(request)
+
+        key = None
+        try:
+            cache = get_cache()
+            key = cache_key(request, current_generation(cache))
+            stored = cache.get(key)
+        except Exception:
+            logger.warning("page cache unavailable, serving uncached", exc_info=True)
+            cache = stored = None
+        if stored is not None:
+            content, headers = stored
+            response = HttpResponse(content)
+            for name, value in headers:
+                response[name] = value
+            response[HEADER] = "hit"
+            return response
+
+        response = self.get_response(request)
+        response[HEADER] = "miss"
+        if (
+            key is not None
+            and request.method == "GET"
+            and response_is_cacheable(request, response)
+        ):
+            headers = [
+                (name, value)
+                for name, value in response.items()
+                if name.lower() not in DROPPED_HEADERS
+            ]
+            try:
+                cache.set(key, (response.content, headers), cache_seconds())
+            except Exception:
+                logger.warning("could not store a page in the cache", exc_info=True)
+        return response
+
+
+# --- Invalidation --------------------------------------------------------------------------
+
+#: Models whose changes alter public pages although they are neither pages nor published
+#: snippets. Connected by label if the app is installed; a missing model is skipped.
+DEFAULT_INVALIDATING_MODELS = (
+    "pledge_forms.Checklist",
+    "pledge_forms.ChecklistSection",
+    "pledge_forms.ChecklistItem",
+    "wagtailcore.Site",
+    "wagtailredirects.Redirect",
+)
+
+
+def _on_change(sender=None, **kwargs):
+    invalidate()
+
+
+def _on_any_save_or_delete(sender, instance=None, **kwargs):
+    """Settings models, pages and snippets, whatever app defines them."""
+    from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
+    from wagtail.models import Page
+    from wagtail.snippets.models import get_snippet_models
+
+    is_setting = isinstance(instance, BaseSiteSetting | BaseGenericSetting)
+    deleted_content = kwargs.get("signal_name") == "delete" and (
+        isinstance(instance, Page) or sender in get_snippet_models()
+    )
+    if is_setting or deleted_content:
+        invalidate()
+
+
+def _on_any_save(sender, instance=None, **kwargs):
+    _on_any_save_or_delete(sender, instance, signal_name="save", **kwargs)
+
+
+def _on_any_delete(sender, instance=None, **kwargs):
+    _on_any_save_or_delete(sender, instance, signal_name="delete", **kwargs)
+
+
+def connect_signals() -> None:
+    """Called from the cms app's ``ready()``."""
+    from django.apps import apps
+    from django.db.models.signals import post_delete, post_save
+    from wagtail import signals as wagtail_signals
+
+    for signal in (
+        wagtail_signals.published,
+        wagtail_signals.unpublished,
+        wagtail_signals.page_published,
+        wagtail_signals.page_unpublished,
+        wagtail_signals.post_page_move,
+    ):
+        signal.connect(_on_change, dispatch_uid=f"page-cache-{id(signal)}")
+    post_save.connect(_on_any_save, dispatch_uid="page-cache-any-save")
+    post_delete.connect(_on_any_delete, dispatch_uid="page-cache-any-delete")
+
+    labels = _setting("PAGE_CACHE_INVALIDATING_MODELS", DEFAULT_INVALIDATING_MODELS)
+    for label in labels:
+        try:
+            model = apps.get_model(label)
+        except (LookupError, ValueError):
+            logger.info("page cache: %s is not installed, not watched", label)
+            continue
+        for signal in (post_save, post_delete):
+            signal.connect(
+                _on_change,
+                sender=model,
+                dispatch_uid=f"page-cache-{label}-{id(signal)}",
+            )
