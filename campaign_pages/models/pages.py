@@ -1,0 +1,135 @@
+"""The home page and the general-purpose standard page."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from campaign_pages.blocks import BodyBlock
+from campaign_pages.models.mixins import SocialImageMixin
+from campaign_pages.queries import card_images
+
+PLEDGE_FALLBACK_URL = "/pledge/"
+
+
+class CampaignHomePage(SocialImageMixin, Page):
+    """The campaign's front door: purpose, the six focus areas, the call to pledge, live
+    campaign figures, the latest news and featured resources.
+
+    Sub-page types are left open on purpose so the pledge plugin's pages (the form at
+    /pledge/ and the showcase at /members/) can live under the home page.
+    """
+
+    intro = models.TextField(_("purpose statement"), blank=True)
+    hero_image = models.ForeignKey(
+        settings.WAGTAILIMAGES_IMAGE_MODEL,
+        verbose_name=_("hero image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    cta_heading = models.CharField(
+        _("call to action heading"), max_length=120, default="Take the pledge"
+    )
+    cta_text = models.TextField(_("call to action text"), blank=True)
+    cta_label = models.CharField(
+        _("button label"), max_length=60, default="Pledge your agency"
+    )
+    cta_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("pledge page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Where the button leads; /pledge/ when empty."),
+    )
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("hero_image"),
+        MultiFieldPanel(
+            [
+                FieldPanel("cta_heading"),
+                FieldPanel("cta_text"),
+                FieldPanel("cta_label"),
+                FieldPanel("cta_page"),
+            ],
+            heading=_("Call to pledge"),
+        ),
+        FieldPanel("body"),
+    ]
+
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    max_count = 1
+    template = "campaign_pages/campaign_home_page.html"
+
+    @property
+    def cta_url(self):
+        if self.cta_page_id and self.cta_page:
+            return self.cta_page.url
+        return PLEDGE_FALLBACK_URL
+
+    def get_context(self, request, *args, **kwargs):
+        from campaign_pages.models.focus_areas import FocusAreaPage
+        from campaign_pages.models.news import NewsPage
+        from campaign_pages.models.resources import ResourcePage
+
+        context = super().get_context(request, *args, **kwargs)
+        context["focus_areas"] = list(
+            FocusAreaPage.objects.live()
+            .descendant_of(self)
+            .order_by("path")
+            .only("id", "title", "slug", "url_path", "path", "depth", "summary")
+        )
+        context["latest_news"] = list(
+            NewsPage.objects.live()
+            .descendant_of(self)
+            .order_by("-date", "-pk")
+            .prefetch_related(card_images("image"))[:3]
+        )
+        context["featured_resources"] = list(
+            ResourcePage.objects.live()
+            .descendant_of(self)
+            .filter(featured=True)
+            .order_by("title")[:4]
+        )
+        return context
+
+    class Meta:
+        verbose_name = _("campaign home page")
+
+
+class StandardPage(SocialImageMixin, Page):
+    """A general page such as About, FAQ, Contact or the press and social media toolkit."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("body"),
+    ]
+
+    parent_page_types = ["campaign_pages.CampaignHomePage", "campaign_pages.StandardPage"]
+    subpage_types = ["campaign_pages.StandardPage"]
+    template = "campaign_pages/standard_page.html"
+
+    @property
+    def summary_text(self):
+        return self.search_description or self.intro
+
+    class Meta:
+        verbose_name = _("standard page")
+        verbose_name_plural = _("standard pages")

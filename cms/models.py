@@ -1,0 +1,66 @@
+"""Site-wide settings that communications staff edit in Settings → Site settings."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+
+@register_setting(icon="cog")
+class SiteSettings(BaseSiteSetting):
+    """Contact address, social links, footer text and logo shown on every public page."""
+
+    contact_email = models.EmailField(_("campaign contact e-mail"), blank=True)
+    footer_text = models.TextField(
+        _("footer text"),
+        blank=True,
+        help_text=_("A sentence or two shown at the foot of every page."),
+    )
+    logo = models.ForeignKey(
+        settings.WAGTAILIMAGES_IMAGE_MODEL,
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Shown in the page header; its alt text should name the campaign."),
+    )
+    x_url = models.URLField(_("X (Twitter) address"), blank=True)
+    facebook_url = models.URLField(_("Facebook address"), blank=True)
+    linkedin_url = models.URLField(_("LinkedIn address"), blank=True)
+    instagram_url = models.URLField(_("Instagram address"), blank=True)
+    youtube_url = models.URLField(_("YouTube address"), blank=True)
+
+    panels = [
+        FieldPanel("contact_email"),
+        FieldPanel("logo"),
+        FieldPanel("footer_text"),
+        MultiFieldPanel(
+            [
+                FieldPanel("x_url"),
+                FieldPanel("facebook_url"),
+                FieldPanel("linkedin_url"),
+                FieldPanel("instagram_url"),
+                FieldPanel("youtube_url"),
+            ],
+            heading=_("Social media"),
+        ),
+    ]
+
+    select_related = ["logo"]
+
+    @property
+    def social_links(self):
+        links = [
+            ("X", self.x_url),
+            ("Facebook", self.facebook_url),
+            ("LinkedIn", self.linkedin_url),
+            ("Instagram", self.instagram_url),
+            ("YouTube", self.youtube_url),
+        ]
+        return [(name, url) for name, url in links if url]
+
+    class Meta:
+        verbose_name = _("site settings")
+        verbose_name_plural = _("site settings")
