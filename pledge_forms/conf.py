@@ -1,0 +1,73 @@
+"""Settings of the pledge-form plugin, read lazily so tests and sites can override them.
+
+=========================================  ==========================================
+setting                                    default
+=========================================  ==========================================
+PLEDGE_FORMS_PRACTICE_URL                  "/focus-areas/{section}/#practice-{number}"
+PLEDGE_FORMS_MEMBER_URL                    "/members/{slug}/" (links in e-mails)
+PLEDGE_FORMS_VERIFY_MAX_AGE_DAYS           14 (confirmation links expire)
+PLEDGE_FORMS_UPDATE_MAX_AGE_DAYS           365 (update links expire)
+PLEDGE_FORMS_PURGE_UNVERIFIED_DAYS         30 (purge_unverified_pledges)
+PLEDGE_FORMS_MIN_FILL_SECONDS              5 (faster submissions are refused)
+PLEDGE_FORMS_RATE_LIMIT                    10 submissions per client …
+PLEDGE_FORMS_RATE_WINDOW_SECONDS           … per 3600 seconds
+PLEDGE_FORMS_CLIENT_HASH_SALT              derived from SECRET_KEY
+PLEDGE_FORMS_LOGO_MAX_BYTES                2 MB
+PLEDGE_FORMS_LOGO_MAX_PIXELS               16 megapixels
+PLEDGE_FORMS_LOGO_MAX_SIDE                 1200 (re-encoded logos are at most this wide/high)
+PLEDGE_FORMS_MAIL_MAX_ATTEMPTS             5 (retry_pledge_mail gives up after this)
+PLEDGE_FORMS_SITE_NAME                     WAGTAIL_SITE_NAME
+=========================================  ==========================================
+"""
+
+import hashlib
+from typing import Any
+
+from django.conf import settings
+
+DEFAULTS: dict[str, Any] = {
+    "PRACTICE_URL": "/focus-areas/{section}/#practice-{number}",
+    "MEMBER_URL": "/members/{slug}/",
+    "VERIFY_MAX_AGE_DAYS": 14,
+    "UPDATE_MAX_AGE_DAYS": 365,
+    "PURGE_UNVERIFIED_DAYS": 30,
+    "MIN_FILL_SECONDS": 5,
+    "RATE_LIMIT": 10,
+    "RATE_WINDOW_SECONDS": 3600,
+    "CLIENT_HASH_SALT": None,
+    "LOGO_MAX_BYTES": 2 * 1024 * 1024,
+    "LOGO_MAX_PIXELS": 16_000_000,
+    "LOGO_MAX_SIDE": 1200,
+    "MAIL_MAX_ATTEMPTS": 5,
+    "SITE_NAME": None,
+}
+
+
+def get(name: str) -> Any:
+    """The value of ``PLEDGE_FORMS_<name>``, or its documented default."""
+    return getattr(settings, f"PLEDGE_FORMS_{name}", DEFAULTS[name])
+
+
+def client_hash_salt() -> str:
+    salt = get("CLIENT_HASH_SALT")
+    if salt:
+        return str(salt)
+    return hashlib.sha256(
+        f"pledge-forms-client:{settings.SECRET_KEY}".encode()
+    ).hexdigest()
+
+
+def site_name() -> str:
+    return get("SITE_NAME") or getattr(settings, "WAGTAIL_SITE_NAME", "") or ""
+
+
+def base_url() -> str:
+    return (getattr(settings, "WAGTAILADMIN_BASE_URL", "") or "").rstrip("/")
+
+
+def practice_url(section_slug: str, number: int) -> str:
+    return get("PRACTICE_URL").format(section=section_slug, number=number)
+
+
+def member_url(slug: str) -> str:
+    return get("MEMBER_URL").format(slug=slug)

@@ -1,0 +1,233 @@
+"""Admin wiring of the pledge plugin: snippets, the submissions inbox, log actions."""
+
+from django.contrib.admin import SimpleListFilter
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.widgets import ListingButton
+from wagtail.log_actions import LogFormatter
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail_modeladmin.helpers import PermissionHelper
+from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
+from wagtail_modeladmin.views import IndexView as ModelAdminIndexView
+
+from pledge_forms.admin_views import (
+    ACTIONS,
+    REVIEW_PERMISSION,
+    PledgeFilterSet,
+    PledgeIndexView,
+    PledgeInspectView,
+    ReviewView,
+)
+from pledge_forms.choices import ReviewStatus
+from pledge_forms.exports import NeutralisingExportMixin
+from pledge_forms.models import (
+    Checklist,
+    ChecklistItem,
+    OutgoingMail,
+    Pledge,
+    PledgeSubmission,
+)
+
+
+@hooks.register("register_log_actions")
+def register_pledge_log_actions(actions):
+    actions.register_action(
+        "pledge_forms.verify", _("Confirm e-mail"), _("E-mail address confirmed")
+    )
+
+    @actions.register_action("pledge_forms.decline")
+    class DeclineFormatter(LogFormatter):
+        label = _("Decline")
+
+        def format_message(self, log_entry):
+            return _("Declined")
+
+        def format_comment(self, log_entry):
+            return log_entry.data.get("reason", "")
+
+    actions.register_action("pledge_forms.approve", _("Approve"), _("Approved"))
+    actions.register_action(
+        "pledge_forms.complete", _("Mark completed"), _("Marked as completed")
+    )
+    actions.register_action(
+        "pledge_forms.revoke_update_links",
+        _("Revoke update links"),
+        _("Update links revoked"),
+    )
+
+
+class PledgeViewSet(SnippetViewSet):
+    model = Pledge
+    icon = "group"
+    menu_label = _("Pledges")
+    menu_order = 200
+    add_to_admin_menu = True
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    index_view_class = PledgeIndexView
+    inspect_view_class = PledgeInspectView
+    filterset_class = PledgeFilterSet
+    list_display = [
+        "display_name",
+        "country",
+        "region",
+        "stage",
+        "review_status",
+        "eligible",
+        "live",
+        "pledged_at",
+    ]
+    list_per_page = 50
+    search_fields = ["legal_name", "display_name", "city"]
+    export_filename = "pledges"
+    ordering = ["-pledged_at"]
+
+    def get_urlpatterns(self):
+        return [
+            *super().get_urlpatterns(),
+            path("review/<int:pk>/<str:action>/", ReviewView.as_view(), name="review"),
+        ]
+
+
+class ChecklistViewSet(SnippetViewSet):
+    model = Checklist
+    icon = "list-ul"
+    menu_label = _("Checklists")
+
+
+class ChecklistItemViewSet(SnippetViewSet):
+    model = ChecklistItem
+    icon = "tick"
+    menu_label = _("Practices")
+    list_display = ["number", "code", "title", "section"]
+    list_filter = ["section__checklist"]
+    search_fields = ["title", "description"]
+
+
+class ChecklistGroup(SnippetViewSetGroup):
+    items = (ChecklistViewSet, ChecklistItemViewSet)
+    menu_icon = "list-ul"
+    menu_label = _("Checklist")
+    menu_order = 210
+
+
+register_snippet(PledgeViewSet)
+register_snippet(ChecklistGroup)
+
+
+@hooks.register("register_snippet_listing_buttons")
+def pledge_review_buttons(snippet, user, next_url=None):
+    if not isinstance(snippet, Pledge) or not user.has_perm(REVIEW_PERMISSION):
+        return []
+    actions = []
+    if snippet.is_verified and snippet.review_status != ReviewStatus.APPROVED:
+        actions.append("approve")
+    if (
+        snippet.review_status == ReviewStatus.APPROVED
+        and snippet.has_unpublished_changes
+    ):
+        actions.append("approve")
+    if snippet.review_status != ReviewStatus.DECLINED:
+        actions.append("decline")
+    if snippet.review_status == ReviewStatus.APPROVED:
+        actions.append("complete")
+    return [
+        ListingButton(
+            ACTIONS[action],
+            reverse(
+                "wagtailsnippets_pledge_forms_pledge:review", args=[snippet.pk, action]
+            ),
+            priority=50 + index,
+        )
+        for index, action in enumerate(actions)
+    ]
+
+
+# --- The submissions inbox (wagtail-modeladmin, read-only) ---------------------------------
+
+
+class ReadOnlyPermissionHelper(PermissionHelper):
+    def user_can_create(self, user):
+        return False
+
+    def user_can_edit_obj(self, user, obj):
+        return False
+
+    def user_can_delete_obj(self, user, obj):
+        return False
+
+
+class SubmissionIndexView(NeutralisingExportMixin, ModelAdminIndexView):
+    pass
+
+
+class SubmissionVerifiedFilter(SimpleListFilter):
+    title = _("verified")
+    parameter_name = "verified"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(pledge__verified_at__isnull=False)
+        if self.value() == "no":
+            return queryset.exclude(pledge__verified_at__isnull=False)
+        return queryset
+
+
+class PledgeSubmissionAdmin(ModelAdmin):
+    model = PledgeSubmission
+    menu_label = _("Submissions")
+    menu_icon = "form"
+    permission_helper_class = ReadOnlyPermissionHelper
+    index_view_class = SubmissionIndexView
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "submit_time",
+        "kind",
+        "page",
+        "pledge",
+        "form_data",
+        "labels",
+    ]
+    list_display = ["submit_time", "agency_name", "kind", "page", "is_verified"]
+    list_filter = ["page", "submit_time", "kind", SubmissionVerifiedFilter]
+    list_export = [
+        "submit_time",
+        "kind",
+        "page",
+        "pledge",
+        "agency_name",
+        "answers_text",
+    ]
+    export_filename = "pledge-submissions"
+
+
+class OutgoingMailAdmin(ModelAdmin):
+    model = OutgoingMail
+    menu_label = _("E-mails")
+    menu_icon = "mail"
+    permission_helper_class = ReadOnlyPermissionHelper
+    inspect_view_enabled = True
+    list_display = [
+        "created_at",
+        "subject",
+        "purpose",
+        "status",
+        "attempts",
+        "last_error",
+    ]
+    list_filter = ["status", "purpose"]
+
+
+class PledgeInboxGroup(ModelAdminGroup):
+    menu_label = _("Pledge inbox")
+    menu_icon = "form"
+    menu_order = 205
+    items = (PledgeSubmissionAdmin, OutgoingMailAdmin)
+
+
+modeladmin_register(PledgeInboxGroup)

@@ -1,0 +1,27 @@
+import pytest
+from wagtail.models import Site
+
+from tests.factories.pledges import PledgeFormPageFactory, make_checklist
+
+
+@pytest.fixture
+def checklist(db):
+    return make_checklist()
+
+
+@pytest.fixture
+def form_page(checklist):
+    root = Site.objects.get(is_default_site=True).root_page
+    return PledgeFormPageFactory(parent=root, checklist=checklist)
+
+
+@pytest.fixture
+def run_on_commit(monkeypatch):
+    """Send e-mails at once instead of after the (never committed) test transaction."""
+    from types import SimpleNamespace
+
+    from pledge_forms import emails
+
+    monkeypatch.setattr(
+        emails, "transaction", SimpleNamespace(on_commit=lambda func, **kw: func())
+    )
