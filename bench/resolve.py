@@ -1,0 +1,96 @@
+"""Find the URL of each benchmark target on a running server, as a visitor would.
+
+Every resolver returns ``(path, None)`` or ``(None, reason)`` when the page does not exist yet.
+"""
+
+import re
+
+from bench import targets
+from bench.web import links, request, select_options
+
+MEMBER_LINK = (
+    r"^(?:https?://[^/]+)?" + re.escape(targets.SHOWCASE) + r"(?!data\.)[\w-]+/$"
+)
+
+
+def _get(base_url, path):
+    answer = request(base_url, path)
+    if answer.status != 200:
+        return None, f"{path} answers {answer.status}"
+    return answer.text, None
+
+
+def _local(href: str) -> str:
+    return re.sub(r"^https?://[^/]+", "", href)
+
+
+def focus_area(base_url):
+    html, reason = _get(base_url, targets.FOCUS_AREA_INDEX)
+    if html is None:
+        return None, reason
+    pattern = (
+        r"^(?:https?://[^/]+)?" + re.escape(targets.FOCUS_AREA_INDEX) + r"[\w-]+/$"
+    )
+    found = links(html, pattern)
+    if not found:
+        return None, f"no focus-area link on {targets.FOCUS_AREA_INDEX}"
+    return _local(found[0]), None
+
+
+def resource_filter(base_url):
+    html, reason = _get(base_url, targets.RESOURCE_INDEX)
+    if html is None:
+        return None, reason
+    for name in ("focus_area", "type"):
+        options = select_options(html, name)
+        if options:
+            return f"{targets.RESOURCE_INDEX}?{name}={options[0]}", None
+        found = links(html, rf"\?(?:.*&)?{name}=")
+        if found:
+            return _local(found[0]), None
+    return None, f"no filter (focus_area/type) offered on {targets.RESOURCE_INDEX}"
+
+
+def showcase_page2(base_url):
+    html, reason = _get(base_url, targets.SHOWCASE)
+    if html is None:
+        return None, reason
+    tried = 0
+    for name in targets.SHOWCASE_FILTERS:
+        for value in select_options(html, name)[:40]:
+            path = f"{targets.SHOWCASE}?{name}={value}&page=2"
+            tried += 1
+            if request(base_url, path).status == 200:
+                return path, None
+    return None, f"no showcase filter with a page 2 ({tried} tried)"
+
+
+def member(base_url):
+    html, reason = _get(base_url, targets.SHOWCASE)
+    if html is None:
+        return None, reason
+    found = links(html, MEMBER_LINK)
+    if not found:
+        return None, f"no member link on {targets.SHOWCASE}"
+    return _local(found[0]), None
+
+
+def badge(base_url):
+    path, reason = member(base_url)
+    if path is None:
+        return None, reason
+    return path + "badge.svg", None
+
+
+def resolve(base_url, page):
+    """``(path, None)`` for a page of bench.targets.PAGES that answers 200, else ``(None, why)``."""
+    if page.resolver:
+        path, reason = globals()[page.resolver](base_url)
+        if path is None:
+            return None, reason
+    else:
+        path = page.path
+    answer = request(base_url, path)
+    if answer.status != 200:
+        return None, f"{path} answers {answer.status}"
+    return path, None
