@@ -4,7 +4,11 @@ from campaign_pages.models.focus_areas import FocusAreaIndexPage, FocusAreaPage
 from campaign_pages.models.mixins import SocialImageMixin
 from campaign_pages.models.news import NewsIndexPage, NewsPage, NewsPageTag
 from campaign_pages.models.pages import CampaignHomePage, StandardPage
-from campaign_pages.models.resources import ResourceIndexPage, ResourcePage, ResourceType
+from campaign_pages.models.resources import (
+    ResourceIndexPage,
+    ResourcePage,
+    ResourceType,
+)
 
 __all__ = [
     "CampaignHomePage",

@@ -46,7 +46,9 @@ class FocusAreaPage(SocialImageMixin, Page):
     """
 
     summary = models.TextField(
-        _("summary"), blank=True, help_text=_("One or two sentences for cards and lists.")
+        _("summary"),
+        blank=True,
+        help_text=_("One or two sentences for cards and lists."),
     )
     checklist_section = models.ForeignKey(
         "pledge_forms.ChecklistSection",
@@ -87,9 +89,8 @@ class FocusAreaPage(SocialImageMixin, Page):
 
         Two queries whatever the number of practices or resources.
         """
-        from pledge_forms.models import ChecklistItem
-
         from campaign_pages.models.resources import ResourcePage
+        from pledge_forms.models import ChecklistItem
 
         if not self.checklist_section_id:
             return []

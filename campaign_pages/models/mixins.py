@@ -27,8 +27,8 @@ class SocialImageMixin(models.Model):
         MultiFieldPanel([FieldPanel("social_image")], heading=_("Social media")),
     ]
 
-    def get_social_image(self):
-        return self.social_image
-
     class Meta:
         abstract = True
+
+    def get_social_image(self):
+        return self.social_image

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
@@ -10,9 +11,10 @@ from wagtail.search import index
 
 from campaign_pages.blocks import BodyBlock
 from campaign_pages.models.mixins import SocialImageMixin
-from campaign_pages.queries import card_images
+from campaign_pages.queries import CARD_RENDITION, attach_images
 
 PLEDGE_FALLBACK_URL = "/pledge/"
+HERO_RENDITION = "width-1200"
 
 
 class CampaignHomePage(SocialImageMixin, Page):
@@ -72,6 +74,30 @@ class CampaignHomePage(SocialImageMixin, Page):
     max_count = 1
     template = "campaign_pages/campaign_home_page.html"
 
+    def route(self, request, path_components):
+        """Find the deepest page matching the path in one query, not two per level.
+
+        The page found routes the rest of the path itself (e.g. the news feed), exactly as
+        Wagtail's default routing would.
+        """
+        if not path_components:
+            return super().route(request, path_components)
+        url_paths = [
+            f"{self.url_path}{'/'.join(path_components[: i + 1])}/"
+            for i in range(len(path_components))
+        ]
+        deepest = (
+            Page.objects.descendant_of(self)
+            .filter(url_path__in=url_paths)
+            .order_by("-depth")
+            .first()
+        )
+        if deepest is None:
+            raise Http404
+        return deepest.specific.route(
+            request, path_components[deepest.depth - self.depth :]
+        )
+
     @property
     def cta_url(self):
         if self.cta_page_id and self.cta_page:
@@ -90,11 +116,13 @@ class CampaignHomePage(SocialImageMixin, Page):
             .order_by("path")
             .only("id", "title", "slug", "url_path", "path", "depth", "summary")
         )
-        context["latest_news"] = list(
-            NewsPage.objects.live()
-            .descendant_of(self)
-            .order_by("-date", "-pk")
-            .prefetch_related(card_images("image"))[:3]
+        context["latest_news"] = latest_news = list(
+            NewsPage.objects.live().descendant_of(self).order_by("-date", "-pk")[:3]
+        )
+        attach_images(
+            [(self, "hero_image")] + [(post, "image") for post in latest_news],
+            CARD_RENDITION,
+            HERO_RENDITION,
         )
         context["featured_resources"] = list(
             ResourcePage.objects.live()
@@ -122,7 +150,10 @@ class StandardPage(SocialImageMixin, Page):
         index.SearchField("body"),
     ]
 
-    parent_page_types = ["campaign_pages.CampaignHomePage", "campaign_pages.StandardPage"]
+    parent_page_types = [
+        "campaign_pages.CampaignHomePage",
+        "campaign_pages.StandardPage",
+    ]
     subpage_types = ["campaign_pages.StandardPage"]
     template = "campaign_pages/standard_page.html"
 

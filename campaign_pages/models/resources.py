@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -30,6 +30,15 @@ class ResourceType(models.TextChoices):
     DATA_TOOL = "data-tool", _("Data tool")
     VIDEO = "video", _("Video")
     ARTICLE = "article", _("Article")
+
+
+def _in_focus_area(focus_area_id) -> Q:
+    through = ResourcePage.focus_areas.through
+    return Q(
+        pk__in=through.objects.filter(focusareapage_id=focus_area_id).values(
+            "resourcepage_id"
+        )
+    )
 
 
 def _query_string(params: dict) -> str:
@@ -81,24 +90,40 @@ class ResourceIndexPage(SocialImageMixin, Page):
             )
             filters["focus_area"] = ""
 
+        area_ids = {area.slug: area.pk for area in focus_areas}
         base = ResourcePage.objects.live().child_of(self)
         if filters["q"]:
             matching = [page.pk for page in base.search(filters["q"], operator="and")]
             base = base.filter(pk__in=matching)
-        by_area = base.filter(focus_areas__slug=filters["focus_area"]) if filters[
-            "focus_area"
-        ] else base
-        by_type = base.filter(resource_type=filters["type"]) if filters["type"] else base
-        results = by_area.filter(resource_type=filters["type"]) if filters[
-            "type"
-        ] else by_area
 
-        area_counts = dict(
-            by_type.values_list("focus_areas__slug").annotate(n=Count("pk", distinct=True))
+        # Every count (per focus area, per type, in all) in a single query.
+        anything = Q(pk__isnull=False)
+        area_filter = (
+            _in_focus_area(area_ids[filters["focus_area"]])
+            if filters["focus_area"]
+            else anything
         )
-        type_counts = dict(
-            by_area.values_list("resource_type").annotate(n=Count("pk", distinct=True))
+        type_filter = Q(resource_type=filters["type"]) if filters["type"] else anything
+        counts = base.order_by().aggregate(
+            total=Count("pk", filter=area_filter & type_filter),
+            **{
+                f"area_{pk}": Count("pk", filter=_in_focus_area(pk) & type_filter)
+                for pk in area_ids.values()
+            },
+            **{
+                f"type_{index}": Count(
+                    "pk", filter=Q(resource_type=value) & area_filter
+                )
+                for index, value in enumerate(ResourceType.values)
+            },
         )
+        area_counts = {slug: counts[f"area_{pk}"] for slug, pk in area_ids.items()}
+        type_counts = {
+            value: counts[f"type_{index}"]
+            for index, value in enumerate(ResourceType.values)
+        }
+        results = base.filter(area_filter & type_filter)
+
         area_options = [
             {
                 "value": area.slug,
@@ -120,11 +145,10 @@ class ResourceIndexPage(SocialImageMixin, Page):
             for value, label in ResourceType.choices
         ]
         paginator = Paginator(
-            results.order_by("title", "pk")
-            .select_related("document")
-            .distinct(),
+            results.order_by("title", "pk").select_related("document"),
             RESOURCES_PER_PAGE,
         )
+        paginator.count = counts["total"]  # known already: spare the COUNT query
         page_obj = paginator.get_page(request.GET.get("page"))
         context.update(
             {
@@ -153,7 +177,10 @@ class ResourcePage(SocialImageMixin, Page):
     """
 
     resource_type = models.CharField(
-        _("type"), max_length=20, choices=ResourceType.choices, default=ResourceType.GUIDE
+        _("type"),
+        max_length=20,
+        choices=ResourceType.choices,
+        default=ResourceType.GUIDE,
     )
     publisher = models.CharField(_("publisher"), max_length=255, blank=True)
     summary = models.TextField(_("summary"))
@@ -178,9 +205,7 @@ class ResourcePage(SocialImageMixin, Page):
         related_name="+",
     )
     external_url = models.URLField(_("external link"), blank=True, max_length=500)
-    featured = models.BooleanField(
-        _("feature on the home page"), default=False
-    )
+    featured = models.BooleanField(_("feature on the home page"), default=False)
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
 
     content_panels = [

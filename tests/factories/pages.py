@@ -74,6 +74,7 @@ class ResourceIndexPageFactory(CampaignPageFactory):
 class ResourcePageFactory(CampaignPageFactory):
     class Meta:
         model = ResourcePage
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Resource {n}")
     resource_type = ResourceType.GUIDE

@@ -1,0 +1,52 @@
+"""Each public page runs a bounded number of SQL queries that does not grow with the data."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.campaign_pages.conftest import build_site
+
+MAX_QUERIES = 12
+
+
+def public_urls(site):
+    return {
+        "home": "/",
+        "focus area index": "/focus-areas/",
+        "focus area": site.use_of_force.url,
+        "resource index": "/resources/",
+        "resource index, filtered": "/resources/?focus_area=use-of-force&type=guide&q=resource",
+        "resource": site.resources[0].url,
+        "news index": "/news/",
+        "news post": site.posts[0].url,
+        "standard page": "/about/",
+        "search": "/search/?q=resource",
+        "news feed": "/news/feed/",
+    }
+
+
+def count_queries(client, urls):
+    counts = {}
+    for name, url in urls.items():
+        client.get(url)  # warm the per-process caches (site root paths, content types)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200, (name, url, response.status_code)
+        counts[name] = len(captured)
+    return counts
+
+
+@pytest.mark.django_db
+def test_public_pages_stay_within_the_query_budget_whatever_the_amount_of_content(
+    client, settings
+):
+    """Every public page type runs at most 12 queries, the same with 3 or 40 resources."""
+    settings.PAGE_CACHE_SECONDS = 0
+    few = count_queries(client, public_urls(build_site(resources=3, news=3)))
+    many = count_queries(client, public_urls(build_site(resources=40, news=25)))
+    print("\nqueries per page (few / many):")
+    for name in few:
+        print(f"  {name:28} {few[name]:3} / {many[name]:3}")
+    assert few == many
+    over = {name: count for name, count in many.items() if count > MAX_QUERIES}
+    assert not over, over
