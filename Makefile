@@ -37,6 +37,7 @@ demo: migrate ## Load the demo content (idempotent)
 admin: $(STAMP) ## Make sure the local admin user exists and print its login
 	$(MANAGE) ensure_admin
 
+run admin: export WAGTAILADMIN_BASE_URL ?= http://$(HOST):$(PORT)
 run: demo ## Set everything up and serve the site on http://127.0.0.1:8000
 	@$(MANAGE) ensure_admin
 	@echo "Serving on http://$(HOST):$(PORT)/ (admin at http://$(HOST):$(PORT)/admin/)"
