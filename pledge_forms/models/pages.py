@@ -15,7 +15,7 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.contrib.forms.models import AbstractForm, AbstractFormField
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 
 from pledge_forms.choices import EligibilityRule
@@ -201,6 +201,46 @@ class PledgeFormPage(RoutablePageMixin, AbstractForm):
     def notify_addresses(self) -> list[str]:
         raw = self.notify_emails.replace("\n", ",").replace(";", ",")
         return [item.strip() for item in raw.split(",") if item.strip()]
+
+    def checklist_items(self):
+        from pledge_forms.models.checklists import ChecklistItem
+
+        if self.checklist_id is None:
+            return ChecklistItem.objects.none()
+        return (
+            ChecklistItem.objects.filter(section__checklist_id=self.checklist_id)
+            .select_related("section")
+            .order_by("section__sort_order", "number")
+        )
+
+    def get_form(self, *args, page=None, user=None, **kwargs):
+        from pledge_forms.forms import PledgeForm
+
+        return PledgeForm(*args, page=self, items=self.checklist_items(), **kwargs)
+
+    @path("")
+    def pledge_form(self, request):
+        from pledge_forms import views
+
+        return views.pledge_form(request, self)
+
+    @path("received/")
+    def received(self, request):
+        from pledge_forms import views
+
+        return views.received(request, self)
+
+    @path("verify/<str:token>/")
+    def verify(self, request, token):
+        from pledge_forms import views
+
+        return views.verify(request, self, token)
+
+    @path("update/<str:token>/")
+    def update(self, request, token):
+        from pledge_forms import views
+
+        return views.update(request, self, token)
 
     def clean(self):
         super().clean()

@@ -48,6 +48,18 @@ class PledgeSubmission(AbstractFormSubmission):
     def agency_name(self) -> str:
         return str(self.form_data.get("legal_name", ""))
 
+    def answers_text(self) -> str:
+        """Every answer as "label: value" lines, for exports."""
+        lines = []
+        for name, value in self.form_data.items():
+            label = self.labels.get(name, name)
+            if isinstance(value, list):
+                value = ", ".join(str(item) for item in value)
+            lines.append(f"{label}: {value}")
+        return "\n".join(lines)
+
+    answers_text.short_description = _("answers")
+
     @property
     def is_verified(self) -> bool:
         return bool(self.pledge_id and self.pledge.verified_at)

@@ -1,0 +1,376 @@
+"""The pledge form: the fixed sections of the pledge plus the questions editors add.
+
+``PledgeFormBuilder`` turns editors' ``PledgeFormField`` rows into Django fields (one
+``create_<type>_field`` per type, inherited from Wagtail's form builder), prefixed so they
+never clash with the fixed fields.
+"""
+
+from dataclasses import dataclass
+
+from django import forms
+from django.core import signing
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from wagtail.contrib.forms.forms import FormBuilder
+
+from pledge_forms import conf
+from pledge_forms.choices import AgencyType, PracticeStatus, SizeBand
+from pledge_forms.geography import (
+    all_region_choices,
+    country_choices,
+    region_fits_country,
+)
+from pledge_forms.logos import process_logo
+
+EXTRA_PREFIX = "extra_"
+STARTED_SALT = "pledge_forms.started"
+HONEYPOT_FIELD = "fax_number"
+
+
+class PledgeFormBuilder(FormBuilder):
+    """Wagtail's form builder; help text always escaped, names prefixed."""
+
+    def get_field_options(self, field):
+        options = super().get_field_options(field)
+        options["help_text"] = field.help_text  # rendered escaped by the template
+        return options
+
+    @property
+    def formfields(self):
+        return {
+            f"{EXTRA_PREFIX}{name}": value for name, value in super().formfields.items()
+        }
+
+
+class RegionSelect(forms.Select):
+    """One select with a group of states/provinces per country (works without JavaScript)."""
+
+    option_inherits_attrs = False
+
+
+@dataclass
+class PracticeRow:
+    item: object
+    status: forms.BoundField
+    note: forms.BoundField
+    url: str
+
+
+@dataclass
+class ChecklistSectionRows:
+    section: object
+    rows: list[PracticeRow]
+
+
+def started_token() -> str:
+    return signing.dumps(timezone.now().timestamp(), salt=STARTED_SALT)
+
+
+class PledgeForm(forms.Form):
+    # 1. Agency
+    legal_name = forms.CharField(label=_("Legal name of the agency"), max_length=255)
+    agency_type = forms.ChoiceField(
+        label=_("Agency type"), choices=[("", _("Choose…")), *AgencyType.choices]
+    )
+    country = forms.ChoiceField(label=_("Country"))
+    region = forms.ChoiceField(
+        label=_("State / province"),
+        required=False,
+        widget=RegionSelect,
+        help_text=_("Choose the state or province in the country you chose."),
+    )
+    city = forms.CharField(label=_("City"), max_length=255)
+    size_band = forms.ChoiceField(
+        label=_("Number of sworn officers"),
+        choices=[("", _("Choose…")), *SizeBand.choices],
+    )
+    website = forms.URLField(
+        label=_("Website"), required=False, max_length=500, assume_scheme="https"
+    )
+    logo = forms.FileField(
+        label=_("Logo (optional)"),
+        required=False,
+        help_text=_("PNG, JPEG or WebP, at most 2 MB."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/png,image/jpeg,image/webp"}
+        ),
+    )
+    # 2. Chief executive and second contact
+    chief_name = forms.CharField(label=_("Name"), max_length=255)
+    chief_title = forms.CharField(label=_("Title"), max_length=255)
+    chief_email = forms.EmailField(
+        label=_("E-mail"),
+        help_text=_("We send the confirmation link to this address."),
+    )
+    chief_phone = forms.CharField(label=_("Phone"), max_length=40)
+    contact_name = forms.CharField(label=_("Name"), max_length=255, required=False)
+    contact_email = forms.EmailField(label=_("E-mail"), required=False)
+    contact_phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    # 4. Commitment
+    committed_all_areas = forms.BooleanField(
+        label=_("We pledge to prioritise action in all six focus areas."),
+        required=False,
+    )
+    signatory_name = forms.CharField(label=_("Name of the signatory"), max_length=255)
+    signatory_title = forms.CharField(label=_("Title of the signatory"), max_length=255)
+    signed_on = forms.DateField(
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    consent_listed = forms.BooleanField(
+        label=_("List our agency publicly as a member once the pledge is approved."),
+        required=False,
+    )
+    consent_show_city = forms.BooleanField(
+        label=_("City"), required=False, initial=True
+    )
+    consent_show_website = forms.BooleanField(
+        label=_("Website"), required=False, initial=True
+    )
+    consent_show_logo = forms.BooleanField(
+        label=_("Logo"), required=False, initial=True
+    )
+    consent_show_statement = forms.BooleanField(
+        label=_("Public statement"), required=False, initial=True
+    )
+    consent_show_chief = forms.BooleanField(
+        label=_("Chief executive's name and title"), required=False
+    )
+    consent_show_practices = forms.BooleanField(
+        label=_("Progress per practice"), required=False, initial=True
+    )
+    # 5. Statement
+    public_statement = forms.CharField(
+        label=_("Public statement (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Up to 1,000 characters, shown on your member page."),
+    )
+    # Spam protection
+    started = forms.CharField(widget=forms.HiddenInput, required=False)
+    fax_number = forms.CharField(
+        label=_("Leave this field empty"), required=False, max_length=100
+    )
+
+    AGENCY_FIELDS = (
+        "legal_name",
+        "agency_type",
+        "country",
+        "region",
+        "city",
+        "size_band",
+        "website",
+        "logo",
+    )
+    CHIEF_FIELDS = ("chief_name", "chief_title", "chief_email", "chief_phone")
+    CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone")
+    SIGNATURE_FIELDS = (
+        "committed_all_areas",
+        "signatory_name",
+        "signatory_title",
+        "signed_on",
+    )
+    CONSENT_FIELDS = (
+        "consent_show_city",
+        "consent_show_website",
+        "consent_show_logo",
+        "consent_show_statement",
+        "consent_show_chief",
+        "consent_show_practices",
+    )
+    # Fields that are not part of a pledge's data.
+    NOT_DATA = ("started", "fax_number", "logo")
+
+    def __init__(
+        self, *args, page, items=(), for_update=False, check_timing=True, **kwargs
+    ):
+        super().__init__(*args, **kwargs)
+        self.page = page
+        self.items = list(items)
+        self.for_update = for_update
+        self.check_timing = check_timing
+        self.spam = False
+        self.processed_logo = None
+        self.fields["country"].choices = [("", _("Choose…")), *country_choices()]
+        self.fields["region"].choices = [
+            ("", _("None / not applicable")),
+            *all_region_choices(),
+        ]
+        self.fields["signed_on"].initial = timezone.localdate
+        self.fields["started"].initial = started_token
+        for item in self.items:
+            self.fields[f"practice_{item.pk}"] = forms.ChoiceField(
+                label=f"{item.number}. {item.title}",
+                choices=PracticeStatus.choices,
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Choose a status for this practice.")},
+            )
+            self.fields[f"note_{item.pk}"] = forms.CharField(
+                label=_("Note on practice %(number)s (optional)")
+                % {"number": item.number},
+                required=False,
+                max_length=500,
+            )
+        for name, field in PledgeFormBuilder(page.form_fields.all()).formfields.items():
+            self.fields[name] = field
+        if for_update:
+            for name in ("legal_name", "country", "region"):
+                self.fields[name].disabled = True
+        autocomplete = {
+            "legal_name": "organization",
+            "city": "address-level2",
+            "website": "url",
+            "chief_name": "name",
+            "chief_email": "email",
+            "chief_phone": "tel",
+            "contact_name": "name",
+            "contact_email": "email",
+            "contact_phone": "tel",
+        }
+        for name, value in autocomplete.items():
+            self.fields[name].widget.attrs["autocomplete"] = value
+        self.fields[HONEYPOT_FIELD].widget.attrs.update(
+            {"tabindex": "-1", "autocomplete": "off"}
+        )
+
+    # --- Structure for the template ---
+
+    def _bound(self, names):
+        return [self[name] for name in names]
+
+    @cached_property
+    def agency_fields(self):
+        return self._bound(self.AGENCY_FIELDS)
+
+    @cached_property
+    def chief_fields(self):
+        return self._bound(self.CHIEF_FIELDS)
+
+    @cached_property
+    def contact_fields(self):
+        return self._bound(self.CONTACT_FIELDS)
+
+    @cached_property
+    def signature_fields(self):
+        return self._bound(self.SIGNATURE_FIELDS)
+
+    @cached_property
+    def consent_fields(self):
+        return self._bound(self.CONSENT_FIELDS)
+
+    @cached_property
+    def extra_fields(self):
+        return [self[name] for name in self.fields if name.startswith(EXTRA_PREFIX)]
+
+    @cached_property
+    def checklist_sections(self) -> list[ChecklistSectionRows]:
+        sections: dict[int, ChecklistSectionRows] = {}
+        for item in self.items:
+            section = item.section
+            entry = sections.setdefault(section.pk, ChecklistSectionRows(section, []))
+            entry.rows.append(
+                PracticeRow(
+                    item,
+                    self[f"practice_{item.pk}"],
+                    self[f"note_{item.pk}"],
+                    conf.practice_url(section.slug, item.number),
+                )
+            )
+        return list(sections.values())
+
+    def error_links(self):
+        """(anchor, label, message) for the error summary, in form order."""
+        links = []
+        for name, errors in self.errors.items():
+            if name == "__all__":
+                for message in errors:
+                    links.append(("#pledge-form", "", message))
+                continue
+            field = self[name]
+            anchor = field.auto_id
+            if isinstance(field.field.widget, forms.RadioSelect):
+                anchor = f"{anchor}_0"
+            for message in errors:
+                links.append((f"#{anchor}", field.label, message))
+        return links
+
+    def mark_invalid(self):
+        """Tie each error message to its input for assistive technology."""
+        for name in self.errors:
+            if name == "__all__":
+                continue
+            attrs = self.fields[name].widget.attrs
+            attrs["aria-invalid"] = "true"
+            described = [f"{self[name].auto_id}_error"]
+            if self.fields[name].help_text:
+                described.append(f"{self[name].auto_id}_helptext")
+            attrs["aria-describedby"] = " ".join(described)
+
+    # --- Validation ---
+
+    def clean_logo(self):
+        upload = self.cleaned_data.get("logo")
+        if upload:
+            self.processed_logo = process_logo(upload)
+        return upload
+
+    def clean_legal_name(self):
+        return " ".join(self.cleaned_data["legal_name"].split())
+
+    def clean(self):
+        data = super().clean()
+        if data.get(HONEYPOT_FIELD):
+            self.spam = True
+        if self.check_timing:
+            self._check_started(data.get("started") or "")
+        country = data.get("country")
+        region = data.get("region") or ""
+        if country and not self.for_update:
+            from pledge_forms.geography import region_choices
+
+            if region and not region_fits_country(region, country):
+                self.add_error(
+                    "region",
+                    _("Choose a state or province of the country you chose, or none."),
+                )
+            elif not region and region_choices(country):
+                self.add_error("region", _("Choose the state or province."))
+        for name in ("contact_email", "contact_phone"):
+            if data.get(name) and not data.get("contact_name"):
+                self.add_error("contact_name", _("Give the second contact's name too."))
+                break
+        return data
+
+    def _check_started(self, token: str) -> None:
+        try:
+            started = signing.loads(token, salt=STARTED_SALT, max_age=7 * 86400)
+        except signing.BadSignature:
+            self.add_error(
+                None,
+                _("The form had expired. Please check your answers and send it again."),
+            )
+            return
+        if timezone.now().timestamp() - float(started) < conf.get("MIN_FILL_SECONDS"):
+            self.add_error(
+                None,
+                _(
+                    "That was very fast. Please check your answers and send the form again."
+                ),
+            )
+
+    def pledge_data(self) -> dict:
+        """The answers as the services expect them (no spam fields, no file)."""
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name not in self.NOT_DATA
+        }
+
+    def labels(self) -> dict[str, str]:
+        return {
+            name: str(field.label)
+            for name, field in self.fields.items()
+            if name not in self.NOT_DATA
+        }

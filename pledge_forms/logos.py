@@ -1,0 +1,78 @@
+"""Logo uploads: PNG, JPEG or WebP, size- and pixel-limited, re-encoded before storing."""
+
+import io
+import os
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+from pledge_forms import conf
+
+ALLOWED_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
+
+
+def process_logo(upload) -> ContentFile:
+    """Check an uploaded logo and return it re-encoded (metadata dropped, size bounded).
+
+    Raises ``ValidationError`` with a message for the person uploading.
+    """
+    max_bytes = conf.get("LOGO_MAX_BYTES")
+    max_pixels = conf.get("LOGO_MAX_PIXELS")
+    if upload.size is not None and upload.size > max_bytes:
+        raise ValidationError(
+            _("The logo is too large: at most %(mb)s MB, please.")
+            % {"mb": round(max_bytes / 1024 / 1024, 1)}
+        )
+    upload.seek(0)
+    data = upload.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ValidationError(
+            _("The logo is too large: at most %(mb)s MB, please.")
+            % {"mb": round(max_bytes / 1024 / 1024, 1)}
+        )
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            image_format = probe.format
+            width, height = probe.size
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        raise ValidationError(
+            _("The logo must be a PNG, JPEG or WebP image.")
+        ) from None
+    if image_format not in ALLOWED_FORMATS:
+        raise ValidationError(_("The logo must be a PNG, JPEG or WebP image."))
+    if width * height > max_pixels:
+        raise ValidationError(
+            _("The logo has too many pixels: at most %(mp)s megapixels, please.")
+            % {"mp": max_pixels // 1_000_000}
+        )
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            has_alpha = (
+                image.mode in {"RGBA", "LA", "PA"} or "transparency" in image.info
+            )
+            image = image.convert("RGBA" if has_alpha else "RGB")
+            side = conf.get("LOGO_MAX_SIDE")
+            image.thumbnail((side, side))
+            output = io.BytesIO()
+            if image_format == "JPEG":
+                image.save(output, "JPEG", quality=88, optimize=True)
+            elif image_format == "WEBP":
+                image.save(output, "WEBP", quality=88)
+            else:
+                image.save(output, "PNG", optimize=True)
+    except (OSError, ValueError, Image.DecompressionBombError):
+        raise ValidationError(
+            _("The logo could not be read; please try another file.")
+        ) from None
+    stem = os.path.splitext(os.path.basename(upload.name or ""))[0][:40] or "logo"
+    safe_stem = "".join(
+        char if char.isalnum() or char in "-_" else "-" for char in stem
+    )
+    return ContentFile(
+        output.getvalue(),
+        name=f"{safe_stem}-{uuid.uuid4().hex[:8]}.{ALLOWED_FORMATS[image_format]}",
+    )
