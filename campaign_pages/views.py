@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 from wagtail.models import Page, Site
 
+from campaign_pages.queries import clean_search_query, search_terms
+
 SEARCH_RESULTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 200
 
@@ -16,14 +18,17 @@ MAX_QUERY_LENGTH = 200
 @require_GET
 def search(request):
     """Search every live, public page (resources included) with Wagtail search."""
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    query = clean_search_query(request.GET.get("q", ""), MAX_QUERY_LENGTH)
     page_obj = None
     if query:
         site = Site.find_for_request(request)
         pages = Page.objects.live().public()
         if site:
             pages = pages.descendant_of(site.root_page, inclusive=True)
-        results = pages.specific().search(query, operator="and")
+        terms = search_terms(query)
+        results = (
+            pages.specific().search(terms, operator="and") if terms else pages.none()
+        )
         page_obj = Paginator(results, SEARCH_RESULTS_PER_PAGE).get_page(
             request.GET.get("page")
         )

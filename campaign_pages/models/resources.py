@@ -17,6 +17,7 @@ from wagtail.search import index
 
 from campaign_pages.blocks import BodyBlock
 from campaign_pages.models.mixins import SocialImageMixin
+from campaign_pages.queries import clean_search_query, search_terms
 
 RESOURCES_PER_PAGE = 12
 MAX_QUERY_LENGTH = 200
@@ -67,7 +68,7 @@ class ResourceIndexPage(SocialImageMixin, Page):
         """The filters from the query string, cleaned; unknown values are reported."""
         focus_area = request.GET.get("focus_area", "").strip()[:100]
         resource_type = request.GET.get("type", "").strip()[:50]
-        query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+        query = clean_search_query(request.GET.get("q", ""), MAX_QUERY_LENGTH)
         errors = []
         if resource_type and resource_type not in ResourceType.values:
             errors.append(_("There is no resource type called “%s”.") % resource_type)
@@ -92,9 +93,12 @@ class ResourceIndexPage(SocialImageMixin, Page):
 
         area_ids = {area.slug: area.pk for area in focus_areas}
         base = ResourcePage.objects.live().child_of(self)
-        if filters["q"]:
-            matching = [page.pk for page in base.search(filters["q"], operator="and")]
+        terms = search_terms(filters["q"])
+        if terms:
+            matching = [page.pk for page in base.search(terms, operator="and")]
             base = base.filter(pk__in=matching)
+        elif filters["q"]:
+            base = base.none()
 
         # Every count (per focus area, per type, in all) in a single query.
         anything = Q(pk__isnull=False)
