@@ -172,7 +172,7 @@ class PageCacheMiddleware:
             for name, value in headers:
                 response[name] = value
             response[HEADER] = "hit"
-            return response
+            return mark_shared(response)
 
         response = self.get_response(request)
         response[HEADER] = "miss"
@@ -190,7 +190,16 @@ class PageCacheMiddleware:
                 cache.set(key, (response.content, headers), cache_seconds())
             except Exception:
                 logger.warning("could not store a page in the cache", exc_info=True)
+            mark_shared(response)
         return response
+
+
+def mark_shared(response):
+    """With ``PAGE_CACHE_CDN_SECONDS``, let a CDN keep a page that is the same for everyone."""
+    seconds = int(_setting("PAGE_CACHE_CDN_SECONDS", 0) or 0)
+    if seconds > 0 and not response.has_header("Cache-Control"):
+        response["Cache-Control"] = f"public, max-age=0, s-maxage={seconds}"
+    return response
 
 
 # --- Invalidation --------------------------------------------------------------------------

@@ -272,6 +272,16 @@ if os.environ.get("FRONTEND_CACHE_PURGE_URL"):
         "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
         "LOCATION": os.environ["FRONTEND_CACHE_PURGE_URL"],
     }
+if os.environ.get("FRONTEND_CACHE_CLOUDFLARE_ZONE_ID"):
+    WAGTAILFRONTENDCACHE["cloudflare"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+        "ZONEID": os.environ["FRONTEND_CACHE_CLOUDFLARE_ZONE_ID"],
+        "BEARER_TOKEN": os.environ.get("FRONTEND_CACHE_CLOUDFLARE_TOKEN", ""),
+    }
+# Wagtail purges a page from the CDN when it is published; changes that are not pages (pledges,
+# the checklist, settings) are not purged, so the CDN may keep a page for at most this long.
+# 0 (default): pages carry no shared-cache header and the CDN does not keep them.
+PAGE_CACHE_CDN_SECONDS = env_int("PAGE_CACHE_CDN_SECONDS", 0)
 
 LOGGING = {
     "version": 1,

@@ -277,3 +277,12 @@ def test_page_cache_on_a_plain_redis_backend_that_is_down_fails_open(
     response = client.get("/")
     assert response.status_code == 200
     assert response[HEADER] == "miss"
+
+
+def test_cdn_may_keep_shared_pages_only_when_configured(client, cached, home):
+    assert "Cache-Control" not in client.get("/")
+    cached.PAGE_CACHE_CDN_SECONDS = 60
+    for response in (client.get("/?cdn"), client.get("/?cdn")):
+        assert response["Cache-Control"] == "public, max-age=0, s-maxage=60"
+    client.get("/admin/login/")
+    assert "s-maxage" not in client.get("/admin/login/").get("Cache-Control", "")
