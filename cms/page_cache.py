@@ -116,10 +116,17 @@ def request_is_eligible(request) -> bool:
     return not any(name in request.COOKIES for name in bypass)
 
 
-def cache_key(request, generation: str) -> str:
+def url_digest(request) -> str:
+    """Scheme, host and full path, query string included, hashed to a bounded key.
+
+    ``get_host()`` refuses a host not in ALLOWED_HOSTS: Django answers 400, not the cache.
+    """
     scheme = "https" if request.is_secure() else "http"
     url = f"{scheme}://{request.get_host()}{request.get_full_path()}"
-    digest = hashlib.sha256(url.encode("utf-8", "surrogateescape")).hexdigest()
+    return hashlib.sha256(url.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def cache_key(digest: str, generation: str) -> str:
     return f"page-cache:{generation}:{digest}"
 
 
@@ -158,10 +165,11 @@ class PageCacheMiddleware:
         if not request_is_eligible(request):
             return self.get_response(request)
 
+        digest = url_digest(request)
         key = None
         try:
             cache = get_cache()
-            key = cache_key(request, current_generation(cache))
+            key = cache_key(digest, current_generation(cache))
             stored = cache.get(key)
         except Exception:
             logger.warning("page cache unavailable, serving uncached", exc_info=True)

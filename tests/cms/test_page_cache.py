@@ -286,3 +286,9 @@ def test_cdn_may_keep_shared_pages_only_when_configured(client, cached, home):
         assert response["Cache-Control"] == "public, max-age=0, s-maxage=60"
     client.get("/admin/login/")
     assert "s-maxage" not in client.get("/admin/login/").get("Cache-Control", "")
+
+
+def test_unknown_host_is_refused_not_cached(client, cached, home, settings):
+    settings.ALLOWED_HOSTS = ["campaign.example.org"]
+    assert client.get("/", HTTP_HOST="evil.example").status_code == 400
+    assert client.get("/", HTTP_HOST="campaign.example.org").status_code == 200
