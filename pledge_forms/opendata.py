@@ -1,0 +1,168 @@
+"""Open data: the public fields of every listed member as CSV and JSON.
+
+Columns, in this order (the same keys in JSON; ``practices`` is an object there and one
+``practice:<code>`` column per practice in CSV):
+
+==================  ==============================================================
+column              meaning
+==================  ==============================================================
+id                  stable number of the member
+slug                address of the member page: /members/<slug>/
+name                display name of the agency
+agency_type         code of the agency type (municipal, sheriff, state, ...)
+agency_type_label   the agency type in words
+country             ISO 3166-1 alpha-2 country code
+region              ISO 3166-2 code of the state or province (may be empty)
+region_name         name of the state or province
+city                city (empty unless the agency agreed to show it)
+size_band           sworn officers, e.g. 51-100
+website             the agency's website (empty unless agreed)
+statement           public statement (empty unless agreed)
+chief_name          chief executive's name (empty unless agreed)
+chief_title         chief executive's title (empty unless agreed)
+stage               pledged or completed
+pledged_on          date of the pledge (YYYY-MM-DD)
+deadline            date by which all practices should be in place
+completed_on        date of completion (completed members only)
+practices_in_place  number of practices in place (empty unless agreed)
+url                 the member page
+practice:<code>     in_place, in_progress, planned or not_planned (empty unless agreed)
+==================  ==============================================================
+
+Rows are ordered by ``id``; only published pledges whose agency agreed to a public listing
+appear. Text that a spreadsheet would read as a formula is prefixed with an apostrophe in CSV.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import StreamingHttpResponse
+
+from pledge_forms.exports import neutralise
+from pledge_forms.showcase import PublicMember, Section, listed_members, public_member
+
+CACHE_SECONDS = 300
+COLUMNS = (
+    "id",
+    "slug",
+    "name",
+    "agency_type",
+    "agency_type_label",
+    "country",
+    "region",
+    "region_name",
+    "city",
+    "size_band",
+    "website",
+    "statement",
+    "chief_name",
+    "chief_title",
+    "stage",
+    "pledged_on",
+    "deadline",
+    "completed_on",
+    "practices_in_place",
+    "url",
+)
+
+
+def member_record(member: PublicMember, base_url: str = "") -> dict[str, Any]:
+    """The public record of a member, keys in ``COLUMNS`` order plus ``practices``."""
+    return {
+        "id": member.pk,
+        "slug": member.slug,
+        "name": member.name,
+        "agency_type": member.agency_type,
+        "agency_type_label": member.agency_type_label,
+        "country": member.country,
+        "region": member.region,
+        "region_name": member.region_name,
+        "city": member.city,
+        "size_band": member.size_band,
+        "website": member.website,
+        "statement": member.statement,
+        "chief_name": member.chief_name,
+        "chief_title": member.chief_title,
+        "stage": member.stage,
+        "pledged_on": member.pledged_on.isoformat() if member.pledged_on else None,
+        "deadline": member.deadline.isoformat() if member.deadline else None,
+        "completed_on": (
+            member.completed_on.isoformat() if member.completed_on else None
+        ),
+        "practices_in_place": (
+            member.in_place_count if member.shows_practices else None
+        ),
+        "url": base_url + member.url,
+        "practices": dict(member.practices) if member.shows_practices else None,
+    }
+
+
+def practice_codes(sections: list[Section]) -> list[str]:
+    return [p.code for s in sections for p in s.practices]
+
+
+def iter_members() -> Iterator[PublicMember]:
+    """Every listed member in a stable order, read in chunks (memory stays flat)."""
+    for pledge in listed_members().order_by("pk").iterator(chunk_size=1000):
+        yield public_member(pledge)
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_rows(sections: list[Section], base_url: str = "") -> Iterator[str]:
+    codes = practice_codes(sections)
+    writer = csv.writer(_Echo())
+    yield writer.writerow([*COLUMNS, *(f"practice:{code}" for code in codes)])
+    for member in iter_members():
+        record = member_record(member, base_url)
+        practices = record["practices"] or {}
+        row = [record[column] for column in COLUMNS]
+        row += [
+            practices.get(code, "") if record["practices"] else "" for code in codes
+        ]
+        yield writer.writerow(
+            [neutralise("" if value is None else value) for value in row]
+        )
+
+
+def json_chunks(sections: list[Section], base_url: str = "") -> Iterator[str]:
+    encoder = DjangoJSONEncoder(ensure_ascii=False)
+    head = {
+        "columns": list(COLUMNS) + ["practices"],
+        "practices": practice_codes(sections),
+    }
+    yield encoder.encode(head)[:-1] + ', "members": ['
+    first = True
+    for member in iter_members():
+        yield ("" if first else ",\n") + encoder.encode(member_record(member, base_url))
+        first = False
+    yield "]}\n"
+
+
+def _headers(response: StreamingHttpResponse) -> StreamingHttpResponse:
+    response["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
+    response["Access-Control-Allow-Origin"] = "*"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def csv_response(sections: list[Section], base_url: str = "") -> StreamingHttpResponse:
+    response = StreamingHttpResponse(
+        csv_rows(sections, base_url), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="members.csv"'
+    return _headers(response)
+
+
+def json_response(sections: list[Section], base_url: str = "") -> StreamingHttpResponse:
+    response = StreamingHttpResponse(
+        json_chunks(sections, base_url), content_type="application/json"
+    )
+    return _headers(response)
