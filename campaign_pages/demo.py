@@ -22,6 +22,7 @@ from campaign_pages.models import (
     ResourcePage,
     StandardPage,
 )
+from campaign_pages.permissions import ensure_communications_staff
 from campaign_pages.workflows import attach_news_workflow
 from cms.models import SiteSettings
 from pledge_forms.models import Checklist, ChecklistItem, ChecklistSection
@@ -299,6 +300,7 @@ def load_plugin_demo(home, stdout) -> str:
 
 
 def load(stdout=None) -> str:
+    ensure_communications_staff()
     home = ensure_home()
     site = Site.objects.get(is_default_site=True)
     ensure_site_settings(site)

@@ -2,7 +2,7 @@
 
 from wagtail.models import Workflow, WorkflowPage
 
-NEWS_WORKFLOW_NAME = "News review"
+from campaign_pages.permissions import WORKFLOW_NAME as NEWS_WORKFLOW_NAME
 
 
 def attach_news_workflow(news_index) -> bool:

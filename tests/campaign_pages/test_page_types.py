@@ -49,7 +49,7 @@ class PageTreeRulesTests(WagtailPageTestCase):
         self.assertAllowedSubpageTypes(StandardPage, {StandardPage})
 
     def test_the_home_page_leaves_room_for_the_pledge_plugin_pages(self):
-        allowed = {model for model in CampaignHomePage.allowed_subpage_models()}
+        allowed = set(CampaignHomePage.allowed_subpage_models())
         assert {FocusAreaIndexPage, ResourceIndexPage, NewsIndexPage, StandardPage} <= (
             allowed
         )
