@@ -27,6 +27,7 @@ from pledge_forms.models import (
     ChecklistItem,
     OutgoingMail,
     Pledge,
+    PledgeFormPage,
     PledgeSubmission,
 )
 
@@ -178,6 +179,23 @@ class SubmissionVerifiedFilter(SimpleListFilter):
         return queryset
 
 
+class SubmissionFormFilter(SimpleListFilter):
+    title = _("form")
+    parameter_name = "form"
+
+    def lookups(self, request, model_admin):
+        return [
+            (str(page.pk), page.title)
+            for page in PledgeFormPage.objects.order_by("title")
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(page_id=int(value))
+        return queryset
+
+
 class PledgeSubmissionAdmin(ModelAdmin):
     model = PledgeSubmission
     menu_label = _("Submissions")
@@ -194,7 +212,12 @@ class PledgeSubmissionAdmin(ModelAdmin):
         "labels",
     ]
     list_display = ["submit_time", "agency_name", "kind", "page", "is_verified"]
-    list_filter = ["page", "submit_time", "kind", SubmissionVerifiedFilter]
+    list_filter = [
+        SubmissionFormFilter,
+        "submit_time",
+        "kind",
+        SubmissionVerifiedFilter,
+    ]
     list_export = [
         "submit_time",
         "kind",

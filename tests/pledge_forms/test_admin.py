@@ -1,0 +1,229 @@
+"""The pledge admin: who may see and do what, escaping, exports and review actions."""
+
+import csv
+import io
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.urls import reverse
+
+from pledge_forms.choices import ReviewStatus
+from pledge_forms.models import Pledge, PledgeSubmission
+from tests.factories.pledges import submitted_pledge
+
+pytestmark = pytest.mark.django_db
+
+XSS = '<script>alert("x")</script>'
+
+
+@pytest.fixture
+def users(django_user_model):
+    def make(name, group=None, superuser=False):
+        user = django_user_model.objects.create_user(
+            username=name,
+            password="pw",
+            email=f"{name}@example.org",
+            is_superuser=superuser,
+        )
+        if group:
+            user.groups.add(Group.objects.get(name=group))
+        return user
+
+    return {
+        "anonymous": None,
+        "communications": make("comms", "Editors"),
+        "reviewer": make("reviewer", "Campaign reviewers"),
+        "admin": make("admin", superuser=True),
+    }
+
+
+@pytest.fixture
+def pledge(form_page, run_on_commit):
+    return submitted_pledge(
+        form_page,
+        "verified",
+        public_statement=f'=HYPERLINK("http://evil.example") {XSS}',
+        city=XSS,
+        chief_email="secret.chief@agency.example",
+    )
+
+
+def pledge_urls(pledge):
+    ns = "wagtailsnippets_pledge_forms_pledge"
+    return {
+        "index": reverse(f"{ns}:list"),
+        "inspect": reverse(f"{ns}:inspect", args=[pledge.pk]),
+        "edit": reverse(f"{ns}:edit", args=[pledge.pk]),
+        "history": reverse(f"{ns}:history", args=[pledge.pk]),
+        "delete": reverse(f"{ns}:delete", args=[pledge.pk]),
+        "export": reverse(f"{ns}:list") + "?export=csv",
+        "approve": reverse(f"{ns}:review", args=[pledge.pk, "approve"]),
+        "decline": reverse(f"{ns}:review", args=[pledge.pk, "decline"]),
+        "submissions": "/admin/pledge_forms/pledgesubmission/",
+        "mails": "/admin/pledge_forms/outgoingmail/",
+    }
+
+
+ALLOWED = {
+    "anonymous": set(),
+    "communications": {"index", "inspect", "edit", "history"},
+    "reviewer": {
+        "index",
+        "inspect",
+        "edit",
+        "history",
+        "delete",
+        "export",
+        "approve",
+        "decline",
+        "submissions",
+        "mails",
+    },
+    "admin": {
+        "index",
+        "inspect",
+        "edit",
+        "history",
+        "delete",
+        "export",
+        "approve",
+        "decline",
+        "submissions",
+        "mails",
+    },
+}
+
+
+@pytest.mark.parametrize("role", ["anonymous", "communications", "reviewer", "admin"])
+def test_permission_matrix_over_every_pledge_admin_url(client, users, pledge, role):
+    if users[role]:
+        client.force_login(users[role])
+    for name, url in pledge_urls(pledge).items():
+        response = client.get(url)
+        if name in ALLOWED[role]:
+            assert response.status_code == 200, (role, name, response.status_code)
+        else:
+            assert response.status_code in {302, 403}, (
+                role,
+                name,
+                response.status_code,
+            )
+            if response.status_code == 302:
+                assert response["Location"] != url
+
+
+def test_communications_staff_never_see_contact_details(client, users, pledge):
+    client.force_login(users["communications"])
+    for name in ("index", "inspect", "edit"):
+        html = client.get(pledge_urls(pledge)[name]).content.decode()
+        assert "secret.chief@agency.example" not in html, name
+    client.force_login(users["reviewer"])
+    assert (
+        "secret.chief@agency.example"
+        in client.get(pledge_urls(pledge)["inspect"]).content.decode()
+    )
+
+
+def test_typed_markup_is_escaped_in_listing_inspect_history_and_inbox(
+    client, users, pledge
+):
+    client.force_login(users["admin"])
+    submission = PledgeSubmission.objects.get()
+    pages = [
+        pledge_urls(pledge)["index"],
+        pledge_urls(pledge)["inspect"],
+        pledge_urls(pledge)["history"],
+        "/admin/pledge_forms/pledgesubmission/",
+        f"/admin/pledge_forms/pledgesubmission/inspect/{submission.pk}/",
+    ]
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert XSS not in html, url
+
+
+def test_e_mails_escape_typed_markup_in_their_html_part(form_page, run_on_commit):
+    submitted_pledge(form_page, "unverified", legal_name=f"Agency {XSS}")
+    message = mail.outbox[0]
+    html = message.alternatives[0][0]
+    assert XSS not in html and "&lt;script&gt;" in html
+    assert "\n" not in message.subject and "Agency" not in message.subject
+
+
+def test_exports_neutralise_spreadsheet_formulas(client, users, pledge, form_page):
+    submitted_pledge(form_page, "unverified", legal_name="=1+2")
+    client.force_login(users["reviewer"])
+    response = client.get(pledge_urls(pledge)["export"])
+    rows = list(
+        csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))
+    )
+    statement = next(row for row in rows if row["Slug"] == pledge.slug)[
+        "Public statement"
+    ]
+    assert statement.startswith("'=HYPERLINK")
+
+    import openpyxl
+
+    response = client.get(pledge_urls(pledge)["index"] + "?export=xlsx")
+    content = b"".join(response.streaming_content)
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    values = [str(cell.value) for row in sheet.iter_rows(min_row=2) for cell in row]
+    assert any(v.startswith("'=HYPERLINK") for v in values)
+    assert "'=1+2" in values
+    assert not any(v.startswith("=") for v in values)
+
+    response = client.get("/admin/pledge_forms/pledgesubmission/?export=csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    cells = [cell for row in rows for cell in row if cell.endswith("=1+2")]
+    assert cells and all(cell == "'=1+2" for cell in cells)
+
+
+def test_contact_details_leave_in_exports_only_for_those_allowed(client, users, pledge):
+    users["communications"].groups.first().permissions.add(
+        *__import__(
+            "django.contrib.auth.models", fromlist=["Permission"]
+        ).Permission.objects.filter(codename="export_pledge")
+    )
+    client.force_login(users["communications"])
+    body = b"".join(
+        client.get(pledge_urls(pledge)["export"]).streaming_content
+    ).decode()
+    assert "secret.chief@agency.example" not in body
+    client.force_login(users["reviewer"])
+    body = b"".join(
+        client.get(pledge_urls(pledge)["export"]).streaming_content
+    ).decode()
+    assert "secret.chief@agency.example" in body
+
+
+def test_a_reviewer_approves_and_declines_from_the_admin(
+    client, users, pledge, run_on_commit
+):
+    client.force_login(users["reviewer"])
+    urls = pledge_urls(pledge)
+    page = client.get(urls["approve"]).content.decode()
+    assert "Eligibility" in page
+    assert client.post(urls["approve"]).status_code == 302
+    pledge.refresh_from_db()
+    assert pledge.live and pledge.review_status == ReviewStatus.APPROVED
+
+    response = client.post(urls["decline"], {"reason": ""})
+    assert response.status_code == 200  # the reason is required
+    client.post(urls["decline"], {"reason": f"Duplicate entry {XSS}"})
+    pledge.refresh_from_db()
+    assert not pledge.live and pledge.review_status == ReviewStatus.DECLINED
+    history = client.get(urls["history"]).content.decode()
+    assert "Declined" in history and XSS not in history
+
+
+def test_submissions_cannot_be_added_edited_or_deleted(client, users, pledge):
+    client.force_login(users["admin"])
+    submission = PledgeSubmission.objects.get()
+    for url in (
+        "/admin/pledge_forms/pledgesubmission/create/",
+        f"/admin/pledge_forms/pledgesubmission/edit/{submission.pk}/",
+        f"/admin/pledge_forms/pledgesubmission/delete/{submission.pk}/",
+    ):
+        assert client.get(url).status_code in {302, 403, 404}, url
+    assert PledgeSubmission.objects.count() == 1
+    assert Pledge.objects.count() == 1
