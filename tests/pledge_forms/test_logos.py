@@ -1,0 +1,119 @@
+"""Logo uploads: formats, limits, re-encoding, storage (local and S3)."""
+
+import io
+import struct
+import zlib
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from pledge_forms import services
+from pledge_forms.logos import process_logo
+from pledge_forms.models import Pledge
+from tests.factories.pledges import pledge_data
+from tests.pledge_forms.test_public_form import form_post
+
+pytestmark = pytest.mark.django_db
+
+
+def image_bytes(fmt="PNG", size=(64, 32), **save):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buffer, fmt, **save)
+    return buffer.getvalue()
+
+
+def png_claiming(width, height):
+    """A tiny PNG whose header claims ``width`` × ``height`` pixels."""
+    data = bytearray(image_bytes(size=(1, 1)))
+    ihdr = struct.pack(">II", width, height) + bytes(data[24:29])
+    data[16:29] = ihdr
+    data[29:33] = struct.pack(">I", zlib.crc32(b"IHDR" + ihdr) & 0xFFFFFFFF)
+    return bytes(data)
+
+
+@pytest.mark.parametrize("fmt,ext", [("PNG", "png"), ("JPEG", "jpg"), ("WEBP", "webp")])
+def test_png_jpeg_and_webp_logos_are_accepted_and_re_encoded(fmt, ext):
+    original = (
+        image_bytes(fmt, exif=Image.Exif()) if fmt == "JPEG" else image_bytes(fmt)
+    )
+    result = process_logo(SimpleUploadedFile(f"Our Logo!.{ext}", original))
+    assert result.name.endswith(f".{ext}") and result.name.startswith("Our-Logo-")
+    with Image.open(io.BytesIO(result.read())) as image:
+        assert image.format == fmt and image.size == (64, 32)
+
+
+def test_other_files_are_refused_with_a_clear_message():
+    gif = image_bytes("GIF")
+    with pytest.raises(ValidationError, match="PNG, JPEG or WebP"):
+        process_logo(SimpleUploadedFile("logo.gif", gif))
+    with pytest.raises(ValidationError, match="PNG, JPEG or WebP"):
+        process_logo(SimpleUploadedFile("logo.png", b"<svg></svg>"))
+
+
+def test_logos_over_two_megabytes_are_refused(settings):
+    big = SimpleUploadedFile("logo.png", b"\x89PNG" + b"0" * (2 * 1024 * 1024))
+    with pytest.raises(ValidationError, match="too large"):
+        process_logo(big)
+
+
+def test_a_small_file_claiming_a_huge_image_is_refused():
+    bomb = png_claiming(10_000, 10_000)
+    assert len(bomb) < 1000
+    with pytest.raises(ValidationError, match="too many pixels"):
+        process_logo(SimpleUploadedFile("logo.png", bomb))
+
+
+def test_a_large_logo_is_scaled_down(settings):
+    settings.PLEDGE_FORMS_LOGO_MAX_SIDE = 100
+    result = process_logo(SimpleUploadedFile("logo.png", image_bytes(size=(400, 200))))
+    with Image.open(io.BytesIO(result.read())) as image:
+        assert image.size == (100, 50)
+
+
+def test_a_logo_sent_with_the_form_is_stored_with_the_pledge(client, form_page):
+    upload = SimpleUploadedFile("logo.png", image_bytes(), content_type="image/png")
+    response = client.post("/pledge/", {**form_post(form_page), "logo": upload})
+    assert response.status_code == 302
+    pledge = Pledge.objects.get()
+    assert pledge.logo.name.startswith("pledge-logos/")
+    assert pledge.logo.storage.exists(pledge.logo.name)
+
+
+def test_a_refused_logo_keeps_the_other_answers(client, form_page):
+    upload = SimpleUploadedFile(
+        "logo.gif", image_bytes("GIF"), content_type="image/gif"
+    )
+    response = client.post("/pledge/", {**form_post(form_page), "logo": upload})
+    html = response.content.decode()
+    assert 'href="#id_logo"' in html
+    assert 'value="Riverside Falls Police Department"' in html
+    assert Pledge.objects.count() == 0
+
+
+def test_a_storage_failure_gives_an_error_and_leaves_no_record(
+    client, form_page, monkeypatch
+):
+    from django.core.files.storage import FileSystemStorage
+
+    def broken_save(self, name, content, max_length=None):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(FileSystemStorage, "save", broken_save)
+    upload = SimpleUploadedFile("logo.png", image_bytes(), content_type="image/png")
+    response = client.post("/pledge/", {**form_post(form_page), "logo": upload})
+    assert response.status_code == 200
+    assert "could not be stored" in response.content.decode()
+    assert Pledge.objects.count() == 0
+
+
+def test_logos_go_to_the_s3_bucket_in_production(form_page, s3_storage):
+    logo = process_logo(SimpleUploadedFile("logo.webp", image_bytes("WEBP")))
+    pledge = services.submit(
+        form_page, pledge_data(form_page.checklist), logo=logo
+    ).pledge
+    assert s3_storage.exists(pledge.logo.name)
+    assert pledge.logo.url.startswith(s3_storage.endpoint_url or "http")
+    with s3_storage.open(pledge.logo.name) as stored, Image.open(stored) as image:
+        assert image.format == "WEBP"
