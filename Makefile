@@ -47,6 +47,7 @@ test: $(STAMP) $(AXE) ## Run the whole test suite (checks, migrations, unit, int
 	$(MANAGE) check --settings=cms.settings.test
 	$(MANAGE) makemigrations --check --dry-run --settings=cms.settings.test
 	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest tests/pledge_forms --ds=tests.testapp.settings -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff lint and format check, template indentation
 	$(BIN)/ruff check .
