@@ -1,0 +1,68 @@
+"""`load_demo_content` builds the whole demo site once; loading again changes nothing."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Page, Site
+
+from campaign_pages.models import (
+    CampaignHomePage,
+    FocusAreaPage,
+    NewsPage,
+    ResourcePage,
+    StandardPage,
+)
+from pledge_forms.models import ChecklistItem
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    return (
+        Page.objects.count(),
+        ChecklistItem.objects.count(),
+        get_image_model().objects.count(),
+        get_document_model().objects.count(),
+    )
+
+
+def test_demo_content_is_complete_and_loading_twice_adds_nothing(client):
+    out = io.StringIO()
+    call_command("load_demo_content", stdout=out)
+    assert "Demo content ready" in out.getvalue()
+    first = snapshot()
+    call_command("load_demo_content", stdout=io.StringIO())
+    assert snapshot() == first
+
+    home = CampaignHomePage.objects.get()
+    assert Site.objects.get(is_default_site=True).root_page_id == home.pk
+    assert FocusAreaPage.objects.live().count() == 6
+    assert ChecklistItem.objects.count() == 25
+    assert list(
+        ChecklistItem.objects.filter(illustrative=True).values_list("number", flat=True)
+    ) == list(range(14, 26))
+    codes = set(ChecklistItem.objects.values_list("code", flat=True))
+    assert {"BF-1", "UF-1", "LC-1", "RH-1", "VS-1", "CR-1"} <= codes
+    resources = ResourcePage.objects.live()
+    assert resources.count() >= 20
+    assert len(set(resources.values_list("resource_type", flat=True))) == 7
+    for area in FocusAreaPage.objects.all():
+        assert area.checklist_section is not None
+        assert resources.filter(focus_areas=area).exists(), area.title
+    assert NewsPage.objects.live().count() >= 6
+    assert NewsPage.objects.filter(title__icontains="listening session").exists()
+    assert {"about", "faq", "contact", "press"} <= set(
+        StandardPage.objects.values_list("slug", flat=True)
+    )
+    for url in ["/", "/focus-areas/use-of-force/", "/resources/", "/news/", "/faq/"]:
+        assert client.get(url).status_code == 200, url
+
+    # images drawn and documents generated locally, nothing downloaded
+    image = get_image_model().objects.first()
+    assert image.file.read(8) == b"\x89PNG\r\n\x1a\n"
+    document = get_document_model().objects.first()
+    with document.open_file() as handle:
+        assert handle.read(5) == b"%PDF-"

@@ -1,0 +1,48 @@
+"""Site settings edited by communications staff appear on every public page."""
+
+import pytest
+from wagtail.models import Site
+
+from cms.models import SiteSettings
+from tests.campaign_pages.conftest import build_site
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def site_tree(db):
+    return build_site(resources=1, news=1)
+
+
+def test_footer_shows_contact_email_footer_text_and_social_links(client, site_tree):
+    settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    settings.contact_email = "press@example.org"
+    settings.footer_text = "Trust is built together."
+    settings.linkedin_url = "https://www.linkedin.com/company/example"
+    settings.save()
+    for url in ["/", "/resources/", "/news/"]:
+        page = client.get(url).content.decode()
+        footer = page.split('<footer class="site-footer">')[1]
+        assert 'href="mailto:press@example.org"' in footer
+        assert "Trust is built together." in footer
+        assert 'href="https://www.linkedin.com/company/example"' in footer
+
+
+def test_the_logo_is_shown_in_the_header(client, site_tree):
+    page = client.get("/").content.decode()
+    header = page.split('<header class="site-header">')[1].split("</header>")[0]
+    assert "<img src=" in header and ".png" in header
+
+
+def test_without_settings_the_site_still_renders(client, site_tree):
+    SiteSettings.objects.all().delete()
+    page = client.get("/").content.decode()
+    assert "mailto:" not in page
+
+
+def test_footer_text_is_escaped(client, site_tree):
+    settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    settings.footer_text = "<img src=x onerror=alert(1)>"
+    settings.save()
+    page = client.get("/").content.decode()
+    assert "<img src=x onerror" not in page
