@@ -1,6 +1,7 @@
 """Site-wide pages and assets: friendly errors, favicon, no outside assets."""
 
 import re
+from pathlib import Path
 
 import pytest
 from django.template.loader import render_to_string
@@ -63,6 +64,6 @@ def test_the_favicon_is_served_from_the_site(client):
 def test_pages_are_responsive_and_printable():
     from django.contrib.staticfiles import finders
 
-    css = open(finders.find("css/site.css")).read()
+    css = Path(finders.find("css/site.css")).read_text()
     assert "@media print" in css
     assert "min(100%" in css  # grids collapse to one column on narrow screens
