@@ -7,3 +7,8 @@ class PledgeFormsConfig(AppConfig):
     label = "pledge_forms"
     verbose_name = _("Pledges")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from pledge_forms import signals
+
+        signals.connect()

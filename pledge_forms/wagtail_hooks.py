@@ -1,6 +1,8 @@
 """Admin wiring of the pledge plugin: snippets, the submissions inbox, log actions."""
 
+from django.contrib import messages
 from django.contrib.admin import SimpleListFilter
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -254,3 +256,22 @@ class PledgeInboxGroup(ModelAdminGroup):
 
 
 modeladmin_register(PledgeInboxGroup)
+
+
+@hooks.register("before_edit_snippet")
+def refuse_publishing_unconfirmed_pledges(request, instance):
+    """Wagtail's own Publish button must not put an unconfirmed pledge in the showcase."""
+    if (
+        isinstance(instance, Pledge)
+        and request.method == "POST"
+        and "action-publish" in request.POST
+        and not instance.is_verified
+    ):
+        messages.error(
+            request,
+            _("This pledge cannot be published: its e-mail address is not confirmed."),
+        )
+        return redirect(
+            reverse("wagtailsnippets_pledge_forms_pledge:edit", args=[instance.pk])
+        )
+    return None
