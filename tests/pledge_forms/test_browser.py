@@ -1,0 +1,131 @@
+"""Browser journeys in Chromium: keyboard-only pledge, e-mail link, reviewer approval, axe."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core import mail
+from wagtail.models import Site
+
+from pledge_forms.choices import ReviewStatus
+from pledge_forms.models import Pledge
+from tests.factories.pledges import PledgeFormPageFactory, make_checklist
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+TEXT = {
+    "legal_name": "Keyboard Valley Police Department",
+    "city": "Keyboard Valley",
+    "website": "https://kv.example",
+    "chief_name": "Robin Example",
+    "chief_title": "Chief of Police",
+    "chief_email": "robin@kv.example",
+    "chief_phone": "+1 555 0111",
+    "signatory_name": "Robin Example",
+    "signatory_title": "Chief of Police",
+}
+SELECT = {
+    "agency_type": ("Municipal police", "municipal"),
+    "country": ("United States", "US"),
+    "region": ("Oregon", "US-OR"),
+    "size_band": ("51", "51-100"),
+}
+CHECK = {"committed_all_areas", "consent_listed"}
+
+
+@pytest.fixture
+def pledge_page(settings):
+    settings.PLEDGE_FORMS_MIN_FILL_SECONDS = 0
+    root = Site.objects.get(is_default_site=True).root_page
+    page = PledgeFormPageFactory(parent=root, checklist=make_checklist())
+    return page
+
+
+def active(page):
+    return page.evaluate(
+        "() => { const e = document.activeElement; return {tag: e.tagName.toLowerCase(), "
+        "type: e.type || '', name: e.name || '', checked: !!e.checked, value: e.value || '', "
+        "text: e.textContent.trim()}; }"
+    )
+
+
+def fill_by_keyboard(page):
+    seen_groups = set()
+    for _ in range(400):
+        page.keyboard.press("Tab")
+        element = active(page)
+        name = element["name"]
+        if element["tag"] == "button" and element["type"] == "submit":
+            return
+        if name in TEXT and not element["value"]:
+            page.keyboard.type(TEXT[name])
+        elif name in SELECT:
+            label, value = SELECT[name]
+            page.keyboard.type(label)
+            assert page.eval_on_selector(f"#id_{name}", "e => e.value") == value, name
+        elif name in CHECK and not element["checked"]:
+            page.keyboard.press("Space")
+        elif name.startswith("practice_") and name not in seen_groups:
+            seen_groups.add(name)
+            page.keyboard.press("ArrowRight")  # "In progress"
+            page.keyboard.press("ArrowLeft")  # back to "In place"
+            page.keyboard.press("ArrowRight")  # and "In progress" again
+    raise AssertionError("never reached the submit button")
+
+
+def test_an_agency_pledges_by_keyboard_follows_the_link_and_a_reviewer_approves(
+    browser_page, live_server, pledge_page, django_user_model
+):
+    page = browser_page
+    page.goto("/pledge/")
+    fill_by_keyboard(page)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/pledge/received/$"))
+
+    pledge = Pledge.objects.get()
+    assert pledge.legal_name == TEXT["legal_name"]
+    assert pledge.region == "US-OR"
+    assert {s["status"] for s in pledge.practice_statuses.values()} == {"in_progress"}
+
+    link = re.search(r"https?://\S+/verify/\S+/", mail.outbox[0].body).group(0)
+    path = "/" + link.split("/", 3)[3]
+    page.goto(path)
+    page.keyboard.press("Tab")
+    while active(page)["tag"] != "button":
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Pledge confirmed").wait_for()
+    assert Pledge.objects.get().review_status == ReviewStatus.AWAITING_REVIEW
+
+    reviewer = django_user_model.objects.create_user(
+        "reviewer", password="pw-reviewer-1"
+    )
+    reviewer.groups.add(Group.objects.get(name="Campaign reviewers"))
+    page.goto("/admin/login/")
+    page.fill("#id_username", "reviewer")
+    page.fill("#id_password", "pw-reviewer-1")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/admin/$"))
+    page.goto(f"/admin/snippets/pledge_forms/pledge/inspect/{pledge.pk}/")
+    page.get_by_role("link", name="Approve and publish").click()
+    page.get_by_role("button", name="Approve and publish").click()
+    page.wait_for_url(re.compile(r"/inspect/"))
+    approved = Pledge.objects.get()
+    assert approved.live and approved.review_status == ReviewStatus.APPROVED
+
+
+def test_the_form_and_its_error_state_have_no_axe_violations(
+    browser_page, live_server, pledge_page, axe
+):
+    page = browser_page
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto("/pledge/")
+    axe(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    page.get_by_role("button", name="Send the pledge").click()
+    page.locator("#pf-error-summary").wait_for()
+    assert page.evaluate("document.activeElement.id") == "pf-error-summary"
+    axe(page)
