@@ -133,6 +133,13 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a lock instead of failing at once when two requests write together.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Several gunicorn workers on one file: readers do not block the writer (WAL), and a
+    # transaction takes the write lock when it begins, so two of them never deadlock on the
+    # upgrade from reading to writing ("database is locked" at once, whatever the timeout).
+    DATABASES["default"]["OPTIONS"].update(
+        transaction_mode="IMMEDIATE",
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set (shared by every app server), else local memory.
