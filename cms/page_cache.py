@@ -266,7 +266,14 @@ def connect_signals() -> None:
     post_save.connect(_on_any_save, dispatch_uid="page-cache-any-save")
     post_delete.connect(_on_any_delete, dispatch_uid="page-cache-any-delete")
 
-    labels = _setting("PAGE_CACHE_INVALIDATING_MODELS", DEFAULT_INVALIDATING_MODELS)
+    labels = list(
+        _setting("PAGE_CACHE_INVALIDATING_MODELS", DEFAULT_INVALIDATING_MODELS)
+    )
+    # A replaced image or document file changes the URLs that pages show.
+    labels += [
+        _setting("WAGTAILIMAGES_IMAGE_MODEL", "wagtailimages.Image"),
+        _setting("WAGTAILDOCS_DOCUMENT_MODEL", "wagtaildocs.Document"),
+    ]
     for label in labels:
         try:
             model = apps.get_model(label)

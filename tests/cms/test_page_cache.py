@@ -292,3 +292,12 @@ def test_unknown_host_is_refused_not_cached(client, cached, home, settings):
     settings.ALLOWED_HOSTS = ["campaign.example.org"]
     assert client.get("/", HTTP_HOST="evil.example").status_code == 400
     assert client.get("/", HTTP_HOST="campaign.example.org").status_code == 200
+
+
+def test_uploading_an_image_invalidates(client, cached, home):
+    from tests.factories.media import ImageFactory
+
+    client.get("/")
+    assert client.get("/")[HEADER] == "hit"
+    ImageFactory()
+    assert client.get("/")[HEADER] == "miss"
