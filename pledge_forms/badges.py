@@ -50,8 +50,10 @@ def badge_svg(member: PublicMember, member_url: str) -> str:
 
 
 def embed_code(member: PublicMember, member_url: str, badge_url: str) -> str:
-    """HTML an agency pastes into its website: the badge image inside a link to its page."""
-    return str(
+    """HTML an agency pastes into its website: the badge image inside a link to its page.
+
+    Plain text (not marked safe), so a template shows the code instead of rendering it."""
+    return "".join(
         format_html(
             '<a href="{}"><img src="{}" alt="{}" width="{}" height="{}"></a>',
             member_url,

@@ -9,9 +9,7 @@ Wagtail's page serving, so the showcase page routes it like any of its sub-pages
 from django.urls import re_path
 from wagtail import views as wagtail_views
 
-FILE_PATTERN = (
-    r"^((?:[\w\-]+/)+(?:data\.csv|data\.json|[\w\-]+/badge\.svg|[\w\-]+/certificate\.pdf))$"
-)
+FILE_PATTERN = r"^((?:[\w\-]+/)+(?:data\.csv|data\.json|[\w\-]+/badge\.svg|[\w\-]+/certificate\.pdf))$"
 
 urlpatterns = [
     re_path(FILE_PATTERN, wagtail_views.serve, name="pledge_forms_showcase_file"),

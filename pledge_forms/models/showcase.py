@@ -1,13 +1,15 @@
 """The public member showcase: listed members, a map, statistics, member pages, badges,
 certificates and open data, all under one page (``/members/`` on the campaign site)."""
 
+from urllib.parse import urlencode
+
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
@@ -17,6 +19,22 @@ CERTIFICATE_CACHE_SECONDS = 600
 
 def _site_root(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
+
+
+def _pagination(results, filters) -> dict:
+    """Links to neighbouring pages that keep the filters."""
+
+    def url(number: int) -> str:
+        params = filters.as_params(page=str(number) if number > 1 else "")
+        return "?" + urlencode(params) if params else "?"
+
+    current, last = results.number, results.paginator.num_pages
+    numbers = sorted({1, last, *range(max(1, current - 2), min(last, current + 2) + 1)})
+    return {
+        "previous_url": url(current - 1) if results.has_previous() else "",
+        "next_url": url(current + 1) if results.has_next() else "",
+        "page_links": [(n, url(n), n == current) for n in numbers] if last > 1 else [],
+    }
 
 
 class HomeDisplay(models.TextChoices):
@@ -118,6 +136,18 @@ class MemberShowcasePage(RoutablePageMixin, Page):
                 urls.append({"location": base + f"{slug}/", "lastmod": updated or None})
         return urls
 
+    def route_urls(self) -> dict[str, str]:
+        """Paths of the showcase's fixed views, for templates and links."""
+        return {
+            name: self.url + self.reverse_subpage(name)
+            for name in ("map", "statistics", "data_csv", "data_json")
+        }
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["showcase_urls"] = self.route_urls()
+        return context
+
     # --- routes ----------------------------------------------------------------------------
 
     @path("", name="index")
@@ -125,11 +155,12 @@ class MemberShowcasePage(RoutablePageMixin, Page):
         from pledge_forms import charts, showcase
 
         filters = showcase.parse_filters(request.GET)
-        paginator = Paginator(
-            showcase.filter_members(filters),
-            self._page_size(),
-            allow_empty_first_page=True,
-        )
+        members = showcase.filter_members(filters)
+        # Members per stage of the filtered list; their sum is the result count, so the
+        # paginator needs no COUNT query of its own.
+        stage_counts = showcase.stage_counts(members)
+        paginator = Paginator(members, self._page_size(), allow_empty_first_page=True)
+        paginator.__dict__["count"] = sum(count for _label, count in stage_counts)
         try:
             page_number = int(request.GET.get("page", "1"))
         except (TypeError, ValueError):
@@ -139,24 +170,24 @@ class MemberShowcasePage(RoutablePageMixin, Page):
             results = paginator.page(page_number)
         except (EmptyPage, PageNotAnInteger) as error:
             raise Http404(_("There is no such page of members.")) from error
-        options = showcase.filter_options()
-        context = self.get_context(request)
         first_view = not filters.active and page_number == 1
-        stage_counts = showcase.stage_counts()
+        highlights = showcase.highlights() if first_view else None
+        context = self.get_context(request)
         context.update(
             filters=filters,
-            options=options,
+            options=showcase.filter_options(),
             results=results,
             members=[showcase.public_member(p) for p in results.object_list],
             paginator=paginator,
-            featured=showcase.featured_members() if first_view else [],
-            recent=showcase.recently_pledged() if first_view else [],
-            completed=showcase.recently_completed() if first_view else [],
+            highlights=highlights,
+            featured=highlights.featured if highlights else [],
+            recent=highlights.recent if highlights else [],
+            completed=highlights.completed if highlights else [],
             stage_counts=stage_counts,
             stage_chart=charts.bars(
                 [(str(label), count) for label, count in stage_counts]
             ),
-            query_for_page=lambda n: filters.as_params(page=str(n)),
+            **_pagination(results, filters),
         )
         return TemplateResponse(request, self.get_template(request), context)
 
@@ -213,13 +244,13 @@ class MemberShowcasePage(RoutablePageMixin, Page):
             request, "pledge_forms/showcase/showcase_statistics.html", context
         )
 
-    @path("data.csv", name="data_csv")
+    @re_path(r"^data\.csv/?$", name="data_csv")
     def data_csv_view(self, request):
         from pledge_forms import opendata
 
         return opendata.csv_response(self._sections(), _site_root(request))
 
-    @path("data.json", name="data_json")
+    @re_path(r"^data\.json/?$", name="data_json")
     def data_json_view(self, request):
         from pledge_forms import opendata
 
@@ -240,7 +271,7 @@ class MemberShowcasePage(RoutablePageMixin, Page):
             badge_url=badge_url,
             badge_code=badges.embed_code(member, member_url, badge_url),
             certificate_url=(
-                self.reverse_subpage("certificate", kwargs={"slug": slug})
+                self.url + self.reverse_subpage("certificate", kwargs={"slug": slug})
                 if member.is_completed
                 else ""
             ),
@@ -249,7 +280,7 @@ class MemberShowcasePage(RoutablePageMixin, Page):
             request, "pledge_forms/showcase/showcase_member.html", context
         )
 
-    @path("<slug:slug>/badge.svg", name="badge")
+    @re_path(r"^(?P<slug>[-\w]+)/badge\.svg/?$", name="badge")
     def badge_view(self, request, slug):
         from pledge_forms import badges
 
@@ -265,7 +296,7 @@ class MemberShowcasePage(RoutablePageMixin, Page):
         )
         return response
 
-    @path("<slug:slug>/certificate.pdf", name="certificate")
+    @re_path(r"^(?P<slug>[-\w]+)/certificate\.pdf/?$", name="certificate")
     def certificate_view(self, request, slug):
         from pledge_forms import certificates
 
