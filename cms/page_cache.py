@@ -1,10 +1,11 @@
 """Page cache: whole responses of public pages for anonymous visitors, in Django's cache.
 
 Shared by every app server when the cache is Redis (``REDIS_URL``). Invalidation is a *generation*
-counter kept in the same cache: every cache key contains the current generation, and any change
-that can alter a public page (a page or snippet published, unpublished, moved or deleted, site
-settings or the checklist saved) increments it, so every server misses at once and the old entries
-expire on their own.
+counter kept in the same cache: every stored page records the generation it was stored under and
+is served only while that is still the current one; any change that can alter a public page (a
+page or snippet published, unpublished, moved or deleted, site settings, the checklist, an image
+or document saved) increments it, so every server misses at once. The generation and the page are
+read in one round trip (``get_many``).
 
 What is never cached (the request is passed through untouched):
 - anything but GET/HEAD, and URLs under ``PAGE_CACHE_EXCLUDED_PATHS`` (admin, previews, health
@@ -16,7 +17,7 @@ What is never cached (the request is passed through untouched):
   form), say ``Cache-Control: private/no-cache/no-store``, vary on anything but ``Cookie``, or are
   larger than ``PAGE_CACHE_MAX_BYTES``.
 
-The middleware sits before the session middleware, so a hit costs two cache reads and nothing else.
+The middleware sits before the session middleware, so a hit costs one cache round trip and nothing else.
 Responses of eligible requests carry ``X-Page-Cache: hit`` or ``miss``. A cache outage never
 becomes an error page: every cache call is guarded and the page is served uncached.
 """
@@ -64,9 +65,10 @@ def get_cache():
     return caches[alias]
 
 
-def current_generation(cache) -> str:
+def current_generation(cache, generation=None) -> str:
     """The generation in the shared cache; a fresh one when it was never set or was evicted."""
-    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        generation = cache.get(GENERATION_KEY)
     if generation is None:
         # Nanoseconds rather than 1: an evicted counter must never restart at an old value.
         cache.add(GENERATION_KEY, time.time_ns(), None)
@@ -126,8 +128,8 @@ def url_digest(request) -> str:
     return hashlib.sha256(url.encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def cache_key(digest: str, generation: str) -> str:
-    return f"page-cache:{generation}:{digest}"
+def cache_key(digest: str) -> str:
+    return f"page-cache:{digest}"
 
 
 def response_is_cacheable(request, response) -> bool:
@@ -165,17 +167,19 @@ class PageCacheMiddleware:
         if not request_is_eligible(request):
             return self.get_response(request)
 
-        digest = url_digest(request)
-        key = None
+        key = cache_key(url_digest(request))
+        generation = stored = None
         try:
             cache = get_cache()
-            key = cache_key(digest, current_generation(cache))
-            stored = cache.get(key)
+            # One round trip: the generation and the page, which is valid only when it was
+            # stored under the current generation.
+            found = cache.get_many([GENERATION_KEY, key])
+            generation = current_generation(cache, found.get(GENERATION_KEY))
+            stored = found.get(key)
         except Exception:
             logger.warning("page cache unavailable, serving uncached", exc_info=True)
-            cache = stored = None
-        if stored is not None:
-            content, headers = stored
+        if stored is not None and stored[0] == generation:
+            _, content, headers = stored
             response = HttpResponse(content)
             for name, value in headers:
                 response[name] = value
@@ -185,7 +189,7 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         response[HEADER] = "miss"
         if (
-            key is not None
+            generation is not None
             and request.method == "GET"
             and response_is_cacheable(request, response)
         ):
@@ -195,7 +199,7 @@ class PageCacheMiddleware:
                 if name.lower() not in DROPPED_HEADERS
             ]
             try:
-                cache.set(key, (response.content, headers), cache_seconds())
+                cache.set(key, (generation, response.content, headers), cache_seconds())
             except Exception:
                 logger.warning("could not store a page in the cache", exc_info=True)
             mark_shared(response)
