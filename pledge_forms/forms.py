@@ -6,11 +6,16 @@ never clash with the fixed fields.
 """
 
 from dataclasses import dataclass
+from functools import cache
 
 from django import forms
 from django.core import signing
+from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.forms.forms import FormBuilder
 
@@ -43,10 +48,54 @@ class PledgeFormBuilder(FormBuilder):
         }
 
 
-class RegionSelect(forms.Select):
-    """One select with a group of states/provinces per country (works without JavaScript)."""
+@cache
+def country_codes() -> frozenset[str]:
+    return frozenset(code for code, _name in country_choices())
 
-    option_inherits_attrs = False
+
+@cache
+def region_codes() -> frozenset[str]:
+    return frozenset(
+        code for _group, regions in all_region_choices() for code, _n in regions
+    )
+
+
+@cache
+def _options_html(kind: str, language: str) -> str:
+    if kind == "country":
+        choices = [("", _("Choose…")), *country_choices()]
+    else:
+        choices = [("", _("None / not applicable")), *all_region_choices()]
+    parts = []
+    for value, label in choices:
+        if isinstance(label, list | tuple):
+            parts.append(format_html('<optgroup label="{}">', value))
+            parts.extend(
+                format_html('<option value="{}">{}</option>', v, lbl)
+                for v, lbl in label
+            )
+            parts.append("</optgroup>")
+        else:
+            parts.append(format_html('<option value="{}">{}</option>', value, label))
+    return "".join(parts)
+
+
+class LongSelect(forms.Select):
+    """A select whose long, fixed option list (countries, or every country's states and
+    provinces in groups) is built once per process and language; works without JavaScript."""
+
+    def __init__(self, kind: str, attrs=None):
+        super().__init__(attrs)
+        self.kind = kind
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        final_attrs["name"] = name
+        options = _options_html(self.kind, get_language() or "")
+        if value not in (None, ""):
+            marker = format_html('value="{}">', value)
+            options = options.replace(marker, marker[:-1] + " selected>", 1)
+        return mark_safe(f"<select{flatatt(final_attrs)}>{options}</select>")  # noqa: S308
 
 
 @dataclass
@@ -73,11 +122,15 @@ class PledgeForm(forms.Form):
     agency_type = forms.ChoiceField(
         label=_("Agency type"), choices=[("", _("Choose…")), *AgencyType.choices]
     )
-    country = forms.ChoiceField(label=_("Country"))
-    region = forms.ChoiceField(
+    # Checked against cached code sets in clean_*: building a ChoiceField's 3,600 region
+    # choices on every request costs far more than the rest of the form.
+    country = forms.CharField(
+        label=_("Country"), max_length=2, widget=LongSelect("country")
+    )
+    region = forms.CharField(
         label=_("State / province"),
         required=False,
-        widget=RegionSelect,
+        widget=LongSelect("region"),
         help_text=_("Choose the state or province in the country you chose."),
     )
     city = forms.CharField(label=_("City"), max_length=255)
@@ -193,11 +246,6 @@ class PledgeForm(forms.Form):
         self.check_timing = check_timing
         self.spam = False
         self.processed_logo = None
-        self.fields["country"].choices = [("", _("Choose…")), *country_choices()]
-        self.fields["region"].choices = [
-            ("", _("None / not applicable")),
-            *all_region_choices(),
-        ]
         self.fields["signed_on"].initial = timezone.localdate
         self.fields["started"].initial = started_token
         for item in self.items:
@@ -315,6 +363,18 @@ class PledgeForm(forms.Form):
         if upload:
             self.processed_logo = process_logo(upload)
         return upload
+
+    def clean_country(self):
+        value = self.cleaned_data["country"]
+        if value not in country_codes():
+            raise forms.ValidationError(_("Choose a country from the list."))
+        return value
+
+    def clean_region(self):
+        value = self.cleaned_data.get("region") or ""
+        if value and value not in region_codes():
+            raise forms.ValidationError(_("Choose a state or province from the list."))
+        return value
 
     def clean_legal_name(self):
         return " ".join(self.cleaned_data["legal_name"].split())

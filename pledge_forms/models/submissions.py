@@ -36,6 +36,9 @@ class PledgeSubmission(AbstractFormSubmission):
     )
     client_hash = models.CharField(_("client address hash"), max_length=64, blank=True)
 
+    # Records, not content: nothing to find through Wagtail's usage (reference) index.
+    wagtail_reference_index_ignore = True
+
     def save(self, *args, **kwargs):
         if self.pk and not kwargs.pop("allow_update", False):
             raise ImmutableRecordError(
@@ -100,6 +103,8 @@ class OutgoingMail(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    wagtail_reference_index_ignore = True
 
     class Meta:
         ordering = ["-created_at", "-pk"]
