@@ -231,21 +231,20 @@ def tile_map(data: MapData, link_for: Callable[[str], str]) -> str:
         tile = format_html(
             '<rect x="{}" y="{}" width="{}" height="{}" rx="4" fill="{}" '
             'stroke="#6b7580"></rect>'
-            '<text x="{}" y="{}" fill="{}" font-size="15" font-weight="bold" '
-            'text-anchor="middle">{}</text>'
-            '<text x="{}" y="{}" fill="{}" font-size="12" text-anchor="middle">{}</text>',
+            '<text fill="{}" text-anchor="middle">'
+            '<tspan x="{}" y="{}" font-size="15" font-weight="bold">{}</tspan> '
+            '<tspan x="{}" y="{}" font-size="12">{}</tspan></text>',
             x,
             y,
             size,
             size,
             fill,
+            ink,
             x + size / 2,
             y + 22,
-            ink,
             abbr,
             x + size / 2,
             y + 40,
-            ink,
             area.members,
         )
         if area.members:
@@ -253,7 +252,9 @@ def tile_map(data: MapData, link_for: Callable[[str], str]) -> str:
                 format_html(
                     '<a href="{}" aria-label="{}" class="pf-tile">{}</a>',
                     link_for(code),
-                    f"{area.name}: {member_count_label(area.members)}",
+                    # Starts with the tile's visible text, as speech input expects.
+                    f"{abbr} {area.members}: {area.name}, "
+                    f"{member_count_label(area.members)}",
                     tile,
                 )
             )

@@ -407,7 +407,7 @@ def test_the_map_shades_states_and_links_to_the_filtered_list(client, page):
 
     html = client.get("/members/map/").content.decode()
 
-    assert 'href="/members/?region=US-TX" aria-label="Texas: 2 members"' in html
+    assert 'href="/members/?region=US-TX" aria-label="TX 2: Texas, 2 members"' in html
     assert 'href="/members/?country=CA"' in html
     assert "Members by country" in html
 
