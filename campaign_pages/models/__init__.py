@@ -1,7 +1,7 @@
 """Page types of the campaign site, split by concept."""
 
 from campaign_pages.models.focus_areas import FocusAreaIndexPage, FocusAreaPage
-from campaign_pages.models.mixins import SocialImageMixin
+from campaign_pages.models.mixins import CampaignPageMixin
 from campaign_pages.models.news import NewsIndexPage, NewsPage, NewsPageTag
 from campaign_pages.models.pages import CampaignHomePage, StandardPage
 from campaign_pages.models.resources import (
@@ -20,6 +20,6 @@ __all__ = [
     "ResourceIndexPage",
     "ResourcePage",
     "ResourceType",
-    "SocialImageMixin",
+    "CampaignPageMixin",
     "StandardPage",
 ]

@@ -9,10 +9,10 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from campaign_pages.blocks import BodyBlock
-from campaign_pages.models.mixins import SocialImageMixin
+from campaign_pages.models.mixins import CampaignPageMixin
 
 
-class FocusAreaIndexPage(SocialImageMixin, Page):
+class FocusAreaIndexPage(CampaignPageMixin, Page):
     """The list of focus areas at /focus-areas/, with an introduction."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -37,7 +37,7 @@ class FocusAreaIndexPage(SocialImageMixin, Page):
         verbose_name = _("focus-area index page")
 
 
-class FocusAreaPage(SocialImageMixin, Page):
+class FocusAreaPage(CampaignPageMixin, Page):
     """One focus area (e.g. Use of Force): why it matters, its practices in order, each with
     a stable ``#practice-<number>`` anchor, and the resources that support each practice.
 

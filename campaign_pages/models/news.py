@@ -17,7 +17,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from campaign_pages.blocks import BodyBlock
-from campaign_pages.models.mixins import SocialImageMixin
+from campaign_pages.models.mixins import CampaignPageMixin
 from campaign_pages.queries import card_images
 
 NEWS_PER_PAGE = 10
@@ -27,7 +27,7 @@ def today():
     return timezone.localdate()
 
 
-class NewsIndexPage(RoutablePageMixin, SocialImageMixin, Page):
+class NewsIndexPage(RoutablePageMixin, CampaignPageMixin, Page):
     """The news list at /news/, newest first, with an RSS feed at /news/feed/.
 
     News posts under it go through the "News review" moderation workflow.
@@ -71,7 +71,7 @@ class NewsPageTag(TaggedItemBase):
     )
 
 
-class NewsPage(SocialImageMixin, Page):
+class NewsPage(CampaignPageMixin, Page):
     """A news post: date, author, summary, image, body and tags."""
 
     date = models.DateField(_("date"), default=today)

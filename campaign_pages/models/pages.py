@@ -10,14 +10,14 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from campaign_pages.blocks import BodyBlock
-from campaign_pages.models.mixins import SocialImageMixin
+from campaign_pages.models.mixins import CampaignPageMixin
 from campaign_pages.queries import CARD_RENDITION, attach_images
 
 PLEDGE_FALLBACK_URL = "/pledge/"
 HERO_RENDITION = "width-1200"
 
 
-class CampaignHomePage(SocialImageMixin, Page):
+class CampaignHomePage(CampaignPageMixin, Page):
     """The campaign's front door: purpose, the six focus areas, the call to pledge, live
     campaign figures, the latest news and featured resources.
 
@@ -136,7 +136,7 @@ class CampaignHomePage(SocialImageMixin, Page):
         verbose_name = _("campaign home page")
 
 
-class StandardPage(SocialImageMixin, Page):
+class StandardPage(CampaignPageMixin, Page):
     """A general page such as About, FAQ, Contact or the press and social media toolkit."""
 
     intro = models.TextField(_("introduction"), blank=True)

@@ -16,7 +16,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from campaign_pages.blocks import BodyBlock
-from campaign_pages.models.mixins import SocialImageMixin
+from campaign_pages.models.mixins import CampaignPageMixin
 from campaign_pages.queries import clean_search_query, search_terms
 
 RESOURCES_PER_PAGE = 12
@@ -47,7 +47,7 @@ def _query_string(params: dict) -> str:
     return "?" + urlencode(kept) if kept else "?"
 
 
-class ResourceIndexPage(SocialImageMixin, Page):
+class ResourceIndexPage(CampaignPageMixin, Page):
     """The resource library at /resources/, filterable by focus area, type and words.
 
     Filters combine (``?focus_area=use-of-force&type=toolkit&q=training``), each option
@@ -174,7 +174,7 @@ class ResourceIndexPage(SocialImageMixin, Page):
         verbose_name = _("resource index page")
 
 
-class ResourcePage(SocialImageMixin, Page):
+class ResourcePage(CampaignPageMixin, Page):
     """One resource in the library: a model policy, toolkit, guide, training, data tool,
     video or article, with the focus areas and practices it supports, and either an
     uploaded document or a link to where it lives.

@@ -124,3 +124,47 @@ def test_unpublished_pages_are_not_found(client, campaign_site):
     resource.unpublish()
     assert client.get(resource.url).status_code == 404
     assert client.get("/resources/no-such-resource/").status_code == 404
+
+
+def test_home_figures_are_computed_from_published_pledges(client, campaign_site):
+    from pledge_forms.choices import PracticeStatus
+    from tests.factories.pledges import PledgeFactory
+
+    page = html(client, "/")
+    assert "<strong>0</strong> agencies have pledged" in page
+    in_place = {"status": PracticeStatus.IN_PLACE}
+    statuses = {"BF-1": in_place, "UF-1": in_place, "LC-1": in_place}
+    PledgeFactory.create_batch(2, live=True, practice_statuses=statuses)
+    PledgeFactory(live=False, practice_statuses=statuses)  # not published: not counted
+    page = html(client, "/")
+    assert "<strong>2</strong> agencies have pledged" in page
+    assert "<strong>6</strong> practices in place across members" in page
+
+
+def test_restricted_pages_and_their_children_stay_private(client, campaign_site):
+    from wagtail.models import PageViewRestriction
+
+    PageViewRestriction.objects.create(
+        page=campaign_site.resource_index,
+        restriction_type=PageViewRestriction.PASSWORD,
+        password="letmein",
+    )
+    for url in ["/resources/", campaign_site.resources[0].url]:
+        page = html(client, url)
+        assert 'name="password"' in page
+        assert campaign_site.resources[0].summary not in page
+    assert client.get("/news/").status_code == 200
+
+
+def test_an_alias_follows_the_restrictions_of_its_source(client, campaign_site):
+    from wagtail.models import PageViewRestriction
+
+    source = campaign_site.about
+    alias = source.create_alias(parent=campaign_site.home, update_slug="about-copy")
+    PageViewRestriction.objects.create(
+        page=source, restriction_type=PageViewRestriction.LOGIN
+    )
+    response = client.get("/about-copy/")
+    assert response.status_code == 302
+    assert "/login" in response["Location"] or "/admin/login" in response["Location"]
+    assert alias.alias_of_id == source.pk
