@@ -5,8 +5,6 @@ Practices 14 to 25 of the demo checklist are illustrative wording (see ``demo_da
 """
 
 import datetime
-import importlib
-import importlib.util
 
 from django.utils import timezone
 from wagtail.models import Page, Site
@@ -25,6 +23,8 @@ from campaign_pages.models import (
 from campaign_pages.permissions import ensure_communications_staff
 from campaign_pages.workflows import attach_news_workflow
 from cms.models import SiteSettings
+from pledge_forms import demo as pledge_demo
+from pledge_forms.demo_showcase import ensure_showcase_page
 from pledge_forms.models import Checklist, ChecklistItem, ChecklistSection
 from tests.factories.media import DocumentFactory, ImageFactory
 from tests.factories.pages import (
@@ -285,18 +285,14 @@ def ensure_standard_pages(home) -> None:
 
 
 def load_plugin_demo(home, stdout) -> str:
-    """The pledge plugin's demo (form page, showcase, pledges), when it provides one."""
-    if importlib.util.find_spec("pledge_forms.demo") is None:
-        return "pledge plugin demo not available"
-    plugin_demo = importlib.import_module("pledge_forms.demo")
-    if not hasattr(plugin_demo, "load"):
-        return "pledge plugin demo not available"
-    result = plugin_demo.load(home, stdout)
+    """The pledge plugin's demo: the form at /pledge/, demo pledges, the showcase."""
+    result = pledge_demo.load(home, stdout)
+    ensure_showcase_page(home)
     pledge_page = Page.objects.child_of(home).filter(slug="pledge").first()
     if pledge_page and home.cta_page_id != pledge_page.pk:
         home.cta_page = pledge_page
         _publish(home)
-    return str(result or "pledge plugin demo loaded")
+    return str(result)
 
 
 def load(stdout=None) -> str:

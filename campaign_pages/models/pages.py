@@ -14,7 +14,7 @@ from campaign_pages.models.mixins import CampaignPageMixin
 from campaign_pages.queries import CARD_RENDITION, attach_images
 
 PLEDGE_FALLBACK_URL = "/pledge/"
-HERO_RENDITION = "width-1200"
+HERO_RENDITION = "fill-1200x400-c100"
 
 
 class CampaignHomePage(CampaignPageMixin, Page):
