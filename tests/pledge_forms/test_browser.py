@@ -48,7 +48,8 @@ def active(page):
     return page.evaluate(
         "() => { const e = document.activeElement; return {tag: e.tagName.toLowerCase(), "
         "type: e.type || '', name: e.name || '', checked: !!e.checked, value: e.value || '', "
-        "text: e.textContent.trim()}; }"
+        "text: e.textContent.trim(), "
+        "inForm: !!(e.form && e.form.id === 'pledge-form')}; }"
     )
 
 
@@ -58,7 +59,11 @@ def fill_by_keyboard(page):
         page.keyboard.press("Tab")
         element = active(page)
         name = element["name"]
-        if element["tag"] == "button" and element["type"] == "submit":
+        if (
+            element["tag"] == "button"
+            and element["type"] == "submit"
+            and element["inForm"]
+        ):
             return
         if name in TEXT and not element["value"]:
             page.keyboard.type(TEXT[name])
@@ -94,7 +99,7 @@ def test_an_agency_pledges_by_keyboard_follows_the_link_and_a_reviewer_approves(
     path = "/" + link.split("/", 3)[3]
     page.goto(path)
     page.keyboard.press("Tab")
-    while active(page)["tag"] != "button":
+    while active(page)["text"] != "Confirm the pledge":
         page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     page.get_by_role("heading", name="Pledge confirmed").wait_for()
