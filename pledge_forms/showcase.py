@@ -12,11 +12,13 @@ anonymous totals.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Max, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -62,6 +64,24 @@ PUBLIC_COLUMNS = (
     "consent_show_practices",
 )
 
+# Enough for a card in a list (no statement, practices or logo): lists sort narrow rows.
+CARD_COLUMNS = (
+    "slug",
+    "display_name",
+    "agency_type",
+    "country",
+    "region",
+    "city",
+    "consent_show_city",
+    "size_band",
+    "stage",
+    "pledged_at",
+    "completed_at",
+    "deadline",
+    "featured",
+    "featured_order",
+)
+
 SORTS = {
     "name": ("display_name", "pk"),
     "newest": ("-pledged_at", "-pk"),
@@ -88,6 +108,11 @@ def listed_members() -> QuerySet[Pledge]:
         .filter(consent_listed=True)
         .only(*(name for name in PUBLIC_COLUMNS if name != "pk"))
     )
+
+
+def listed_cards() -> QuerySet[Pledge]:
+    """Listed members with the columns a list card needs (see :func:`public_card`)."""
+    return published_pledges().filter(consent_listed=True).only(*CARD_COLUMNS)
 
 
 def listed_member(slug: str) -> Pledge | None:
@@ -211,6 +236,37 @@ def public_member(pledge: Pledge) -> PublicMember:
     )
 
 
+def public_card(pledge: Pledge) -> PublicMember:
+    """The public fields a list shows, from a row of :func:`listed_cards`."""
+    return PublicMember(
+        pk=pledge.pk,
+        slug=pledge.slug,
+        name=pledge.display_name,
+        agency_type=pledge.agency_type,
+        agency_type_label=_label(AgencyType, pledge.agency_type),
+        country=pledge.country,
+        country_name=country_name(pledge.country),
+        region=pledge.region,
+        region_name=region_name(pledge.region),
+        city=pledge.city if pledge.consent_show_city else "",
+        size_band=pledge.size_band,
+        size_band_label=_label(SizeBand, pledge.size_band),
+        website="",
+        logo_url="",
+        statement="",
+        chief_name="",
+        chief_title="",
+        stage=pledge.stage,
+        stage_label=_label(Stage, pledge.stage),
+        pledged_on=_date(pledge.pledged_at),
+        deadline=pledge.deadline,
+        completed_on=(
+            _date(pledge.completed_at) if pledge.stage == Stage.COMPLETED else None
+        ),
+        featured=pledge.featured,
+    )
+
+
 # --- Filters ----------------------------------------------------------------------------------
 
 
@@ -290,8 +346,8 @@ def parse_filters(params) -> Filters:
 
 
 def filter_members(filters: Filters) -> QuerySet[Pledge]:
-    """Listed members matching every active filter, in the chosen order."""
-    queryset = listed_members()
+    """Listed members matching every active filter, in the chosen order (card columns)."""
+    queryset = listed_cards()
     if filters.country:
         queryset = queryset.filter(country=filters.country)
     if filters.region:
@@ -317,9 +373,26 @@ class FilterOptions:
     stages: list[tuple[str, str]]
 
 
-def filter_options() -> FilterOptions:
-    """Choices for the filter form: countries and regions that have members (one query)."""
-    pairs = set(listed_members().order_by().values_list("country", "region").distinct())
+AreaCounts = list[tuple[str, str, str, int]]
+
+
+def area_counts() -> AreaCounts:
+    """(country, region, stage, members) of the listed members, in one query; the filter
+    choices, the unfiltered stage counts and the map are all computed from it."""
+    return list(
+        listed_members()
+        .order_by()
+        .values_list("country", "region", "stage")
+        .annotate(n=Count("pk"))
+        .values_list("country", "region", "stage", "n")
+    )
+
+
+def filter_options(counts: AreaCounts | None = None) -> FilterOptions:
+    """Choices for the filter form: countries and regions that have members."""
+    if counts is None:
+        counts = area_counts()
+    pairs = {(country, region) for country, region, _stage, _n in counts}
     countries = sorted(
         {(c, country_name(c)) for c, _r in pairs if c}, key=lambda item: item[1]
     )
@@ -345,64 +418,43 @@ class Highlights:
 
 def _featured_queryset():
     return (
-        listed_members()
+        listed_cards()
         .filter(featured=True)
         .order_by("featured_order", "display_name", "pk")
     )
 
 
 def _recent_queryset():
-    return listed_members().order_by("-pledged_at", "-pk")
+    return listed_cards().order_by("-pledged_at", "-pk")
 
 
 def _completed_queryset():
     return (
-        listed_members()
+        listed_cards()
         .filter(stage=Stage.COMPLETED, completed_at__isnull=False)
         .order_by("-completed_at", "-pk")
     )
 
 
 def highlights(featured: int = 6, recent: int = 5, completed: int = 5) -> Highlights:
-    """Featured, recently pledged and recently completed members in one query: the union
-    of the three top lists, split again in Python."""
-    pks = Q(pk__in=_featured_queryset().values("pk")[:featured])
-    pks |= Q(pk__in=_recent_queryset().values("pk")[:recent])
-    pks |= Q(pk__in=_completed_queryset().values("pk")[:completed])
-    rows = list(listed_members().filter(pks))
-    far_past = timezone.make_aware(datetime.datetime(1900, 1, 1))
-
-    def top(items, key, limit, reverse=False):
-        return [
-            public_member(p) for p in sorted(items, key=key, reverse=reverse)[:limit]
-        ]
-
+    """Featured, recently pledged and recently completed members (three small queries)."""
     return Highlights(
-        featured=top(
-            [p for p in rows if p.featured],
-            lambda p: (p.featured_order, p.display_name, p.pk),
-            featured,
-        ),
-        recent=top(rows, lambda p: (p.pledged_at or far_past, p.pk), recent, True),
-        completed=top(
-            [p for p in rows if p.stage == Stage.COMPLETED and p.completed_at],
-            lambda p: (p.completed_at, p.pk),
-            completed,
-            True,
-        ),
+        featured=featured_members(featured),
+        recent=recently_pledged(recent),
+        completed=recently_completed(completed),
     )
 
 
 def featured_members(limit: int = 6) -> list[PublicMember]:
-    return [public_member(p) for p in _featured_queryset()[:limit]]
+    return [public_card(p) for p in _featured_queryset()[:limit]]
 
 
 def recently_pledged(limit: int = 5) -> list[PublicMember]:
-    return [public_member(p) for p in _recent_queryset()[:limit]]
+    return [public_card(p) for p in _recent_queryset()[:limit]]
 
 
 def recently_completed(limit: int = 5) -> list[PublicMember]:
-    return [public_member(p) for p in _completed_queryset()[:limit]]
+    return [public_card(p) for p in _completed_queryset()[:limit]]
 
 
 # --- Checklist and progress -------------------------------------------------------------------
@@ -560,16 +612,43 @@ def _quarter(value: datetime.datetime | None) -> tuple[int, int] | None:
     return value.year, (value.month - 1) // 3 + 1
 
 
+STATISTICS_CACHE_SECONDS = 3600
+
+
+def _statistics_key(sections: list[Section]) -> str:
+    """Changes whenever a pledge is published, unpublished or changed, or the checklist."""
+    state = published_pledges().aggregate(
+        n=Count("pk"), revisions=Sum("live_revision_id"), changed=Max("updated_at")
+    )
+    checklist = [
+        (s.slug, s.title, [(p.code, p.number, p.title) for p in s.practices])
+        for s in sections
+    ]
+    digest = hashlib.sha256(repr((state, checklist)).encode()).hexdigest()[:32]
+    return f"pledge_forms:statistics:{digest}"
+
+
 def campaign_statistics(
     checklist: Checklist | None = None, sections: list[Section] | None = None
 ) -> CampaignStatistics:
     """Members by stage, adoption per practice and focus area, pledges per quarter.
 
-    Two queries whatever the number of members: the checklist, and one pass over the
-    published pledges' stage, dates and practice statuses.
+    At most three queries whatever the number of members: the checklist, a fingerprint of
+    the published pledges, and (when the fingerprint is new) one pass over their stage,
+    dates and practice statuses. The result is cached under the fingerprint, so publishing
+    or unpublishing a pledge shows at once.
     """
     if sections is None:
         sections = checklist_sections(checklist)
+    key = _statistics_key(sections)
+    stats = cache.get(key)
+    if stats is None:
+        stats = _compute_statistics(sections)
+        cache.set(key, stats, STATISTICS_CACHE_SECONDS)
+    return stats
+
+
+def _compute_statistics(sections: list[Section]) -> CampaignStatistics:
     rows = published_pledges().values_list(
         "stage", "pledged_at", "completed_at", "practice_statuses"
     )
@@ -663,26 +742,21 @@ class MapData:
     countries: list[Area]  # by member count, then name
 
 
-def map_data() -> MapData:
-    """Listed members per US state and per country, in one query."""
-    rows = (
-        listed_members()
-        .order_by()
-        .values_list("country", "region")
-        .annotate(
-            members=Count("pk"), completed=Count("pk", filter=Q(stage=Stage.COMPLETED))
-        )
-    )
+def map_data(counts: AreaCounts | None = None) -> MapData:
+    """Listed members per US state and per country."""
+    if counts is None:
+        counts = area_counts()
     regions: dict[str, list[int]] = {}
     countries: dict[str, list[int]] = {}
-    for country, region, members, completed in rows:
+    for country, region, stage, members in counts:
+        done = members if stage == Stage.COMPLETED else 0
         totals = countries.setdefault(country, [0, 0])
         totals[0] += members
-        totals[1] += completed
+        totals[1] += done
         if country == "US" and region:
             totals = regions.setdefault(region, [0, 0])
             totals[0] += members
-            totals[1] += completed
+            totals[1] += done
     return MapData(
         regions={
             code: Area(code, region_name(code), m, c)
@@ -696,6 +770,25 @@ def map_data() -> MapData:
             key=lambda area: (-area.members, area.name),
         ),
     )
+
+
+def stage_counts_for(
+    filters: Filters, counts: AreaCounts
+) -> list[tuple[str, int]] | None:
+    """Stage counts of the filtered list from :func:`area_counts` when the filters allow
+    it (country, region and stage only), else None."""
+    if filters.agency_type or filters.size_band or filters.q:
+        return None
+    totals: Counter = Counter()
+    for country, region, stage, members in counts:
+        if filters.country and country != filters.country:
+            continue
+        if filters.region and region != filters.region:
+            continue
+        if filters.stage and stage != filters.stage:
+            continue
+        totals[stage] += members
+    return [(str(label), totals.get(value, 0)) for value, label in Stage.choices]
 
 
 def stage_counts(queryset: QuerySet[Pledge] | None = None) -> list[tuple[str, int]]:

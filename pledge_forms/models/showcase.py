@@ -156,9 +156,12 @@ class MemberShowcasePage(RoutablePageMixin, Page):
 
         filters = showcase.parse_filters(request.GET)
         members = showcase.filter_members(filters)
+        counts = showcase.area_counts()
         # Members per stage of the filtered list; their sum is the result count, so the
         # paginator needs no COUNT query of its own.
-        stage_counts = showcase.stage_counts(members)
+        stage_counts = showcase.stage_counts_for(
+            filters, counts
+        ) or showcase.stage_counts(members)
         paginator = Paginator(members, self._page_size(), allow_empty_first_page=True)
         paginator.__dict__["count"] = sum(count for _label, count in stage_counts)
         try:
@@ -175,9 +178,9 @@ class MemberShowcasePage(RoutablePageMixin, Page):
         context = self.get_context(request)
         context.update(
             filters=filters,
-            options=showcase.filter_options(),
+            options=showcase.filter_options(counts),
             results=results,
-            members=[showcase.public_member(p) for p in results.object_list],
+            members=[showcase.public_card(p) for p in results.object_list],
             paginator=paginator,
             highlights=highlights,
             featured=highlights.featured if highlights else [],

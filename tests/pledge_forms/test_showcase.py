@@ -416,6 +416,7 @@ def test_the_map_shades_states_and_links_to_the_filtered_list(client, page):
 
 
 def _queries(client, url):
+    """Queries of one request."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -428,8 +429,12 @@ def _queries(client, url):
 
 
 def test_public_pages_run_the_same_number_of_queries_for_10_and_1000_members(
-    client, page
+    client, page, monkeypatch
 ):
+    from pledge_forms import showcase
+
+    # Statistics computed afresh on every request: the worst case.
+    monkeypatch.setattr(showcase, "STATISTICS_CACHE_SECONDS", 0)
     generate_members(10, seed=1)
     slug = Pledge.objects.filter(live=True, consent_listed=True).first().slug
     urls = [
@@ -501,3 +506,14 @@ def test_generate_members_makes_every_state_with_live_revisions(checklist, capsy
     sample = live.first()
     assert sample.live_revision.as_object().display_name == sample.display_name
     assert "300 members generated" in capsys.readouterr().out
+
+
+def test_publishing_and_unpublishing_update_the_statistics_at_once(client, page):
+    published_member()
+    assert client.get("/members/statistics/").context["stats"].members == 1
+
+    second = published_member()
+    assert client.get("/members/statistics/").context["stats"].members == 2
+
+    second.unpublish()
+    assert client.get("/members/statistics/").context["stats"].members == 1
