@@ -41,6 +41,48 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_pg)
 
 
+# --- Data created by migrations, kept for transactional tests ----------------------------
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction")) or (
+        "transactional_db" in request.fixturenames
+    )
+
+
+@pytest.fixture(scope="session")
+def _migrated_data(django_db_setup, django_db_blocker):
+    """The rows the migrations created (root page, default site, locale, groups)."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        return connection.creation.serialize_db_to_string()
+
+
+@pytest.fixture(autouse=True)
+def _restore_migrated_data(request):
+    """A transactional test ends by emptying every table, including the page tree, site,
+    locale and groups the migrations made; put them back so no test depends on the order
+    the suite runs in (Django's ``serialized_rollback`` does not survive a Playwright
+    session here)."""
+    if not _is_transactional(request):
+        return
+    data = request.getfixturevalue("_migrated_data")
+    request.getfixturevalue("_django_db_helper")
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management import call_command
+    from django.db import connection
+    from wagtail.models import Page
+
+    if not Page.objects.exists():
+        # The flush re-created content types and permissions with new ids: empty the
+        # tables without that, then load the rows exactly as the migrations left them.
+        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+        connection.creation.deserialize_db_from_string(data)
+        ContentType.objects.clear_cache()
+
+
 # --- S3 on moto's standalone server -----------------------------------------------------
 
 

@@ -10,24 +10,6 @@ from django.core.management import call_command
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def page_tree():
-    """The Wagtail root page the admin dashboard needs.
-
-    Transactional tests empty the database when they end, including the root page the
-    migrations created, so each journey makes sure it exists.
-    """
-    from wagtail.coreutils import get_supported_content_language_variant
-    from wagtail.models import Locale, Page
-
-    Locale.objects.get_or_create(
-        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
-    )
-    return Page.get_first_root_node() or Page.add_root(
-        instance=Page(title="Root", slug="root")
-    )
-
-
 def test_the_home_page_loads_and_passes_the_accessibility_check(browser_page, axe):
     call_command("load_demo_content", verbosity=0)
     response = browser_page.goto("/")
@@ -38,7 +20,7 @@ def test_the_home_page_loads_and_passes_the_accessibility_check(browser_page, ax
 
 
 def test_an_admin_signs_in_through_the_login_form_and_reaches_the_dashboard(
-    browser_page, page_tree
+    browser_page,
 ):
     get_user_model().objects.create_superuser(
         username="editor", email="editor@example.org", password="correct horse battery"
