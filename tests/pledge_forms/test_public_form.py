@@ -242,3 +242,66 @@ def test_the_update_link_makes_a_draft_and_keeps_the_live_entry(client, form_pag
         live.get_latest_revision_as_object().public_statement
         == "Two more practices in place."
     )
+
+
+REQUIRED = [
+    "legal_name",
+    "agency_type",
+    "country",
+    "city",
+    "size_band",
+    "chief_name",
+    "chief_title",
+    "chief_email",
+    "chief_phone",
+    "signatory_name",
+    "signatory_title",
+    "signed_on",
+]
+
+
+@pytest.mark.parametrize("name", REQUIRED)
+def test_every_required_answer_is_asked_for_by_name(client, form_page, name):
+    response = client.post("/pledge/", form_post(form_page, **{name: ""}))
+    html = response.content.decode()
+    assert f'href="#id_{name}"' in html
+    assert f'id="id_{name}_error"' in html
+    assert Pledge.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "name,value,message",
+    [
+        ("chief_email", "chief@", "valid email"),
+        ("website", "not a url", "valid URL"),
+        ("contact_email", "x@", "valid email"),
+        ("signed_on", "2026-13-45", "valid date"),
+        ("legal_name", "x" * 256, "at most 255"),
+        ("public_statement", "x" * 1001, "at most 1000"),
+        ("country", "ZZ", "from the list"),
+        ("region", "US-ZZ", "from the list"),
+        ("region", "", "state or province"),
+        ("contact_phone", "+1 555 0199", "second contact"),
+    ],
+)
+def test_each_field_explains_what_is_wrong(client, form_page, name, value, message):
+    response = client.post("/pledge/", form_post(form_page, **{name: value}))
+    html = response.content.decode()
+    assert message in html, html[html.find("pf-error-summary") :][:800]
+    assert Pledge.objects.count() == 0
+
+
+def test_choices_and_ticks_survive_an_error(client, form_page):
+    item = form_page.checklist_items().last()
+    response = client.post(
+        "/pledge/",
+        form_post(form_page, city="", **{f"practice_{item.pk}": "planned"}),
+    )
+    html = response.content.decode()
+    assert re.search(
+        rf'<input type="radio" name="practice_{item.pk}" value="planned"[^>]*checked',
+        html,
+    )
+    assert re.search(r'name="committed_all_areas"[^>]*checked', html)
+    assert re.search(r'<option value="US-OR" selected>', html)
+    assert re.search(r'<option value="US" selected>', html)
