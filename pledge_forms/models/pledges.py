@@ -285,7 +285,24 @@ class Pledge(
             ("review_pledge", _("Can approve, decline and complete pledges")),
             ("export_pledge", _("Can export pledges")),
         ]
-        indexes = [models.Index(fields=["live", "stage"], name="pledge_live_stage")]
+        indexes = [
+            models.Index(fields=["live", "stage"], name="pledge_live_stage"),
+            # The showcase: its sort orders, and its counts per area without reading rows.
+            models.Index(fields=["display_name"], name="pledge_name"),
+            models.Index(fields=["-pledged_at"], name="pledge_newest"),
+            models.Index(fields=["-completed_at"], name="pledge_completed"),
+            models.Index(
+                fields=[
+                    "live",
+                    "consent_listed",
+                    "review_status",
+                    "country",
+                    "region",
+                    "stage",
+                ],
+                name="pledge_listed_areas",
+            ),
+        ]
 
     def __str__(self):
         return self.display_name or self.legal_name
