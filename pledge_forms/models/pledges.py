@@ -292,6 +292,11 @@ class Pledge(
             models.Index(fields=["-pledged_at"], name="pledge_newest"),
             models.Index(fields=["-completed_at"], name="pledge_completed"),
             models.Index(
+                fields=["featured_order", "display_name"],
+                condition=models.Q(featured=True),
+                name="pledge_featured",
+            ),
+            models.Index(
                 fields=[
                     "live",
                     "consent_listed",
