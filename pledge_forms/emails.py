@@ -8,6 +8,9 @@ Subjects never contain text typed by the public.
 
 import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.core.mail import EmailMultiAlternatives
@@ -21,6 +24,8 @@ from pledge_forms.choices import MailStatus
 from pledge_forms.models import OutgoingMail, Pledge, PledgeFormPage
 
 logger = logging.getLogger(__name__)
+
+_discard = ContextVar("pledge_forms_discard_mail", default=False)
 
 PLACEHOLDER = re.compile(r"\{(agency|link|reason|site)\}")
 
@@ -94,6 +99,16 @@ def compose(
     return subject, text, html
 
 
+@contextmanager
+def discarded() -> Iterator[None]:
+    """No e-mail is stored or sent inside this block (demo content, data imports)."""
+    token = _discard.set(True)
+    try:
+        yield
+    finally:
+        _discard.reset(token)
+
+
 def queue(
     to: list[str],
     subject: str,
@@ -105,7 +120,7 @@ def queue(
 ) -> OutgoingMail | None:
     """Store a message and send it once the current transaction commits."""
     recipients = [address for address in to if address]
-    if not recipients:
+    if not recipients or _discard.get():
         return None
     mail = OutgoingMail.objects.create(
         to=recipients,

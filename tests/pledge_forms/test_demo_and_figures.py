@@ -6,7 +6,7 @@ from wagtail.models import Site
 
 from pledge_forms import demo
 from pledge_forms.choices import ReviewStatus, Stage
-from pledge_forms.models import Pledge, PledgeFormPage
+from pledge_forms.models import OutgoingMail, Pledge, PledgeFormPage
 from tests.factories.pledges import submitted_pledge
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +24,7 @@ def test_the_demo_creates_the_form_and_agencies_in_every_state_once(checklist):
     statuses = set(Pledge.objects.values_list("review_status", flat=True))
     assert statuses == {s.value for s in ReviewStatus}
     assert Pledge.objects.filter(stage=Stage.COMPLETED, live=True).count() == 2
+    assert not OutgoingMail.objects.exists()  # fictional addresses get no e-mail
 
 
 def test_campaign_figures_count_published_pledges_only(
