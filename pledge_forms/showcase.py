@@ -437,11 +437,47 @@ def _completed_queryset():
 
 
 def highlights(featured: int = 6, recent: int = 5, completed: int = 5) -> Highlights:
-    """Featured, recently pledged and recently completed members (three small queries)."""
+    """Featured, recently pledged and recently completed members, in one query: the three
+    small ordered queries joined with UNION ALL, each row tagged with its list."""
+    lists = (
+        ("featured", _featured_queryset(), featured),
+        ("recent", _recent_queryset(), recent),
+        ("completed", _completed_queryset(), completed),
+    )
+    parts, params = [], []
+    for tag, queryset, limit in lists:
+        sql, part_params = queryset[:limit].query.sql_with_params()
+        # The tags are the constants above; values travel as parameters.
+        parts.append(
+            f"SELECT '{tag}' AS showcase_list, {tag}.* FROM ({sql}) AS {tag}"  # noqa: S608
+        )
+        params.extend(part_params)
+    found: dict[str, list[Pledge]] = {tag: [] for tag, _qs, _limit in lists}
+    for pledge in Pledge.objects.raw(" UNION ALL ".join(parts), params):
+        found[pledge.showcase_list].append(pledge)
+    far_past = timezone.make_aware(datetime.datetime(1900, 1, 1))
     return Highlights(
-        featured=featured_members(featured),
-        recent=recently_pledged(recent),
-        completed=recently_completed(completed),
+        featured=[
+            public_card(p)
+            for p in sorted(
+                found["featured"],
+                key=lambda p: (p.featured_order, p.display_name, p.pk),
+            )
+        ],
+        recent=[
+            public_card(p)
+            for p in sorted(
+                found["recent"],
+                key=lambda p: (p.pledged_at or far_past, p.pk),
+                reverse=True,
+            )
+        ],
+        completed=[
+            public_card(p)
+            for p in sorted(
+                found["completed"], key=lambda p: (p.completed_at, p.pk), reverse=True
+            )
+        ],
     )
 
 
@@ -479,12 +515,14 @@ class Section:
     practices: list[Practice]
 
 
-def checklist_sections(checklist: Checklist | None = None) -> list[Section]:
+def checklist_sections(checklist: Checklist | int | None = None) -> list[Section]:
     """Sections (focus areas) of the checklist with their practices, in one query."""
     items = ChecklistItem.objects.select_related("section").order_by(
         "section__sort_order", "number"
     )
-    if checklist is not None:
+    if isinstance(checklist, int):
+        items = items.filter(section__checklist_id=checklist)
+    elif checklist is not None:
         items = items.filter(section__checklist=checklist)
     else:
         first = Checklist.objects.order_by("pk").values("pk")[:1]
@@ -629,7 +667,7 @@ def _statistics_key(sections: list[Section]) -> str:
 
 
 def campaign_statistics(
-    checklist: Checklist | None = None, sections: list[Section] | None = None
+    checklist: Checklist | int | None = None, sections: list[Section] | None = None
 ) -> CampaignStatistics:
     """Members by stage, adoption per practice and focus area, pledges per quarter.
 

@@ -107,7 +107,7 @@ class MemberShowcasePage(RoutablePageMixin, Page):
     def _sections(self):
         from pledge_forms.showcase import checklist_sections
 
-        return checklist_sections(self.checklist)
+        return checklist_sections(self.checklist_id)
 
     def _member_or_404(self, slug: str):
         from pledge_forms.showcase import listed_member, public_member

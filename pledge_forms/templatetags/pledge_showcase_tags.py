@@ -25,7 +25,7 @@ def _showcase_page():
 def campaign_statistics():
     """Statistics over every published pledge, in a fixed number of queries."""
     page = _showcase_page()
-    return showcase.campaign_statistics(page.checklist if page else None)
+    return showcase.campaign_statistics(page.checklist_id if page else None)
 
 
 @register.inclusion_tag("pledge_forms/showcase/home_showcase.html", takes_context=True)
@@ -39,7 +39,7 @@ def showcase_home(context):
         HomeDisplay.RECENT: showcase.recently_pledged,
         HomeDisplay.COMPLETED: showcase.recently_completed,
     }.get(page.home_display)
-    stats = showcase.campaign_statistics(page.checklist)
+    stats = showcase.campaign_statistics(page.checklist_id)
     return {
         "request": context.get("request"),
         "page": page,
