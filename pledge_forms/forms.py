@@ -150,16 +150,20 @@ class PledgeForm(forms.Form):
         ),
     )
     # 2. Chief executive and second contact
-    chief_name = forms.CharField(label=_("Name"), max_length=255)
-    chief_title = forms.CharField(label=_("Title"), max_length=255)
+    chief_name = forms.CharField(label=_("Chief executive's name"), max_length=255)
+    chief_title = forms.CharField(label=_("Chief executive's title"), max_length=255)
     chief_email = forms.EmailField(
-        label=_("E-mail"),
+        label=_("Chief executive's e-mail"),
         help_text=_("We send the confirmation link to this address."),
     )
-    chief_phone = forms.CharField(label=_("Phone"), max_length=40)
-    contact_name = forms.CharField(label=_("Name"), max_length=255, required=False)
-    contact_email = forms.EmailField(label=_("E-mail"), required=False)
-    contact_phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    chief_phone = forms.CharField(label=_("Chief executive's phone"), max_length=40)
+    contact_name = forms.CharField(
+        label=_("Second contact's name"), max_length=255, required=False
+    )
+    contact_email = forms.EmailField(label=_("Second contact's e-mail"), required=False)
+    contact_phone = forms.CharField(
+        label=_("Second contact's phone"), max_length=40, required=False
+    )
     # 4. Commitment
     committed_all_areas = forms.BooleanField(
         label=_("We pledge to prioritise action in all six focus areas."),
