@@ -275,3 +275,13 @@ def refuse_publishing_unconfirmed_pledges(request, instance):
             reverse("wagtailsnippets_pledge_forms_pledge:edit", args=[instance.pk])
         )
     return None
+
+
+# --- The showcase: curation of featured members, certificate links --------------------------
+
+from pledge_forms import showcase_admin  # noqa: E402
+
+hooks.register("register_admin_urls", showcase_admin.admin_urls)
+hooks.register("register_admin_menu_item", showcase_admin.menu_item)
+hooks.register("register_snippet_listing_buttons", showcase_admin.certificate_buttons)
+hooks.register("register_log_actions", showcase_admin.register_log_actions)
