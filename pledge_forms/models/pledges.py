@@ -22,6 +22,7 @@ from pledge_forms.choices import (
     SizeBand,
     Stage,
 )
+from pledge_forms.widgets import PracticeStatusesWidget
 
 # Contact details: only users with this permission see or edit them.
 CONTACTS_PERMISSION = "pledge_forms.view_pledge_contacts"
@@ -225,7 +226,7 @@ class Pledge(
             ],
             heading=_("Contacts"),
         ),
-        FieldPanel("practice_statuses"),
+        FieldPanel("practice_statuses", widget=PracticeStatusesWidget),
         MultiFieldPanel(
             [
                 FieldPanel("committed_all_areas"),

@@ -258,3 +258,47 @@ def test_the_plugin_imports_nothing_from_the_site():
         text = source.read_text()
         for forbidden in ("campaign_pages", "from cms", "import cms"):
             assert forbidden not in text, f"{source} mentions {forbidden}"
+
+
+def test_reviewers_edit_practice_statuses_as_a_table_not_as_json(client, users, pledge):
+    from pledge_forms.widgets import PracticeStatusesWidget
+
+    client.force_login(users["reviewer"])
+    html = client.get(pledge_urls(pledge)["edit"]).content.decode()
+    item = pledge.form_page.checklist_items().first()
+    assert f'name="practice_statuses-{item.code}-status"' in html
+
+    widget = PracticeStatusesWidget()
+    data = {
+        f"practice_statuses-{item.code}-status": "in_place",
+        f"practice_statuses-{item.code}-note": f"Adopted {XSS}",
+    }
+    value = widget.value_from_datadict(data, {}, "practice_statuses")
+    assert value == {item.code: {"status": "in_place", "note": f"Adopted {XSS}"}}
+    rendered = widget.render("practice_statuses", value)
+    assert XSS not in rendered and "Adopted &lt;script&gt;" in rendered
+    forged = {f"practice_statuses-{item.code}-status": "<b>bogus</b>"}
+    assert (
+        widget.value_from_datadict(forged, {}, "practice_statuses")[item.code]["status"]
+        == "not_planned"
+    )
+
+
+def test_the_admin_form_saves_practice_statuses_from_the_table(pledge, users):
+    from django.forms.models import model_to_dict
+
+    form_class = Pledge.snippet_viewset.get_form_class(for_update=True)
+    item = pledge.form_page.checklist_items().first()
+    data = {
+        key: value
+        for key, value in model_to_dict(pledge).items()
+        if value is not None and key not in {"logo", "practice_statuses"}
+    }
+    for code, entry in pledge.practice_statuses.items():
+        data[f"practice_statuses-{code}-status"] = entry["status"]
+        data[f"practice_statuses-{code}-note"] = entry["note"]
+    data[f"practice_statuses-{item.code}-status"] = "in_place"
+    form = form_class(data=data, instance=pledge, for_user=users["reviewer"])
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["practice_statuses"][item.code]["status"] == "in_place"
+    assert len(form.cleaned_data["practice_statuses"]) == 25
