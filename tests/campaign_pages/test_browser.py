@@ -13,10 +13,25 @@ from campaign_pages.models import FocusAreaPage, NewsPage, ResourcePage
 from campaign_pages.permissions import GROUP_NAME, ensure_communications_staff
 from tests.campaign_pages.conftest import build_site
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def base_tree(transactional_db):
+    """What the migrations made and transactional tests empty when they end: the locale,
+    the root page and collection, the Communications staff group and its workflow."""
+    from django.conf import settings
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Collection, Locale, Page
+
+    Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root"))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    ensure_communications_staff()
 
 
 def test_a_visitor_goes_from_home_to_a_practice_and_opens_its_resource_document(
@@ -61,7 +76,6 @@ def sign_in(page, username, password):
 def test_a_news_post_with_an_image_goes_live_after_another_editor_approves(
     browser_page, live_server
 ):
-    ensure_communications_staff()
     site = build_site(resources=0, news=0)
     from campaign_pages.workflows import attach_news_workflow
 
