@@ -517,3 +517,14 @@ def test_publishing_and_unpublishing_update_the_statistics_at_once(client, page)
 
     second.unpublish()
     assert client.get("/members/statistics/").context["stats"].members == 1
+
+
+def test_the_sitemap_lists_listed_members_only(client, page):
+    listed = published_member()
+    unlisted = published_member(consent_listed=False)
+    draft = PledgeFactory()
+
+    xml = client.get("/sitemap.xml").content.decode()
+
+    assert f"{page.full_url}{listed.slug}/" in xml
+    assert f"/{unlisted.slug}/" not in xml and f"/{draft.slug}/" not in xml
