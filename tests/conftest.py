@@ -44,43 +44,62 @@ def pytest_collection_modifyitems(config, items):
 # --- Data created by migrations, kept for transactional tests ----------------------------
 
 
-def _is_transactional(request) -> bool:
-    marker = request.node.get_closest_marker("django_db")
+_MIGRATED_DATA: dict[str, str] = {}
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
     return bool(marker and marker.kwargs.get("transaction")) or (
-        "transactional_db" in request.fixturenames
+        "transactional_db" in getattr(item, "fixturenames", ())
     )
 
 
-@pytest.fixture(scope="session")
-def _migrated_data(django_db_setup, django_db_blocker):
-    """The rows the migrations created (root page, default site, locale, groups)."""
+@pytest.fixture(autouse=True)
+def _capture_migrated_data(request, django_db_blocker):
+    """Keep the rows the migrations created (page tree, site, locale, groups) before the
+    first transactional test empties the tables."""
+    if "rows" in _MIGRATED_DATA or not _is_transactional(request.node):
+        return
+    request.getfixturevalue("django_db_setup")
     from django.db import connection
 
     with django_db_blocker.unblock():
-        return connection.creation.serialize_db_to_string()
+        _MIGRATED_DATA["rows"] = connection.creation.serialize_db_to_string()
 
 
-@pytest.fixture(autouse=True)
-def _restore_migrated_data(request):
-    """A transactional test ends by emptying every table, including the page tree, site,
-    locale and groups the migrations made; put them back so no test depends on the order
-    the suite runs in (Django's ``serialized_rollback`` does not survive a Playwright
-    session here)."""
-    if not _is_transactional(request):
-        return
-    data = request.getfixturevalue("_migrated_data")
-    request.getfixturevalue("_django_db_helper")
+def _restore_migrated_data(rows: str) -> None:
+    from django.apps import apps
     from django.contrib.contenttypes.models import ContentType
     from django.core.management import call_command
+    from django.core.management.color import no_style
     from django.db import connection
-    from wagtail.models import Page
 
-    if not Page.objects.exists():
-        # The flush re-created content types and permissions with new ids: empty the
-        # tables without that, then load the rows exactly as the migrations left them.
-        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
-        connection.creation.deserialize_db_from_string(data)
-        ContentType.objects.clear_cache()
+    # The flush that ended the test re-created content types and permissions with new ids:
+    # empty the tables without that, then load the rows exactly as the migrations left them.
+    call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+    connection.creation.deserialize_db_from_string(rows)
+    ContentType.objects.clear_cache()
+    # The rows came back with their ids: move the id sequences past them (PostgreSQL),
+    # or the next page created would be given id 1 again.
+    statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
+    if statements:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test ends by emptying every table; once it has, put the migrations'
+    rows back, so no test depends on the order the suite runs in (Django's
+    ``serialized_rollback`` alone fails when an earlier transactional test did not use it)."""
+    result = yield
+    if "rows" in _MIGRATED_DATA and _is_transactional(item):
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            _restore_migrated_data(_MIGRATED_DATA["rows"])
+    return result
 
 
 # --- S3 on moto's standalone server -----------------------------------------------------
