@@ -116,7 +116,17 @@ class PledgeInspectView(InspectView):
         context = super().get_context_data(**kwargs)
         context["eligibility"] = services.evaluate_eligibility(self.object)
         context["can_review"] = self.request.user.has_perm(REVIEW_PERMISSION)
-        context["review_url_name"] = "wagtailsnippets_pledge_forms_pledge:review"
+        context["review_actions"] = [
+            (
+                action,
+                ACTIONS[action],
+                reverse(
+                    "wagtailsnippets_pledge_forms_pledge:review",
+                    args=[self.object.pk, action],
+                ),
+            )
+            for action in available_actions(self.object)
+        ]
         return context
 
 
@@ -135,6 +145,27 @@ ACTIONS = {
     "revoke": _("Revoke update links"),
     "send_update_link": _("Send the update link"),
 }
+
+
+def available_actions(pledge: Pledge) -> list[str]:
+    """The review actions that make sense for the pledge as it stands."""
+    actions = []
+    approved = pledge.review_status == ReviewStatus.APPROVED
+    if pledge.is_verified and (not approved or pledge.has_unpublished_changes):
+        actions.append("approve")
+    if pledge.review_status != ReviewStatus.DECLINED:
+        actions.append("decline")
+    statuses = pledge.practice_statuses.values()
+    if (
+        approved
+        and pledge.stage != Stage.COMPLETED
+        and statuses
+        and all((entry or {}).get("status") == "in_place" for entry in statuses)
+    ):
+        actions.append("complete")
+    if pledge.is_verified and pledge.review_status != ReviewStatus.DECLINED:
+        actions += ["send_update_link", "revoke"]
+    return actions
 
 
 class ReviewView(View):

@@ -6,7 +6,7 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.widgets import ListingButton
+from wagtail.admin.widgets import Button
 from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -21,8 +21,8 @@ from pledge_forms.admin_views import (
     PledgeIndexView,
     PledgeInspectView,
     ReviewView,
+    available_actions,
 )
-from pledge_forms.choices import ReviewStatus
 from pledge_forms.exports import NeutralisingExportMixin
 from pledge_forms.models import (
     Checklist,
@@ -32,6 +32,7 @@ from pledge_forms.models import (
     PledgeFormPage,
     PledgeSubmission,
 )
+from pledge_forms.models.pledges import CONTACT_FIELDS
 
 
 @hooks.register("register_log_actions")
@@ -83,6 +84,45 @@ class PledgeViewSet(SnippetViewSet):
         "pledged_at",
     ]
     list_per_page = 50
+    inspect_view_fields = [
+        "display_name",
+        "legal_name",
+        "slug",
+        "agency_type",
+        "country",
+        "region",
+        "city",
+        "size_band",
+        "website",
+        "logo",
+        *CONTACT_FIELDS,
+        "committed_all_areas",
+        "signatory_name",
+        "signatory_title",
+        "signed_on",
+        "public_statement",
+        "consent_listed",
+        "consent_show_city",
+        "consent_show_website",
+        "consent_show_logo",
+        "consent_show_statement",
+        "consent_show_chief",
+        "consent_show_practices",
+        "stage",
+        "pledged_at",
+        "deadline",
+        "completed_at",
+        "review_status",
+        "verified_at",
+        "approved_at",
+        "declined_at",
+        "decline_reason",
+        "live",
+        "has_unpublished_changes",
+        "featured",
+        "featured_order",
+        "practice_statuses",
+    ]
     search_fields = ["legal_name", "display_name", "city"]
     export_filename = "pledges"
     ordering = ["-pledged_at"]
@@ -124,27 +164,15 @@ register_snippet(ChecklistGroup)
 def pledge_review_buttons(snippet, user, next_url=None):
     if not isinstance(snippet, Pledge) or not user.has_perm(REVIEW_PERMISSION):
         return []
-    actions = []
-    if snippet.is_verified and snippet.review_status != ReviewStatus.APPROVED:
-        actions.append("approve")
-    if (
-        snippet.review_status == ReviewStatus.APPROVED
-        and snippet.has_unpublished_changes
-    ):
-        actions.append("approve")
-    if snippet.review_status != ReviewStatus.DECLINED:
-        actions.append("decline")
-    if snippet.review_status == ReviewStatus.APPROVED:
-        actions.append("complete")
     return [
-        ListingButton(
+        Button(
             ACTIONS[action],
             reverse(
                 "wagtailsnippets_pledge_forms_pledge:review", args=[snippet.pk, action]
             ),
             priority=50 + index,
         )
-        for index, action in enumerate(actions)
+        for index, action in enumerate(available_actions(snippet))
     ]
 
 
