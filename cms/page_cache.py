@@ -237,7 +237,11 @@ def _on_any_save_or_delete(sender, instance=None, **kwargs):
     from wagtail.models import Page
     from wagtail.snippets.models import get_snippet_models
 
-    is_setting = isinstance(instance, BaseSiteSetting | BaseGenericSetting)
+    # A settings row is created with its defaults by the first page that reads it (a GET):
+    # pages do not change then, only when an editor saves it.
+    is_setting = isinstance(
+        instance, BaseSiteSetting | BaseGenericSetting
+    ) and not kwargs.get("created")
     deleted_content = kwargs.get("signal_name") == "delete" and (
         isinstance(instance, Page) or sender in get_snippet_models()
     )

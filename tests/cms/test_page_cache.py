@@ -301,3 +301,19 @@ def test_uploading_an_image_invalidates(client, cached, home):
     assert client.get("/")[HEADER] == "hit"
     ImageFactory()
     assert client.get("/")[HEADER] == "miss"
+
+
+def test_saving_site_settings_invalidates_but_reading_them_first_does_not(
+    client, cached, home
+):
+    from cms.models import SiteSettings
+
+    site = Site.objects.get(is_default_site=True)
+    SiteSettings.objects.filter(site=site).delete()
+    client.get("/")
+    assert client.get("/")[HEADER] == "hit"
+    settings_row = SiteSettings.for_site(site)  # created with defaults on first read
+    assert client.get("/")[HEADER] == "hit"
+    settings_row.footer_text = "New footer"
+    settings_row.save()
+    assert client.get("/")[HEADER] == "miss"
