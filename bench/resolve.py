@@ -4,6 +4,7 @@ Every resolver returns ``(path, None)`` or ``(None, reason)`` when the page does
 """
 
 import re
+from urllib.parse import urlencode
 
 from bench import targets
 from bench.web import links, request, select_options
@@ -55,14 +56,16 @@ def showcase_page2(base_url):
     html, reason = _get(base_url, targets.SHOWCASE)
     if html is None:
         return None, reason
-    tried = 0
+    candidates = list(targets.SHOWCASE_FILTERS_FIRST)
     for name in targets.SHOWCASE_FILTERS:
-        for value in select_options(html, name)[:40]:
-            path = f"{targets.SHOWCASE}?{name}={value}&page=2"
-            tried += 1
-            if request(base_url, path).status == 200:
-                return path, None
-    return None, f"no showcase filter with a page 2 ({tried} tried)"
+        candidates += [
+            urlencode({name: value}) for value in select_options(html, name)[:20]
+        ]
+    for query in candidates:
+        path = f"{targets.SHOWCASE}?{query}&page=2"
+        if request(base_url, path).status == 200:
+            return path, None
+    return None, f"no showcase filter with a page 2 ({len(candidates)} tried)"
 
 
 def member(base_url):
