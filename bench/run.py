@@ -108,6 +108,9 @@ class Stack:
     def create(self):
         self.workdir.mkdir(parents=True, exist_ok=True)
         if self.name == "postgres":
+            import redis
+
+            redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
             self._psql(f"CREATE DATABASE {self.db_name}")
 
     def destroy(self, keep=False):
@@ -510,7 +513,13 @@ def main(argv=None):
     run_id = f"{time.strftime('%Y%m%d%H%M%S')}_{uuid.uuid4().hex[:6]}"
     outputs = []
     for name in [s.strip() for s in args.stacks.split(",") if s.strip()]:
-        result = run_stack(name, args, wrk, run_id)
+        try:
+            result = run_stack(name, args, wrk, run_id)
+        except (
+            Exception
+        ) as exc:  # e.g. PostgreSQL or Redis not running: go on with the next
+            log(f"{name}: not measured: {type(exc).__name__}: {exc}")
+            continue
         path = RESULTS / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}.json"
         path.write_text(json.dumps(result, indent=2) + "\n")
         outputs.append((result, path))
