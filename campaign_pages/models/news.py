@@ -3,6 +3,7 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.utils import timezone
@@ -21,6 +22,7 @@ from campaign_pages.models.mixins import CampaignPageMixin
 from campaign_pages.queries import card_images
 
 NEWS_PER_PAGE = 10
+RESERVED_SLUGS = {"feed"}  # routes of the news index
 
 
 def today():
@@ -116,6 +118,13 @@ class NewsPage(CampaignPageMixin, Page):
 
     def get_social_image(self):
         return self.social_image or self.image
+
+    def clean(self):
+        super().clean()
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError(
+                {"slug": _("“%s” is the address of the news feed.") % self.slug}
+            )
 
     @property
     def published_datetime(self):

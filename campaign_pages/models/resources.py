@@ -223,7 +223,7 @@ class ResourcePage(CampaignPageMixin, Page):
             help_text=_("Upload a document, link to where it lives, or both."),
         ),
         FieldPanel("focus_areas", widget=forms.CheckboxSelectMultiple),
-        FieldPanel("practices"),
+        FieldPanel("practices", widget=forms.CheckboxSelectMultiple),
         FieldPanel("featured"),
         FieldPanel("body"),
     ]

@@ -168,3 +168,26 @@ def test_an_alias_follows_the_restrictions_of_its_source(client, campaign_site):
     assert response.status_code == 302
     assert "/login" in response["Location"] or "/admin/login" in response["Location"]
     assert alias.alias_of_id == source.pk
+
+
+def test_news_index_paginates(client, campaign_site):
+    from tests.factories.pages import NewsPageFactory
+
+    for n in range(10):
+        NewsPageFactory(parent=campaign_site.news_index, title=f"Extra news {n:02d}")
+    first = html(client, "/news/")
+    assert first.count('<li class="card">') == 10
+    assert 'href="?page=2"' in first
+    second = html(client, "/news/?page=2")
+    assert second.count('<li class="card">') == 3
+    assert html(client, "/news/?page=abc").count('<li class="card">') == 10
+
+
+def test_a_news_post_cannot_take_the_feed_address(campaign_site):
+    from django.core.exceptions import ValidationError
+
+    post = campaign_site.posts[0]
+    post.slug = "feed"
+    with pytest.raises(ValidationError) as error:
+        post.full_clean()
+    assert "slug" in error.value.message_dict
