@@ -41,6 +41,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import StreamingHttpResponse
+from django.utils.translation import gettext_lazy as _
 
 from pledge_forms.exports import neutralise
 from pledge_forms.showcase import PublicMember, Section, listed_members, public_member
@@ -67,6 +68,38 @@ COLUMNS = (
     "completed_on",
     "practices_in_place",
     "url",
+)
+
+
+# What each column means, shown on the showcase page and included in data.json.
+COLUMN_DOCS = (
+    ("id", _("stable number of the member")),
+    ("slug", _("address of the member page: /members/<slug>/")),
+    ("name", _("display name of the agency")),
+    ("agency_type", _("code of the agency type")),
+    ("agency_type_label", _("the agency type in words")),
+    ("country", _("ISO 3166-1 alpha-2 country code")),
+    ("region", _("ISO 3166-2 code of the state or province (may be empty)")),
+    ("region_name", _("name of the state or province")),
+    ("city", _("city (empty unless the agency agreed to show it)")),
+    ("size_band", _("number of sworn officers, e.g. 51-100")),
+    ("website", _("the agency's website (empty unless agreed)")),
+    ("statement", _("public statement (empty unless agreed)")),
+    ("chief_name", _("chief executive's name (empty unless agreed)")),
+    ("chief_title", _("chief executive's title (empty unless agreed)")),
+    ("stage", _("pledged or completed")),
+    ("pledged_on", _("date of the pledge (YYYY-MM-DD)")),
+    ("deadline", _("date by which all practices should be in place")),
+    ("completed_on", _("date of completion (completed members only)")),
+    ("practices_in_place", _("number of practices in place (empty unless agreed)")),
+    ("url", _("the member page")),
+    (
+        "practice:<code>",
+        _(
+            "in_place, in_progress, planned or not_planned (empty unless agreed); "
+            "an object named practices in JSON"
+        ),
+    ),
 )
 
 
@@ -137,6 +170,7 @@ def json_chunks(sections: list[Section], base_url: str = "") -> Iterator[str]:
     head = {
         "columns": list(COLUMNS) + ["practices"],
         "practices": practice_codes(sections),
+        "column_descriptions": {name: str(text) for name, text in COLUMN_DOCS},
     }
     yield encoder.encode(head)[:-1] + ', "members": ['
     first = True

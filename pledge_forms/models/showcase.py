@@ -152,7 +152,7 @@ class MemberShowcasePage(RoutablePageMixin, Page):
 
     @path("", name="index")
     def index_view(self, request):
-        from pledge_forms import charts, showcase
+        from pledge_forms import charts, opendata, showcase
 
         filters = showcase.parse_filters(request.GET)
         members = showcase.filter_members(filters)
@@ -190,6 +190,7 @@ class MemberShowcasePage(RoutablePageMixin, Page):
             stage_chart=charts.bars(
                 [(str(label), count) for label, count in stage_counts]
             ),
+            data_columns=opendata.COLUMN_DOCS,
             **_pagination(results, filters),
         )
         return TemplateResponse(request, self.get_template(request), context)
