@@ -72,7 +72,11 @@ def member(base_url):
     html, reason = _get(base_url, targets.SHOWCASE)
     if html is None:
         return None, reason
-    found = links(html, MEMBER_LINK)
+    found = [
+        href
+        for href in links(html, MEMBER_LINK)
+        if href.rstrip("/").rsplit("/", 1)[-1] not in targets.SHOWCASE_SUBPAGES
+    ]
     if not found:
         return None, f"no member link on {targets.SHOWCASE}"
     return _local(found[0]), None

@@ -61,6 +61,8 @@ SHOWCASE = "/members/"
 PLEDGE_FORM = "/pledge/"
 # Filter parameters of the showcase tried in this order (the first that has a page 2 wins).
 SHOWCASE_FILTERS = ("country", "agency_type", "size_band", "region")
+# Links under the showcase that are not member pages.
+SHOWCASE_SUBPAGES = ("map", "statistics", "data.csv", "data.json")
 # Tried before the options read from the page (most generated members are in the US).
 SHOWCASE_FILTERS_FIRST = ("country=US", "agency_type=municipal")
 
