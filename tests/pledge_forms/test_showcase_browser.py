@@ -80,8 +80,17 @@ def test_the_map_and_statistics_pass_the_accessibility_check(
     axe(browser_page)
 
 
-def test_the_showcase_is_readable_at_320_pixels(browser_page, showcase):
+def test_the_showcase_pages_are_readable_at_320_pixels(browser_page, showcase):
+    from pledge_forms.models import Pledge
+
+    member = Pledge.objects.filter(live=True, consent_listed=True).first()
     browser_page.set_viewport_size({"width": 320, "height": 640})
-    browser_page.goto("/members/")
-    scroll_width = browser_page.evaluate("document.documentElement.scrollWidth")
-    assert scroll_width <= 320
+    for path in (
+        "/members/",
+        "/members/map/",
+        "/members/statistics/",
+        f"/members/{member.slug}/",
+    ):
+        browser_page.goto(path)
+        width = browser_page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, path
