@@ -139,3 +139,32 @@ def test_the_workflow_is_attached_only_once(campaign_site):
     assert attach_news_workflow(campaign_site.news_index) is False
     assert WorkflowPage.objects.filter(page=campaign_site.news_index).count() == 1
     assert NewsPage.objects.count() == 3
+
+
+def test_the_editor_of_every_page_type_and_of_the_site_settings_opens(
+    admin_client, campaign_site
+):
+    from wagtail.models import Site
+
+    parents = {
+        "standardpage": campaign_site.home,
+        "focusareapage": campaign_site.focus_index,
+        "resourcepage": campaign_site.resource_index,
+        "newspage": campaign_site.news_index,
+    }
+    for model, parent in parents.items():
+        url = f"/admin/pages/add/campaign_pages/{model}/{parent.pk}/"
+        assert admin_client.get(url).status_code == 200, url
+    for page in [
+        campaign_site.home,
+        campaign_site.use_of_force,
+        campaign_site.resources[0],
+        campaign_site.posts[0],
+        campaign_site.about,
+    ]:
+        url = f"/admin/pages/{page.pk}/edit/"
+        assert admin_client.get(url).status_code == 200, url
+    site = Site.objects.get(is_default_site=True)
+    response = admin_client.get(f"/admin/settings/cms/sitesettings/{site.pk}/")
+    assert response.status_code == 200
+    assert "Campaign contact e-mail" in response.content.decode()
