@@ -94,7 +94,9 @@ def pytest_runtest_teardown(item, nextitem):
     rows back, so no test depends on the order the suite runs in (Django's
     ``serialized_rollback`` alone fails when an earlier transactional test did not use it)."""
     result = yield
-    if "rows" in _MIGRATED_DATA and _is_transactional(item):
+    # After the last test the session fixtures have already destroyed the test database
+    # and the connection points at the real one again: never flush that.
+    if "rows" in _MIGRATED_DATA and _is_transactional(item) and nextitem is not None:
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():
