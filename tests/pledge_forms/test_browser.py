@@ -13,7 +13,7 @@ from tests.factories.pledges import PledgeFormPageFactory, make_checklist
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 TEXT = {
@@ -118,6 +118,7 @@ def test_an_agency_pledges_by_keyboard_follows_the_link_and_a_reviewer_approves(
     page.get_by_role("link", name="Approve and publish").click()
     page.get_by_role("button", name="Approve and publish").click()
     page.wait_for_url(re.compile(r"/inspect/"))
+    page.wait_for_load_state("networkidle")  # no request in flight when the test ends
     approved = Pledge.objects.get()
     assert approved.live and approved.review_status == ReviewStatus.APPROVED
 

@@ -14,7 +14,7 @@ from tests.factories.pledges import PledgeFormPageFactory, make_checklist, pledg
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_twenty_identical_pledges_at_once_make_exactly_one_pledge():
     root = Site.objects.get(is_default_site=True).root_page
     page = PledgeFormPageFactory(parent=root, checklist=make_checklist())
