@@ -136,16 +136,19 @@ class MemberShowcasePage(RoutablePageMixin, Page):
                 urls.append({"location": base + f"{slug}/", "lastmod": updated or None})
         return urls
 
-    def route_urls(self) -> dict[str, str]:
+    def route_urls(self, base: str | None = None) -> dict[str, str]:
         """Paths of the showcase's fixed views, for templates and links."""
+        base = self.url if base is None else base
         return {
-            name: self.url + self.reverse_subpage(name)
+            name: base + self.reverse_subpage(name)
             for name in ("map", "statistics", "data_csv", "data_json")
         }
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["showcase_urls"] = self.route_urls()
+        # Worked out once: templates link every member from it.
+        context["showcase_url"] = base = self.get_url(request)
+        context["showcase_urls"] = self.route_urls(base)
         return context
 
     # --- routes ----------------------------------------------------------------------------

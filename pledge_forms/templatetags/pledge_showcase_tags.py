@@ -43,7 +43,8 @@ def showcase_home(context):
     return {
         "request": context.get("request"),
         "page": page,
-        "showcase_urls": page.route_urls(),
+        "showcase_url": page.url,
+        "showcase_urls": page.route_urls(page.url),
         "display": page.home_display,
         "members": members(count) if members and count else [],
         "stats": stats,
