@@ -82,6 +82,8 @@ CARD_COLUMNS = (
     "featured_order",
 )
 
+PRACTICE_STATUSES = frozenset(PracticeStatus.values)
+
 SORTS = {
     "name": ("display_name", "pk"),
     "newest": ("-pledged_at", "-pk"),
@@ -197,7 +199,7 @@ def public_member(pledge: Pledge) -> PublicMember:
     if pledge.consent_show_practices:
         for code, entry in sorted((pledge.practice_statuses or {}).items()):
             status = entry.get("status") if isinstance(entry, dict) else None
-            if status in PracticeStatus.values:
+            if status in PRACTICE_STATUSES:
                 practices[str(code)] = status
     logo_url = ""
     if pledge.consent_show_logo and pledge.logo:
