@@ -25,3 +25,13 @@ def ensure_showcase_page(parent_page: Page) -> MemberShowcasePage:
     parent_page.add_child(instance=page)
     page.save_revision().publish()
     return page
+
+
+def ensure_members(total: int = 150, seed: int = 2022) -> int:
+    """Fictional agencies (``generate_members``) until there are ``total`` pledges in all;
+    returns how many were added, so running it twice adds nothing the second time."""
+    from pledge_forms.management.commands.generate_members import generate_members
+    from pledge_forms.models import Pledge
+
+    missing = total - Pledge.objects.count()
+    return generate_members(missing, seed=seed) if missing > 0 else 0

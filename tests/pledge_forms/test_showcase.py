@@ -528,3 +528,11 @@ def test_the_sitemap_lists_listed_members_only(client, page):
 
     assert f"{page.full_url}{listed.slug}/" in xml
     assert f"/{unlisted.slug}/" not in xml and f"/{draft.slug}/" not in xml
+
+
+def test_the_demo_fills_the_showcase_once(page):
+    from pledge_forms.demo_showcase import ensure_members
+
+    assert ensure_members(40) == 40
+    assert ensure_members(40) == 0
+    assert Pledge.objects.filter(live=True).count() > 20
