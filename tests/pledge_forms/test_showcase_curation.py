@@ -33,9 +33,7 @@ def test_an_editor_features_members_orders_and_removes_them(client, editor, chec
     client.post(URL, {"add": "1", "slug": second.slug})
     assert featured_names(client) == ["Alpha PD", "Beta PD"]
 
-    client.post(
-        URL, {"save": "1", f"order-{first.pk}": "5", f"order-{second.pk}": "1"}
-    )
+    client.post(URL, {"save": "1", f"order-{first.pk}": "5", f"order-{second.pk}": "1"})
     assert featured_names(client) == ["Beta PD", "Alpha PD"]
 
     client.post(
