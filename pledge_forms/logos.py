@@ -3,6 +3,7 @@
 import io
 import os
 import uuid
+import warnings
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -33,21 +34,26 @@ def process_logo(upload) -> ContentFile:
             _("The logo is too large: at most %(mb)s MB, please.")
             % {"mb": round(max_bytes / 1024 / 1024, 1)}
         )
+    too_many_pixels = ValidationError(
+        _("The logo has too many pixels: at most %(mp)s megapixels, please.")
+        % {"mp": max_pixels // 1_000_000}
+    )
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            image_format = probe.format
-            width, height = probe.size
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as probe:
+                image_format = probe.format
+                width, height = probe.size
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise too_many_pixels from None
+    except (UnidentifiedImageError, OSError, ValueError):
         raise ValidationError(
             _("The logo must be a PNG, JPEG or WebP image.")
         ) from None
     if image_format not in ALLOWED_FORMATS:
         raise ValidationError(_("The logo must be a PNG, JPEG or WebP image."))
     if width * height > max_pixels:
-        raise ValidationError(
-            _("The logo has too many pixels: at most %(mp)s megapixels, please.")
-            % {"mp": max_pixels // 1_000_000}
-        )
+        raise too_many_pixels
     try:
         with Image.open(io.BytesIO(data)) as image:
             image.load()
