@@ -19,7 +19,6 @@ from wagtail.search import index
 
 from campaign_pages.blocks import BodyBlock
 from campaign_pages.models.mixins import CampaignPageMixin
-from campaign_pages.queries import card_images
 
 NEWS_PER_PAGE = 10
 RESERVED_SLUGS = {"feed"}  # routes of the news index
@@ -56,9 +55,7 @@ class NewsIndexPage(RoutablePageMixin, CampaignPageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        paginator = Paginator(
-            self.get_posts().prefetch_related(card_images("image")), NEWS_PER_PAGE
-        )
+        paginator = Paginator(self.get_posts().select_related("image"), NEWS_PER_PAGE)
         context["page_obj"] = paginator.get_page(request.GET.get("page"))
         context["posts"] = context["page_obj"].object_list
         return context

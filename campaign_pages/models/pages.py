@@ -11,10 +11,8 @@ from wagtail.search import index
 
 from campaign_pages.blocks import BodyBlock
 from campaign_pages.models.mixins import CampaignPageMixin
-from campaign_pages.queries import CARD_RENDITION, attach_images
 
 PLEDGE_FALLBACK_URL = "/pledge/"
-HERO_RENDITION = "fill-1200x400-c100"
 
 
 class CampaignHomePage(CampaignPageMixin, Page):
@@ -116,13 +114,12 @@ class CampaignHomePage(CampaignPageMixin, Page):
             .order_by("path")
             .only("id", "title", "slug", "url_path", "path", "depth", "summary")
         )
-        context["latest_news"] = latest_news = list(
-            NewsPage.objects.live().descendant_of(self).order_by("-date", "-pk")[:3]
-        )
-        attach_images(
-            [(self, "hero_image")] + [(post, "image") for post in latest_news],
-            CARD_RENDITION,
-            HERO_RENDITION,
+        # Images come with the posts; their renditions from Wagtail's rendition cache.
+        context["latest_news"] = list(
+            NewsPage.objects.live()
+            .descendant_of(self)
+            .select_related("image")
+            .order_by("-date", "-pk")[:3]
         )
         context["featured_resources"] = list(
             ResourcePage.objects.live()
