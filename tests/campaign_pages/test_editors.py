@@ -39,10 +39,12 @@ def test_communications_staff_can_write_and_publish_pages(campaign_site):
 def test_communications_staff_manage_images_documents_checklist_and_settings(
     campaign_site,
 ):
-    from wagtail.documents.permissions import (
-        permission_policy as document_permissions,
-    )
-    from wagtail.images.permissions import permission_policy as image_permissions
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+    from wagtail.permissions import policy_registry
+
+    document_permissions = policy_registry.get_by_type(get_document_model())
+    image_permissions = policy_registry.get_by_type(get_image_model())
 
     editor = staff_member("librarian")
     root = Collection.get_first_root_node()
