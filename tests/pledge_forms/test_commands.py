@@ -34,7 +34,9 @@ def test_mail_that_failed_is_sent_by_the_retry_command(
 
 
 def test_the_retry_command_gives_up_after_the_attempt_limit(form_page, settings):
-    OutgoingMail.objects.create(to=["a@example.org"], subject="s", body_text="b", attempts=5, status="failed")
+    OutgoingMail.objects.create(
+        to=["a@example.org"], subject="s", body_text="b", attempts=5, status="failed"
+    )
     out = StringIO()
     call_command("retry_pledge_mail", stdout=out)
     assert "0 sent, 0 still failing" in out.getvalue()
@@ -42,7 +44,9 @@ def test_the_retry_command_gives_up_after_the_attempt_limit(form_page, settings)
 
 def test_the_purge_command_removes_old_unconfirmed_pledges(form_page):
     stale = submitted_pledge(form_page, "unverified")
-    Pledge.objects.filter(pk=stale.pk).update(created_at=stale.created_at.replace(year=2020))
+    Pledge.objects.filter(pk=stale.pk).update(
+        created_at=stale.created_at.replace(year=2020)
+    )
     submitted_pledge(form_page, "unverified", legal_name="Fresh Agency")
     out = StringIO()
     call_command("purge_unverified_pledges", stdout=out)
