@@ -305,3 +305,21 @@ def test_choices_and_ticks_survive_an_error(client, form_page):
     assert re.search(r'name="committed_all_areas"[^>]*checked', html)
     assert re.search(r'<option value="US-OR" selected>', html)
     assert re.search(r'<option value="US" selected>', html)
+
+
+def test_a_post_without_the_csrf_token_is_refused(form_page):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/pledge/", form_post(form_page))
+    assert response.status_code == 403
+    assert Pledge.objects.count() == 0
+    page = client.get("/pledge/")
+    token = re.search(
+        r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()
+    )
+    response = client.post(
+        "/pledge/", {**form_post(form_page), "csrfmiddlewaretoken": token.group(1)}
+    )
+    assert response.status_code == 302
+    assert Pledge.objects.count() == 1
