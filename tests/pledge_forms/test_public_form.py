@@ -323,3 +323,20 @@ def test_a_post_without_the_csrf_token_is_refused(form_page):
     )
     assert response.status_code == 302
     assert Pledge.objects.count() == 1
+
+
+def test_each_visitor_gets_a_form_of_their_own(form_page):
+    """The form is never served from a shared cache: tokens differ per visitor."""
+    from django.test import Client
+
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    pages = [client.get("/pledge/") for client in (first, second)]
+    assert all("no-cache" in page.get("Cache-Control", "") for page in pages)
+    tokens = [
+        re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
+        for page in pages
+    ]
+    response = second.post(
+        "/pledge/", {**form_post(form_page), "csrfmiddlewaretoken": tokens[1].group(1)}
+    )
+    assert response.status_code == 302
