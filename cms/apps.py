@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 
 
 class CmsConfig(AppConfig):
@@ -10,3 +10,10 @@ class CmsConfig(AppConfig):
         from cms import page_cache
 
         page_cache.connect_signals()
+        if apps.is_installed("pledge_forms"):
+            # Curating the showcase (featuring, ordering) publishes nothing but changes pages.
+            from pledge_forms.signals import showcase_changed
+
+            showcase_changed.connect(
+                page_cache._on_change, dispatch_uid="page-cache-showcase-changed"
+            )

@@ -23,6 +23,7 @@ from pledge_forms import conf
 from pledge_forms.choices import Stage
 from pledge_forms.models import Pledge
 from pledge_forms.showcase import listed_members
+from pledge_forms.signals import showcase_changed
 
 CURATE_PERMISSION = "pledge_forms.change_pledge"
 MAX_FEATURED = 50
@@ -77,6 +78,7 @@ def curation_view(request):
                     featured=True, featured_order=order
                 )
                 log(pledge, "pledge_forms.feature", user=request.user)
+                showcase_changed.send(sender=Pledge, pledges=[pledge])
                 messages.success(request, _("%(name)s is featured.") % {"name": pledge})
                 return redirect("pledge_forms_showcase_curation")
     elif request.method == "POST" and "save" in request.POST:
@@ -96,13 +98,18 @@ def curation_view(request):
                 continue
             changes[pledge.pk] = (pledge, order, remove)
         if not errors:
+            changed = []
             with transaction.atomic():
                 for pledge, order, remove in changes.values():
                     if remove:
                         Pledge.objects.filter(pk=pledge.pk).update(featured=False)
                         log(pledge, "pledge_forms.unfeature", user=request.user)
+                        changed.append(pledge)
                     elif order != pledge.featured_order:
                         Pledge.objects.filter(pk=pledge.pk).update(featured_order=order)
+                        changed.append(pledge)
+                if changed:
+                    showcase_changed.send(sender=Pledge, pledges=changed)
             messages.success(request, _("The featured members are saved."))
             return redirect("pledge_forms_showcase_curation")
     return TemplateResponse(

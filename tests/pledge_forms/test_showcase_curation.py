@@ -89,3 +89,40 @@ def test_completed_members_have_a_certificate_link_in_the_admin_listing(
     html = response.content.decode()
     assert html.count("certificate.pdf") == 1
     assert f"/members/{done.slug}/certificate.pdf" in html
+
+
+def test_curation_shows_on_a_cached_showcase_at_once(
+    client, editor, checklist, settings
+):
+    from django.test import Client
+
+    settings.PAGE_CACHE_SECONDS = 300
+    showcase_page()
+    first = published_member(display_name="Alpha PD")
+    second = published_member(display_name="Beta PD")
+    visitor = Client()
+    assert visitor.get("/members/")["X-Page-Cache"] == "miss"
+    assert visitor.get("/members/")["X-Page-Cache"] == "hit"
+
+    client.post(URL, {"add": "1", "slug": first.slug})
+    response = visitor.get("/members/")
+    assert response["X-Page-Cache"] == "miss"
+    assert [m.name for m in response.context["featured"]] == ["Alpha PD"]
+
+    client.post(URL, {"add": "1", "slug": second.slug})
+    visitor.get("/members/")
+    client.post(URL, {"save": "1", f"order-{first.pk}": "5", f"order-{second.pk}": "1"})
+    response = visitor.get("/members/")
+    assert [m.name for m in response.context["featured"]] == ["Beta PD", "Alpha PD"]
+
+    client.post(
+        URL,
+        {
+            "save": "1",
+            f"order-{first.pk}": "5",
+            f"order-{second.pk}": "1",
+            f"remove-{second.pk}": "on",
+        },
+    )
+    response = visitor.get("/members/")
+    assert [m.name for m in response.context["featured"]] == ["Alpha PD"]
