@@ -40,6 +40,7 @@ from pledge_forms.models import (
     PledgeFormPage,
     PledgeSubmission,
 )
+from pledge_forms.models.pledges import slug_is_reserved
 
 logger = logging.getLogger(__name__)
 
@@ -158,7 +159,7 @@ def _unique_slug(base: str, extra: str, exclude_pk: int | None = None) -> str:
         .values_list("slug", flat=True)
     )
     for candidate in candidates:
-        if candidate not in taken:
+        if candidate not in taken and not slug_is_reserved(candidate):
             return candidate
     number = 2
     while f"{candidates[-1]}-{number}" in taken:

@@ -1,5 +1,6 @@
 """The pledge snippet: one agency's curated commitment, reviewed and published to the showcase."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
@@ -50,6 +51,33 @@ REVIEW_STATE_FIELDS = (
     "featured",
     "featured_order",
 )
+
+# Addresses the showcase uses for its own views (/members/map/, /members/statistics/, ...) or
+# may use later: a member page there would be hidden, so no member slug takes these words.
+RESERVED_MEMBER_SLUGS = frozenset(
+    {
+        "map",
+        "statistics",
+        "stats",
+        "data",
+        "page",
+        "search",
+        "feed",
+        "api",
+        "badge",
+        "badges",
+        "certificate",
+        "certificates",
+        "featured",
+        "recent",
+        "completed",
+        "index",
+    }
+)
+
+
+def slug_is_reserved(slug: str) -> bool:
+    return (slug or "").lower() in RESERVED_MEMBER_SLUGS
 
 
 class Pledge(
@@ -258,10 +286,7 @@ class Pledge(
             ],
             heading=_("Stage"),
         ),
-        MultiFieldPanel(
-            [FieldPanel("featured"), FieldPanel("featured_order")],
-            heading=_("Showcase"),
-        ),
+        # Featuring and its order are curated in "Showcase curation", not here.
     ]
 
     search_fields = [
@@ -312,6 +337,19 @@ class Pledge(
 
     def __str__(self):
         return self.display_name or self.legal_name
+
+    def clean(self):
+        super().clean()
+        if slug_is_reserved(self.slug):
+            raise ValidationError(
+                {
+                    "slug": _(
+                        "“%(slug)s” is the address of a showcase page (such as its map or "
+                        "statistics); choose another slug, e.g. the agency's name."
+                    )
+                    % {"slug": self.slug}
+                }
+            )
 
     @property
     def is_verified(self) -> bool:

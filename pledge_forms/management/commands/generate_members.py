@@ -31,6 +31,7 @@ from pledge_forms.choices import (
 )
 from pledge_forms.geography import region_choices, region_name
 from pledge_forms.models import Checklist, ChecklistItem, Pledge
+from pledge_forms.models.pledges import slug_is_reserved
 
 LAUNCH = datetime.datetime(2022, 7, 1, tzinfo=datetime.UTC)
 
@@ -213,7 +214,7 @@ def _build(
         :110
     ]
     counter = 2
-    while slug in used_slugs:
+    while slug in used_slugs or slug_is_reserved(slug):
         slug = f"{base}-{counter}"
         counter += 1
     used_slugs.add(slug)
