@@ -37,6 +37,9 @@ class ChunkedRows:
     def __iter__(self):
         return self.queryset.iterator(chunk_size=self.chunk_size)
 
+    def __len__(self):
+        return self.queryset.count()
+
     def __getattr__(self, name):
         return getattr(self.queryset, name)
 

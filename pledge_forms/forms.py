@@ -27,6 +27,7 @@ from pledge_forms.geography import (
     region_fits_country,
 )
 from pledge_forms.logos import process_logo
+from pledge_forms.widgets import RadioSelect
 
 EXTRA_PREFIX = "extra_"
 STARTED_SALT = "pledge_forms.started"
@@ -256,7 +257,7 @@ class PledgeForm(forms.Form):
             self.fields[f"practice_{item.pk}"] = forms.ChoiceField(
                 label=f"{item.number}. {item.title}",
                 choices=PracticeStatus.choices,
-                widget=forms.RadioSelect,
+                widget=RadioSelect,
                 error_messages={"required": _("Choose a status for this practice.")},
             )
             self.fields[f"note_{item.pk}"] = forms.CharField(
