@@ -42,28 +42,56 @@ def _svg(height: int, body: SafeString, css_class: str) -> SafeString:
     )
 
 
+# Every label is placed inside the viewBox: its width is estimated generously from its length
+# (0.62 em per character covers digits, "%" and most letters of the system sans-serif fonts),
+# and the bars leave room for it.
+EM_PER_CHAR = 0.62
+
+
+def text_width(text: str, font_size: float) -> float:
+    return len(str(text)) * font_size * EM_PER_CHAR
+
+
+def fit_text(text: str, font_size: float, width: float) -> str:
+    """``text``, cut with an ellipsis if it would be wider than ``width`` (the data table
+    beside the chart has it in full)."""
+    text = str(text)
+    most = max(int(width / (font_size * EM_PER_CHAR)), 1)
+    return text if len(text) <= most else text[: most - 1].rstrip() + "…"
+
+
 def bars(items: Sequence[tuple[str, int]], colour: str = COLOURS["members"]) -> str:
-    """Horizontal bars for a few counts (e.g. members by stage)."""
+    """Horizontal bars for a few counts (e.g. members by stage); the longest bar still leaves
+    room for its number."""
     top = max((value for _label, value in items), default=0) or 1
-    row = 36
+    row, font, gap = 36, 14, 8
+    label_space = min(
+        max((text_width(label, font) for label, _value in items), default=0) + gap,
+        WIDTH // 3,
+    )
+    value_space = max((text_width(value, font) for _l, value in items), default=0) + gap
+    scale = WIDTH - label_space - value_space
     parts = []
     for index, (label, value) in enumerate(items):
         y = index * row
-        width = round((WIDTH - 160) * value / top)
+        width = round(scale * value / top, 1)
         parts.append(
             format_html(
-                '<text x="0" y="{}" fill="{}" font-size="14">{}</text>'
-                '<rect x="150" y="{}" width="{}" height="22" fill="{}"></rect>'
-                '<text x="{}" y="{}" fill="{}" font-size="14">{}</text>',
+                '<text x="0" y="{}" fill="{}" font-size="{}">{}</text>'
+                '<rect x="{}" y="{}" width="{}" height="22" fill="{}"></rect>'
+                '<text x="{}" y="{}" fill="{}" font-size="{}">{}</text>',
                 y + 16,
                 TEXT,
-                label,
+                font,
+                fit_text(label, font, label_space - gap),
+                round(label_space, 1),
                 y + 2,
                 width,
                 colour,
-                150 + width + 6,
+                round(label_space + width + gap / 2, 1),
                 y + 18,
                 TEXT,
+                font,
                 value,
             )
         )
@@ -71,10 +99,11 @@ def bars(items: Sequence[tuple[str, int]], colour: str = COLOURS["members"]) -> 
 
 
 def stacked_shares(shares: Sequence[Share]) -> str:
-    """One bar per practice or focus area: % in place, in progress, planned."""
-    row = 44
+    """One bar per practice or focus area: % in place, in progress, planned; the share in
+    place is written after the bar, in space kept for "100%"."""
+    row, font, value_font, gap = 44, 14, 13, 6
     parts = []
-    scale = WIDTH - 60
+    scale = WIDTH - text_width("100.0%", value_font) - gap
     for index, share in enumerate(shares):
         y = index * row
         x = 0.0
@@ -98,19 +127,21 @@ def stacked_shares(shares: Sequence[Share]) -> str:
             x += width
         parts.append(
             format_html(
-                '<text x="0" y="{}" fill="{}" font-size="14">{}</text>'
+                '<text x="0" y="{}" fill="{}" font-size="{}">{}</text>'
                 '<rect x="0" y="{}" width="{}" height="16" fill="none" stroke="#6b7580">'
                 "</rect>{}"
-                '<text x="{}" y="{}" fill="{}" font-size="13">{}</text>',
+                '<text x="{}" y="{}" fill="{}" font-size="{}">{}</text>',
                 y + 14,
                 TEXT,
-                share.label,
+                font,
+                fit_text(share.label, font, WIDTH),
                 y + 20,
-                scale,
+                round(scale, 1),
                 _concat(segments),
-                scale + 6,
+                round(scale + gap, 1),
                 y + 33,
                 TEXT,
+                value_font,
                 f"{share.in_place_percent:g}%",
             )
         )
@@ -118,17 +149,21 @@ def stacked_shares(shares: Sequence[Share]) -> str:
 
 
 def timeline(periods: Sequence[Period]) -> str:
-    """Columns: published members at the end of each quarter (completed ones darker)."""
+    """Columns: published members at the end of each quarter (completed ones darker). The
+    axis keeps room on the left for the largest count; the first quarter's label starts at its
+    column, the last one ends at its column, the others are centred."""
     if not periods:
         return ""
-    height = 220
+    height, font = 220, 12
     base = height - 24
     top = max(p.members for p in periods) or 1
-    step = (WIDTH - 40) / len(periods)
+    left = text_width(top, font) + 6
+    step = (WIDTH - left) / len(periods)
     column = max(step * 0.7, 1)
     parts = [
         format_html(
-            '<line x1="0" y1="{}" x2="{}" y2="{}" stroke="#6b7580"></line>',
+            '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#6b7580"></line>',
+            round(left, 1),
             base,
             WIDTH,
             base,
@@ -136,9 +171,19 @@ def timeline(periods: Sequence[Period]) -> str:
     ]
     completed = 0
     every = max(1, len(periods) // 8)
+    labelled = set(range(0, len(periods), every))
+    last_index = len(periods) - 1
+    if last_index not in labelled:
+        # The last quarter is always named; its neighbour gives way if they would touch.
+        previous = max(labelled)
+        if (last_index - previous) * step < text_width(
+            periods[0].label, font
+        ) * 1.5 + 6:
+            labelled.discard(previous)
+        labelled.add(last_index)
     for index, period in enumerate(periods):
         completed += period.completed
-        x = 20 + index * step
+        x = left + index * step
         h = (base - 20) * period.members / top
         hc = (base - 20) * min(completed, period.members) / top
         parts.append(
@@ -157,20 +202,31 @@ def timeline(periods: Sequence[Period]) -> str:
                 COLOURS["completed"],
             )
         )
-        if index % every == 0 or index == len(periods) - 1:
+        if index in labelled:
+            if index == last_index and index:
+                anchor, label_x = "end", min(x + column, WIDTH)
+            elif index == 0:
+                anchor, label_x = "start", x
+            else:
+                anchor, label_x = "middle", x + column / 2
             parts.append(
                 format_html(
-                    '<text x="{}" y="{}" fill="{}" font-size="12">{}</text>',
-                    round(x, 1),
+                    '<text x="{}" y="{}" fill="{}" font-size="{}" text-anchor="{}">'
+                    "{}</text>",
+                    round(label_x, 1),
                     height - 6,
                     TEXT,
+                    font,
+                    anchor,
                     period.label,
                 )
             )
     parts.append(
         format_html(
-            '<text x="0" y="14" fill="{}" font-size="12">{}</text>',
+            '<text x="0" y="{}" fill="{}" font-size="{}">{}</text>',
+            font + 8,
             TEXT,
+            font,
             top,
         )
     )
