@@ -16,7 +16,10 @@ from wagtail_modeladmin.views import IndexView as ModelAdminIndexView
 
 from pledge_forms.admin_views import (
     ACTIONS,
+    EXPORT_ACTION,
     REVIEW_PERMISSION,
+    AuditedExportMixin,
+    ExportFormatter,
     PledgeFilterSet,
     PledgeIndexView,
     PledgeInspectView,
@@ -55,6 +58,7 @@ def register_pledge_log_actions(actions):
     actions.register_action(
         "pledge_forms.complete", _("Mark completed"), _("Marked as completed")
     )
+    actions.register_action(EXPORT_ACTION)(ExportFormatter)
     actions.register_action(
         "pledge_forms.revoke_update_links",
         _("Revoke update links"),
@@ -123,7 +127,8 @@ class PledgeViewSet(SnippetViewSet):
         "featured_order",
         "practice_statuses",
     ]
-    search_fields = ["legal_name", "display_name", "city"]
+    # Searched through the model's index (legal name, display name, city): naming
+    # fields here makes SQLite's full-text backend query columns it does not have.
     export_filename = "pledges"
     ordering = ["-pledged_at"]
 
@@ -190,7 +195,9 @@ class ReadOnlyPermissionHelper(PermissionHelper):
         return False
 
 
-class SubmissionIndexView(NeutralisingExportMixin, ModelAdminIndexView):
+class SubmissionIndexView(
+    AuditedExportMixin, NeutralisingExportMixin, ModelAdminIndexView
+):
     pass
 
 

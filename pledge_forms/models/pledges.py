@@ -294,6 +294,8 @@ class Pledge(
         index.SearchField("display_name"),
         index.SearchField("city"),
         index.AutocompleteField("display_name"),
+        index.AutocompleteField("legal_name"),
+        index.AutocompleteField("city"),
         index.FilterField("stage"),
         index.FilterField("live"),
         index.FilterField("country"),

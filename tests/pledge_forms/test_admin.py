@@ -302,3 +302,65 @@ def test_the_admin_form_saves_practice_statuses_from_the_table(pledge, users):
     assert form.is_valid(), form.errors
     assert form.cleaned_data["practice_statuses"][item.code]["status"] == "in_place"
     assert len(form.cleaned_data["practice_statuses"]) == 25
+
+
+def test_every_export_is_written_to_the_site_history(client, users, pledge):
+    from wagtail.models import ModelLogEntry
+
+    client.force_login(users["reviewer"])
+    query = {"q": f"Agency {XSS}"}
+    for export_format in ("csv", "xlsx"):
+        response = client.get(
+            pledge_urls(pledge)["index"], {**query, "export": export_format}
+        )
+        b"".join(response.streaming_content)
+    response = client.get(pledge_urls(pledge)["index"], {"export": "csv"})
+    b"".join(response.streaming_content)
+    response = client.get(pledge_urls(pledge)["submissions"], {"export": "xlsx"})
+    b"".join(response.streaming_content)
+
+    entries = ModelLogEntry.objects.filter(action="pledge_forms.export").order_by("pk")
+    assert [
+        (entry.user, entry.data["format"], entry.data["rows"], entry.label)
+        for entry in entries
+    ] == [
+        (users["reviewer"], "csv", 0, "Pledges"),
+        (users["reviewer"], "xlsx", 0, "Pledges"),
+        (users["reviewer"], "csv", 1, "Pledges"),
+        (users["reviewer"], "xlsx", 1, "Pledge submissions"),
+    ]
+
+    client.force_login(users["admin"])
+    html = client.get(reverse("wagtailadmin_reports:site_history")).content.decode()
+    assert "Exported 1 rows as CSV" in html
+    assert "Exported 1 rows as XLSX" in html
+    assert "Pledge submissions" in html
+    assert XSS not in html and "&lt;script&gt;" in html
+
+
+def test_a_refused_export_leaves_no_audit_entry(client, users, pledge):
+    from wagtail.models import ModelLogEntry
+
+    client.force_login(users["communications"])
+    response = client.get(pledge_urls(pledge)["export"])
+    assert response.status_code in {302, 403}
+    assert not ModelLogEntry.objects.filter(action="pledge_forms.export").exists()
+
+
+@pytest.mark.parametrize("query", ["Agency", 'alert("x")', 'an "unbalanced quote'])
+def test_searching_the_pledge_listing_never_fails(client, users, pledge, query):
+    client.force_login(users["reviewer"])
+    response = client.get(pledge_urls(pledge)["index"], {"q": query})
+    assert response.status_code == 200
+
+
+def test_the_pledge_listing_finds_agencies_by_legal_name_and_city(
+    client, users, pledge
+):
+    client.force_login(users["reviewer"])
+    edit_url = pledge_urls(pledge)["edit"]
+    for query in (pledge.legal_name.split()[0][:5], "scrip"):
+        html = client.get(pledge_urls(pledge)["index"], {"q": query}).content.decode()
+        assert edit_url in html, query
+    html = client.get(pledge_urls(pledge)["index"], {"q": "zzzqqq"}).content.decode()
+    assert edit_url not in html
