@@ -14,6 +14,12 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import (
+    BooleanColumn,
+    Column,
+    DateColumn,
+    LiveStatusTagColumn,
+)
 from wagtail.admin.views.generic import InspectView
 from wagtail.log_actions import LogFormatter
 from wagtail.models import ModelLogEntry
@@ -110,6 +116,27 @@ class AuditedExportMixin:
             )
             log_export(self.request.user, self.model, spreadsheet_format, rows, filters)
         return response
+
+
+class YesNoColumn(BooleanColumn):
+    """A tick or a cross, read out as "Yes" or "No" (Wagtail's own reads "True")."""
+
+    cell_template_name = "pledge_forms/admin/yes_no_cell.html"
+
+
+def pledge_list_display():
+    """The columns of the pledge listing, as Wagtail shows its own objects: names of
+    countries and states, ticks and crosses, the live/draft status tag, relative dates."""
+    return [
+        "display_name",
+        Column("country_name", label=_("Country"), sort_key="country"),
+        Column("region_name", label=_("State / province"), sort_key="region"),
+        "stage",
+        "review_status",
+        YesNoColumn("eligible", label=_("Eligible"), sort_key="eligible"),
+        LiveStatusTagColumn(),
+        DateColumn("pledged_at", label=_("Pledged"), sort_key="pledged_at"),
+    ]
 
 
 class PledgeFilterSet(WagtailFilterSet):

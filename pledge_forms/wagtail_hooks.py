@@ -25,6 +25,7 @@ from pledge_forms.admin_views import (
     PledgeInspectView,
     ReviewView,
     available_actions,
+    pledge_list_display,
 )
 from pledge_forms.exports import NeutralisingExportMixin
 from pledge_forms.models import (
@@ -77,16 +78,6 @@ class PledgeViewSet(SnippetViewSet):
     index_view_class = PledgeIndexView
     inspect_view_class = PledgeInspectView
     filterset_class = PledgeFilterSet
-    list_display = [
-        "display_name",
-        "country",
-        "region",
-        "stage",
-        "review_status",
-        "eligible",
-        "live",
-        "pledged_at",
-    ]
     list_per_page = 50
     inspect_view_fields = [
         "display_name",
@@ -131,6 +122,10 @@ class PledgeViewSet(SnippetViewSet):
     # fields here makes SQLite's full-text backend query columns it does not have.
     export_filename = "pledges"
     ordering = ["-pledged_at"]
+
+    @property
+    def list_display(self):
+        return pledge_list_display()
 
     def get_urlpatterns(self):
         return [

@@ -364,3 +364,21 @@ def test_the_pledge_listing_finds_agencies_by_legal_name_and_city(
         assert edit_url in html, query
     html = client.get(pledge_urls(pledge)["index"], {"q": "zzzqqq"}).content.decode()
     assert edit_url not in html
+
+
+def test_the_pledge_listing_reads_like_wagtails_own(client, users, pledge, form_page):
+    import re
+
+    approved = submitted_pledge(form_page, "approved", legal_name="Northfield Police")
+    Pledge.objects.filter(pk=approved.pk).update(eligible=False)
+    client.force_login(users["reviewer"])
+    html = client.get(pledge_urls(pledge)["index"]).content.decode()
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", html, flags=re.S)
+    texts = [re.sub(r"<[^>]+>|\s+", " ", cell).strip() for cell in cells]
+    assert "True" not in texts and "False" not in texts
+    assert pledge.country_name() in texts and pledge.region_name() in texts
+    assert "Yes" in texts and "No" in texts
+    # Wagtail's live/draft status tags, the live one highlighted
+    assert "live" in texts and "draft" in texts
+    assert html.count('class="w-status') == 2
+    assert html.count("w-status--primary") == 1
