@@ -1,6 +1,6 @@
 """Countries (ISO 3166-1) and their subdivisions (ISO 3166-2), from pycountry."""
 
-from functools import cache
+from functools import cache, lru_cache
 
 import pycountry
 from django.utils.translation import gettext_lazy as _
@@ -34,11 +34,15 @@ def all_region_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     return groups
 
 
+# Names are looked up for every member a page lists: kept per process (bounded, as codes come
+# from stored rows).
+@lru_cache(maxsize=4096)
 def country_name(code: str) -> str:
     country = pycountry.countries.get(alpha_2=code) if code else None
     return country.name if country else code
 
 
+@lru_cache(maxsize=8192)
 def region_name(code: str) -> str:
     if not code:
         return ""
