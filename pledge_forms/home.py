@@ -1,0 +1,180 @@
+"""What a site's home page shows of the campaign, in one query on most requests.
+
+The campaign figures, the members editors chose on the showcase page ("home page shows") and
+the adoption per focus area all come from the shared cache, under a key worked out by a single
+query: the live showcase page (its revision, settings and place in the tree) with a
+fingerprint of the published pledges (how many, their live revisions, the latest change, the
+featured ones and their order). Publishing or unpublishing a pledge or the showcase page,
+featuring or reordering members change the key, so the home page shows it at once. Checklist
+edits change a version kept in the cache (see :func:`bump_checklist_version`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Substr
+from django.utils.translation import get_language
+from wagtail.models import Page, PageViewRestriction
+
+from pledge_forms.choices import Stage
+from pledge_forms.models import HomeDisplay, MemberShowcasePage, Pledge
+
+HOME_CACHE_SECONDS = 3600
+CHECKLIST_VERSION_KEY = "pledge_forms:checklist-version"
+MAX_HOME_MEMBERS = 24
+
+
+@dataclass(frozen=True)
+class CampaignHome:
+    """``figures``: the campaign figures (see ``campaign_figures``); the rest is empty when
+    there is no live, public showcase page."""
+
+    figures: object
+    has_showcase: bool = False
+    showcase_url: str = ""
+    showcase_urls: dict = field(default_factory=dict)
+    display: str = ""
+    members: list = field(default_factory=list)
+    stats: object = None
+
+
+def checklist_version() -> str:
+    version = cache.get(CHECKLIST_VERSION_KEY)
+    if version is None:
+        cache.add(CHECKLIST_VERSION_KEY, time.time_ns(), None)
+        version = cache.get(CHECKLIST_VERSION_KEY)
+    return str(version)
+
+
+def bump_checklist_version(sender=None, **kwargs) -> None:
+    """Connected to the checklist models' saves and deletions."""
+    try:
+        cache.incr(CHECKLIST_VERSION_KEY)
+    except ValueError:
+        cache.set(CHECKLIST_VERSION_KEY, time.time_ns(), None)
+
+
+def _scalar(queryset, expression):
+    """One aggregate over live pledges, as a subquery (0 when there are none)."""
+    rows = queryset.order_by().values("live").annotate(value=expression).values("value")
+    return Coalesce(Subquery(rows), Value(0), output_field=IntegerField())
+
+
+def _state() -> dict:
+    """The showcase page and the published pledges' fingerprint and figures, one query."""
+    live = Pledge.objects.filter(live=True)
+    featured = live.filter(featured=True, consent_listed=True)
+    pledge_state = {
+        "pledged": _scalar(live, Count("pk")),
+        "completed": _scalar(live.filter(stage=Stage.COMPLETED), Count("pk")),
+        "revisions": _scalar(live, Sum("live_revision_id")),
+        "featured_count": _scalar(featured, Count("pk")),
+        "featured_order": _scalar(featured, Sum(F("pk") * (F("featured_order") + 1))),
+    }
+    changed = Subquery(
+        live.order_by().values("live").annotate(value=Max("updated_at")).values("value")
+    )
+    # Page.public() would cost a query of its own: a restriction on the page or an ancestor.
+    restricted = PageViewRestriction.objects.filter(
+        page__path=Substr(OuterRef("path"), 1, F("page__depth") * Page.steplen)
+    )
+    row = (
+        MemberShowcasePage.objects.live()
+        .filter(~Exists(restricted))
+        .order_by("path")
+        .annotate(changed=changed, **pledge_state)
+        .values(
+            "pk",
+            "url_path",
+            "live_revision_id",
+            "last_published_at",
+            "checklist_id",
+            "home_display",
+            "home_count",
+            "changed",
+            *pledge_state,
+        )
+        .first()
+    )
+    if row is not None:
+        return row
+    return live.aggregate(
+        pledged=Count("pk"),
+        completed=Count("pk", filter=Q(stage=Stage.COMPLETED)),
+        revisions=Sum("live_revision_id"),
+        changed=Max("updated_at"),
+    )
+
+
+def campaign_home() -> CampaignHome:
+    from pledge_forms.templatetags.pledge_forms_tags import (
+        CampaignFigures,
+        _practices_in_place,
+    )
+
+    state = _state()
+    fingerprint = repr(
+        (sorted(state.items()), checklist_version(), get_language())
+    ).encode()
+    key = "pledge_forms:home:" + hashlib.sha256(fingerprint).hexdigest()[:32]
+    home = cache.get(key)
+    if home is not None:
+        return home
+
+    from pledge_forms import showcase
+
+    live = Pledge.objects.filter(live=True)
+    figures = CampaignFigures(
+        state["pledged"] or 0, state["completed"] or 0, _practices_in_place(live)
+    )
+    if "home_display" not in state:
+        home = CampaignHome(figures=figures)
+    else:
+        page = MemberShowcasePage.objects.get(pk=state["pk"])
+        count = min(max(page.home_count, 0), MAX_HOME_MEMBERS)
+        members = {
+            HomeDisplay.FEATURED: showcase.featured_members,
+            HomeDisplay.RECENT: showcase.recently_pledged,
+            HomeDisplay.COMPLETED: showcase.recently_completed,
+        }.get(page.home_display)
+        home = CampaignHome(
+            figures=figures,
+            has_showcase=True,
+            showcase_url=page.url,
+            showcase_urls=page.route_urls(page.url),
+            display=page.home_display,
+            members=members(count) if members and count else [],
+            stats=showcase.campaign_statistics(page.checklist_id),
+        )
+    cache.set(key, home, HOME_CACHE_SECONDS)
+    return home
+
+
+def connect() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    from pledge_forms.models import Checklist, ChecklistItem, ChecklistSection
+
+    for model in (Checklist, ChecklistSection, ChecklistItem):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                bump_checklist_version,
+                sender=model,
+                dispatch_uid=f"pledge_forms_home_{model.__name__}_{id(signal)}",
+            )
