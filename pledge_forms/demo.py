@@ -4,12 +4,21 @@
 The agencies are invented; none stands for a real police agency.
 """
 
+from datetime import timedelta
+
 from django.db import transaction
-from wagtail.models import Page
+from django.utils import timezone
+from wagtail.models import ModelLogEntry, Page
 
 from pledge_forms import emails, services
 from pledge_forms.choices import AgencyType, PracticeStatus, ReviewStatus, SizeBand
-from pledge_forms.models import Checklist, ChecklistItem, Pledge, PledgeFormPage
+from pledge_forms.models import (
+    Checklist,
+    ChecklistItem,
+    Pledge,
+    PledgeFormPage,
+    PledgeSubmission,
+)
 
 # name, type, country, region, city, size band, state in the flow
 AGENCIES = [
@@ -122,6 +131,33 @@ AGENCIES = [
         "approved",
     ),
 ]
+
+
+# When each agency pledged (days before the demo is loaded), spread over three years:
+# the completed ones pledged long ago, those still waiting for review or confirmation
+# last week (unconfirmed pledges are purged after 30 days by default).
+PLEDGED_DAYS_AGO = {
+    "Maplebrook Police Department": 1010,
+    "Cedar Hollow County Sheriff's Office": 870,
+    "Port Elspeth Harbour Police": 640,
+    "Silverlake University Police": 455,
+    "Redstone Valley Police Service": 780,
+    "Kestrel Bay Tribal Police": 300,
+    "Granite Falls Police Department": 12,
+    "Westmere Highway Patrol": 6,
+    "Orchard Plains County Police": 3,
+    "Lowmoor Constabulary": 1,
+    "Brightwater Transit Police": 210,
+    "Fernvale Police Department": 95,
+}
+# Days from the pledge to its confirmation, to the review decision, and (for completed
+# members) to the last practice in place.
+CONFIRMED_AFTER = 1
+REVIEWED_AFTER = 9
+COMPLETED_AFTER = {
+    "Maplebrook Police Department": 640,
+    "Redstone Valley Police Service": 700,
+}
 
 
 def _checklist() -> Checklist:
@@ -240,4 +276,77 @@ def _load_agencies(page: PledgeFormPage) -> int:
                 if state == "completed":
                     services.mark_completed(pledge)
         created += 1
+    for pledge in Pledge.objects.filter(legal_name__in=PLEDGED_DAYS_AGO):
+        backdate(pledge, PLEDGED_DAYS_AGO[pledge.legal_name], page.period_months)
     return created
+
+
+def backdate(pledge: Pledge, days_ago: int, period_months: int = 36) -> bool:
+    """Move a demo pledge's dates (pledge, deadline, confirmation, review, completion)
+    and its history ``days_ago`` into the past. A pledge already moved is left alone, so
+    loading the demo again changes nothing. Returns whether the pledge was moved."""
+    now = timezone.now()
+    pledged_at = now - timedelta(days=days_ago)
+    if pledge.pledged_at <= pledged_at + timedelta(hours=12):
+        return False
+    dates = {
+        "pledged_at": pledged_at,
+        "signed_on": timezone.localdate(pledged_at),
+        "deadline": services.add_months(timezone.localdate(pledged_at), period_months),
+    }
+    milestones = {"pledge_forms.verify": "verified_at"}
+    if pledge.verified_at:
+        dates["verified_at"] = pledged_at + timedelta(days=CONFIRMED_AFTER, hours=3)
+    reviewed_at = pledged_at + timedelta(days=REVIEWED_AFTER, hours=5)
+    if pledge.approved_at:
+        dates["approved_at"] = reviewed_at
+        milestones.update({"pledge_forms.approve": "approved_at"})
+    if pledge.declined_at:
+        dates["declined_at"] = reviewed_at
+        milestones["pledge_forms.decline"] = "declined_at"
+    if pledge.completed_at:
+        completed_after = COMPLETED_AFTER.get(pledge.legal_name, days_ago // 2)
+        dates["completed_at"] = pledged_at + timedelta(days=completed_after)
+        milestones["pledge_forms.complete"] = "completed_at"
+    if pledge.first_published_at:
+        dates["first_published_at"] = dates.get("approved_at", reviewed_at)
+        dates["last_published_at"] = dates.get("completed_at", reviewed_at)
+    with transaction.atomic():
+        for name, value in dates.items():
+            setattr(pledge, name, value)
+        pledge.save(update_fields=list(dates))
+        # The revisions carry the same dates as the row, and were saved step by step.
+        serialised = {name: value.isoformat() for name, value in dates.items()}
+        steps = sorted(
+            dates[name]
+            for name in ("pledged_at", "verified_at", "approved_at", "completed_at")
+            if name in dates
+        )
+        revisions = list(pledge.revisions.order_by("created_at", "pk"))
+        for position, revision in enumerate(revisions):
+            revision.content.update(
+                {
+                    name: value
+                    for name, value in serialised.items()
+                    if name in revision.content
+                }
+            )
+            # The first revision is the submission; the last goes with the last step.
+            step = position + len(steps) - len(revisions) if position else 0
+            revision.created_at = steps[
+                min(max(step, 1 if position else 0), len(steps) - 1)
+            ]
+            revision.save(update_fields=["content", "created_at"])
+        PledgeSubmission.objects.filter(pledge=pledge).update(submit_time=pledged_at)
+        # The history shows each step when it happened.
+        revision_times = {revision.pk: revision.created_at for revision in revisions}
+        for entry in ModelLogEntry.objects.for_instance(pledge):
+            field = milestones.get(entry.action)
+            if field:
+                when = dates[field]
+            elif entry.action == "wagtail.publish":
+                when = dates.get("last_published_at", pledged_at)
+            else:
+                when = revision_times.get(entry.revision_id, pledged_at)
+            ModelLogEntry.objects.filter(pk=entry.pk).update(timestamp=when)
+    return True

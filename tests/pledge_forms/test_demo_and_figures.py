@@ -43,3 +43,46 @@ def test_campaign_figures_count_published_pledges_only(
     with django_assert_max_num_queries(2):
         output = template.render(Context())
     assert output == "2/1/25"
+
+
+def test_demo_pledges_are_spread_over_three_years_with_matching_deadlines(checklist):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+    from wagtail.models import ModelLogEntry
+
+    from pledge_forms.services import add_months
+
+    root = Site.objects.get(is_default_site=True).root_page
+    demo.load(root)
+    now = timezone.now()
+    pledges = list(Pledge.objects.order_by("pk"))
+    dates = {pledge.pledged_at.date() for pledge in pledges}
+    assert len(dates) == len(pledges)
+    oldest = min(pledge.pledged_at for pledge in pledges)
+    assert now - timedelta(days=3 * 366) < oldest < now - timedelta(days=2 * 365)
+    for pledge in pledges:
+        assert pledge.deadline == add_months(timezone.localdate(pledge.pledged_at), 36)
+        if pledge.verified_at:
+            assert pledge.pledged_at < pledge.verified_at < now
+        if pledge.stage == Stage.COMPLETED:
+            assert pledge.approved_at < pledge.completed_at < now
+            assert pledge.completed_at.date() <= pledge.deadline
+        revision = pledge.latest_revision.as_object()
+        assert revision.pledged_at == pledge.pledged_at
+        assert revision.deadline == pledge.deadline
+        assert pledge.submissions.get().submit_time == pledge.pledged_at
+        history = ModelLogEntry.objects.for_instance(pledge).order_by("timestamp")
+        assert history.first().timestamp == pledge.pledged_at
+        assert history.last().timestamp < now - timedelta(hours=12)
+
+    # Unconfirmed ones are recent: the purge leaves them for now.
+    call_command("purge_unverified_pledges", verbosity=0)
+    assert Pledge.objects.count() == len(pledges)
+
+    demo.load(root)
+    assert [
+        (p.pledged_at, p.deadline, p.completed_at)
+        for p in Pledge.objects.order_by("pk")
+    ] == [(p.pledged_at, p.deadline, p.completed_at) for p in pledges]
