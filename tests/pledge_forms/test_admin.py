@@ -382,3 +382,33 @@ def test_the_pledge_listing_reads_like_wagtails_own(client, users, pledge, form_
     assert "live" in texts and "draft" in texts
     assert html.count('class="w-status') == 2
     assert html.count("w-status--primary") == 1
+
+
+def test_communications_staff_never_see_contact_details_in_revisions(
+    client, users, pledge
+):
+    first = pledge.latest_revision
+    pledge.chief_email = "new.chief@agency.example"
+    pledge.chief_phone = "+1 555 0199"
+    pledge.chief_name = "Secret Chief Name"
+    second = pledge.save_revision()
+    ns = "wagtailsnippets_pledge_forms_pledge"
+    urls = [
+        reverse(f"{ns}:history", args=[pledge.pk]),
+        reverse(f"{ns}:revisions_compare", args=[pledge.pk, first.pk, second.pk]),
+        reverse(f"{ns}:revisions_compare", args=[pledge.pk, "earliest", "latest"]),
+        reverse(f"{ns}:revisions_view", args=[pledge.pk, first.pk]),
+        reverse(f"{ns}:revisions_revert", args=[pledge.pk, first.pk]),
+        reverse(f"{ns}:usage", args=[pledge.pk]),
+    ]
+    secrets = ["secret.chief@agency.example", "new.chief@agency.example", "0199"]
+    client.force_login(users["communications"])
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert not [secret for secret in secrets if secret in html], url
+        assert "Secret Chief Name" not in html, url
+    client.force_login(users["reviewer"])
+    html = client.get(urls[1]).content.decode()
+    assert "Chief executive&#x27;s e-mail" in html and "Secret Chief Name" in html
