@@ -11,10 +11,11 @@ MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: help install run migrate demo admin test test-fast lint format serve bench clean
+.PHONY: help install run migrate demo admin test test-fast lint format serve bench clean \
+	publish-scheduled
 
 help: ## List the targets
-	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed"; exit 1; }
@@ -62,6 +63,9 @@ serve: $(STAMP) ## Serve with gunicorn and production settings (needs SECRET_KEY
 	DJANGO_SETTINGS_MODULE=cms.settings.production $(BIN)/gunicorn cms.wsgi:application \
 		--bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2} --no-control-socket \
 		--access-logfile -
+
+publish-scheduled: $(STAMP) ## Publish/unpublish what is due (run every minute from cron)
+	$(MANAGE) publish_scheduled
 
 bench: $(STAMP) ## Run the benchmarks (see bench/README.md)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)

@@ -52,3 +52,26 @@ def test_the_purge_command_removes_old_unconfirmed_pledges(form_page):
     call_command("purge_unverified_pledges", stdout=out)
     assert "1 unconfirmed pledge(s) deleted" in out.getvalue()
     assert list(Pledge.objects.values_list("legal_name", flat=True)) == ["Fresh Agency"]
+
+
+def test_the_scheduled_commands_are_documented_and_make_runs_publish_scheduled():
+    import re
+    from pathlib import Path
+
+    from django.core.management import get_commands
+
+    root = Path(__file__).resolve().parents[2]
+    makefile = (root / "Makefile").read_text()
+    target = re.search(r"^publish-scheduled:.*## .+\n\t(.+)$", makefile, flags=re.M)
+    assert target and target.group(1) == "$(MANAGE) publish_scheduled"
+    assert "MANAGE := $(BIN)/python manage.py" in makefile
+    readme = (root / "README.md").read_text()
+    scheduled = readme.split("### Scheduled tasks", 1)[1].split("\n## ", 1)[0]
+    for command in (
+        "publish_scheduled",
+        "retry_pledge_mail",
+        "purge_unverified_pledges",
+    ):
+        assert command in get_commands(), command
+        assert f"manage.py {command}" in scheduled, command
+    assert "every minute" in scheduled
