@@ -271,6 +271,10 @@ class PledgeForm(forms.Form):
         if for_update:
             for name in ("legal_name", "country", "region"):
                 self.fields[name].disabled = True
+            self.fields["logo"].label = _("New logo (optional)")
+            self.fields["logo"].help_text = _(
+                "PNG, JPEG or WebP, at most 2 MB. Leave empty to keep the current logo."
+            )
         autocomplete = {
             "legal_name": "organization",
             "city": "address-level2",

@@ -426,30 +426,44 @@ def submit_update(
     labels: dict[str, str] | None = None,
     *,
     client_address: str = "",
+    logo: ContentFile | None = None,
 ) -> SubmitResult:
-    """A progress update: a new submission and a new draft revision; the live entry stays."""
-    with transaction.atomic():
-        pledge = pledge_for_update_token(token)
-        page = pledge.form_page
-        draft = pledge.get_latest_revision_as_object()
-        # The agency's identity and key stay as reviewed; only progress and profile change.
-        data = {
-            key: value
-            for key, value in data.items()
-            if key not in {"legal_name", "country", "region"}
-        }
-        _apply(draft, page, data)
-        draft.save_revision(log_action=True, clean=False)
-        submission = _store_submission(
-            page, data, labels or {}, client_address, SubmissionKind.UPDATE, pledge
-        )
-        if page is not None:
-            emails.send_kind(
-                "reviewer",
-                pledge,
-                page.notify_addresses(),
-                link=conf.base_url() + pledge.get_admin_url(),
+    """A progress update: a new submission and a new draft revision; the live entry stays.
+
+    A new ``logo`` (already checked and re-encoded) goes into the draft revision only: the
+    member page keeps the approved logo until a reviewer publishes the update."""
+    stored_logo = None
+    try:
+        with transaction.atomic():
+            pledge = pledge_for_update_token(token)
+            page = pledge.form_page
+            draft = pledge.get_latest_revision_as_object()
+            # The agency's identity and key stay as reviewed; only progress and profile
+            # change.
+            data = {
+                key: value
+                for key, value in data.items()
+                if key not in {"legal_name", "country", "region"}
+            }
+            _apply(draft, page, data)
+            if logo is not None:
+                draft.logo.save(logo.name, logo, save=False)
+                stored_logo = draft.logo.name
+            draft.save_revision(log_action=True, clean=False)
+            submission = _store_submission(
+                page, data, labels or {}, client_address, SubmissionKind.UPDATE, pledge
             )
+            if page is not None:
+                emails.send_kind(
+                    "reviewer",
+                    pledge,
+                    page.notify_addresses(),
+                    link=conf.base_url() + pledge.get_admin_url(),
+                )
+    except Exception:
+        if stored_logo:
+            default_storage.delete(stored_logo)
+        raise
     pledge.refresh_from_db()
     return SubmitResult(pledge, submission)
 

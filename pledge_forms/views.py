@@ -142,15 +142,30 @@ def update(request: HttpRequest, page, token: str) -> HttpResponse:
             request.POST, request.FILES, initial=initial, for_update=True
         )
         if form.is_valid() and not form.spam:
-            services.submit_update(
-                token,
-                form.pledge_data(),
-                form.labels(),
-                client_address=client_address(request),
-            )
-            return _render(
-                request, page, "pledge_forms/pledge_update_received.html", pledge=pledge
-            )
+            try:
+                services.submit_update(
+                    token,
+                    form.pledge_data(),
+                    form.labels(),
+                    client_address=client_address(request),
+                    logo=form.processed_logo,
+                )
+            except OSError:
+                logger.exception("Storing a pledge logo failed")
+                form.add_error(
+                    "logo",
+                    _(
+                        "The logo could not be stored just now. Send the update without "
+                        "it, or try again in a moment."
+                    ),
+                )
+            else:
+                return _render(
+                    request,
+                    page,
+                    "pledge_forms/pledge_update_received.html",
+                    pledge=pledge,
+                )
         form.mark_invalid()
     else:
         form = page.get_form(initial=initial, for_update=True)

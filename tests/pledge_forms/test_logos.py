@@ -117,3 +117,57 @@ def test_logos_go_to_the_s3_bucket_in_production(form_page, s3_storage):
     assert pledge.logo.url.startswith(s3_storage.endpoint_url or "http")
     with s3_storage.open(pledge.logo.name) as stored, Image.open(stored) as image:
         assert image.format == "WEBP"
+
+
+def test_an_update_link_replaces_the_logo_once_a_reviewer_publishes_it(
+    client, form_page
+):
+    from tests.factories.pledges import submitted_pledge
+
+    pledge = submitted_pledge(form_page, "approved")
+    token = services.make_update_token(pledge)
+    html = client.get(f"/pledge/update/{token}/").content.decode()
+    assert 'enctype="multipart/form-data"' in html and 'name="logo"' in html
+    upload = SimpleUploadedFile("new.png", image_bytes(), content_type="image/png")
+    response = client.post(
+        f"/pledge/update/{token}/", {**form_post(form_page), "logo": upload}
+    )
+    assert response.status_code == 200
+    live = Pledge.objects.get()
+    assert not live.logo  # the member page keeps what was approved
+    draft = live.get_latest_revision_as_object()
+    assert draft.logo.name.startswith("pledge-logos/") and "/new-" in draft.logo.name
+    assert draft.logo.storage.exists(draft.logo.name)
+    services.approve(live)
+    assert Pledge.objects.get().logo.name == draft.logo.name
+
+    # The same rules as the first upload; nothing is stored for a refused file.
+    revisions = live.revisions.count()
+    gif = SimpleUploadedFile("logo.gif", image_bytes("GIF"), content_type="image/gif")
+    response = client.post(
+        f"/pledge/update/{token}/", {**form_post(form_page), "logo": gif}
+    )
+    assert 'href="#id_logo"' in response.content.decode()
+    assert live.revisions.count() == revisions
+
+
+def test_an_update_whose_logo_cannot_be_stored_says_so(client, form_page, monkeypatch):
+    from django.core.files.storage import FileSystemStorage
+
+    from tests.factories.pledges import submitted_pledge
+
+    pledge = submitted_pledge(form_page, "approved")
+    revisions = pledge.revisions.count()
+    token = services.make_update_token(pledge)
+
+    def broken_save(self, name, content, max_length=None):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(FileSystemStorage, "save", broken_save)
+    upload = SimpleUploadedFile("logo.png", image_bytes(), content_type="image/png")
+    response = client.post(
+        f"/pledge/update/{token}/", {**form_post(form_page), "logo": upload}
+    )
+    assert response.status_code == 200
+    assert "could not be stored" in response.content.decode()
+    assert Pledge.objects.get().revisions.count() == revisions
