@@ -412,3 +412,14 @@ def test_communications_staff_never_see_contact_details_in_revisions(
     client.force_login(users["reviewer"])
     html = client.get(urls[1]).content.decode()
     assert "Chief executive&#x27;s e-mail" in html and "Secret Chief Name" in html
+
+
+def test_the_admin_loads_no_avatar_from_an_outside_service(client, users, pledge):
+    client.force_login(users["reviewer"])
+    for url in (
+        reverse("wagtailadmin_reports:site_history"),
+        pledge_urls(pledge)["history"],
+        pledge_urls(pledge)["index"],
+    ):
+        html = client.get(url).content.decode()
+        assert "gravatar.com" not in html, url
