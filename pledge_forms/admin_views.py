@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views import View
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import (
@@ -76,10 +77,18 @@ class ExportFormatter(LogFormatter):
             "query": data.get("query", ""),
         }
         if values["query"]:
-            return (
-                _("Exported %(rows)s rows as %(format)s (filters: %(query)s)") % values
+            message = ngettext(
+                "Exported %(rows)s row as %(format)s (filters: %(query)s)",
+                "Exported %(rows)s rows as %(format)s (filters: %(query)s)",
+                values["rows"],
             )
-        return _("Exported %(rows)s rows as %(format)s") % values
+        else:
+            message = ngettext(
+                "Exported %(rows)s row as %(format)s",
+                "Exported %(rows)s rows as %(format)s",
+                values["rows"],
+            )
+        return message % values
 
 
 def log_export(user, model, export_format: str, rows: int, query: str = ""):

@@ -332,8 +332,9 @@ def test_every_export_is_written_to_the_site_history(client, users, pledge):
 
     client.force_login(users["admin"])
     html = client.get(reverse("wagtailadmin_reports:site_history")).content.decode()
-    assert "Exported 1 rows as CSV" in html
-    assert "Exported 1 rows as XLSX" in html
+    assert "Exported 1 row as CSV" in html
+    assert "Exported 1 row as XLSX" in html
+    assert "Exported 0 rows as CSV (filters: q: Agency &lt;script&gt;" in html
     assert "Pledge submissions" in html
     assert XSS not in html and "&lt;script&gt;" in html
 
