@@ -224,6 +224,14 @@ class PledgeInspectView(InspectView):
             name for name in fields if name not in {"normalised_key", "latest_revision"}
         ]
 
+    def get_field_display_value(self, field_name, field):
+        # Names, not ISO codes, as in the listing.
+        if field_name == "country":
+            return self.object.country_name()
+        if field_name == "region":
+            return self.object.region_name()
+        return super().get_field_display_value(field_name, field)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["eligibility"] = services.evaluate_eligibility(self.object)

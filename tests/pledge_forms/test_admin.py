@@ -424,3 +424,21 @@ def test_the_admin_loads_no_avatar_from_an_outside_service(client, users, pledge
     ):
         html = client.get(url).content.decode()
         assert "gravatar.com" not in html, url
+
+
+def test_inspect_names_the_country_and_state_and_keeps_decline_secondary(
+    client, users, pledge
+):
+    import re
+
+    client.force_login(users["reviewer"])
+    html = client.get(pledge_urls(pledge)["inspect"]).content.decode()
+    assert pledge.country_name() in html and pledge.region_name() in html
+    decline = pledge_urls(pledge)["decline"]
+    approve = pledge_urls(pledge)["approve"]
+    assert re.search(rf'class="button button-secondary" href="{decline}"', html)
+    assert re.search(rf'class="button" href="{approve}"', html)
+    approved = submitted_pledge(pledge.form_page, "approved", legal_name="Northfield")
+    html = client.get(pledge_urls(approved)["inspect"]).content.decode()
+    decline = pledge_urls(approved)["decline"]
+    assert re.search(rf'class="button button-secondary" href="{decline}"', html)
