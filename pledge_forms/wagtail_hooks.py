@@ -1,6 +1,6 @@
 """Admin wiring of the pledge plugin: snippets, the submissions inbox, log actions."""
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin import SimpleListFilter
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -243,7 +243,8 @@ class PledgeSubmissionAdmin(ModelAdmin):
         "form_data",
         "labels",
     ]
-    list_display = ["submit_time", "agency_name", "kind", "page", "is_verified"]
+    list_display = ["submit_time", "agency_name", "kind", "page", "verified"]
+    list_select_related = ["page", "pledge"]
     list_filter = [
         SubmissionFormFilter,
         "submit_time",
@@ -259,6 +260,10 @@ class PledgeSubmissionAdmin(ModelAdmin):
         "answers_text",
     ]
     export_filename = "pledge-submissions"
+
+    @admin.display(description=_("Verified"))
+    def verified(self, obj):
+        return _("Yes") if obj.is_verified else _("No")
 
 
 class OutgoingMailAdmin(ModelAdmin):

@@ -442,3 +442,25 @@ def test_inspect_names_the_country_and_state_and_keeps_decline_secondary(
     html = client.get(pledge_urls(approved)["inspect"]).content.decode()
     decline = pledge_urls(approved)["decline"]
     assert re.search(rf'class="button button-secondary" href="{decline}"', html)
+
+
+def test_the_submissions_inbox_reads_yes_no_in_a_fixed_number_of_queries(
+    client, users, pledge, form_page, django_assert_max_num_queries
+):
+    import re
+
+    client.force_login(users["reviewer"])
+    url = pledge_urls(pledge)["submissions"]
+    client.get(url)
+    with django_assert_max_num_queries(40) as few:
+        client.get(url)
+    for number in range(8):
+        submitted_pledge(form_page, "unverified", legal_name=f"Agency {number}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        html = client.get(url).content.decode()
+    cells = [
+        re.sub(r"<[^>]+>|\s+", " ", cell).strip()
+        for cell in re.findall(r"<td[^>]*>(.*?)</td>", html, flags=re.S)
+    ]
+    assert "True" not in cells and "False" not in cells
+    assert cells.count("Yes") == 1 and cells.count("No") == 8
