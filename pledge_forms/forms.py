@@ -27,7 +27,7 @@ from pledge_forms.geography import (
     region_fits_country,
 )
 from pledge_forms.logos import process_logo
-from pledge_forms.widgets import RadioSelect
+from pledge_forms.widgets import INPUT_RENDERER, RadioSelect
 
 EXTRA_PREFIX = "extra_"
 STARTED_SALT = "pledge_forms.started"
@@ -118,6 +118,8 @@ def started_token() -> str:
 
 
 class PledgeForm(forms.Form):
+    default_renderer = INPUT_RENDERER
+
     # 1. Agency
     legal_name = forms.CharField(label=_("Legal name of the agency"), max_length=255)
     agency_type = forms.ChoiceField(

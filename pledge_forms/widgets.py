@@ -2,6 +2,7 @@
 without a template per option."""
 
 from django import forms
+from django.forms.renderers import DjangoTemplates
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
@@ -119,3 +120,35 @@ class RadioSelect(forms.RadioSelect):
         ):
             return _input_html(context["widget"])
         return super()._render(template_name, context, renderer)
+
+
+# Django's templates for these widgets are all ``input.html`` (checked against Django 5.2).
+INPUT_TEMPLATES = frozenset(
+    f"django/forms/widgets/{name}.html"
+    for name in (
+        "input",
+        "text",
+        "email",
+        "url",
+        "date",
+        "checkbox",
+        "hidden",
+        "number",
+        "tel",
+    )
+)
+
+
+class InputRenderer(DjangoTemplates):
+    """Django's form renderer, except that a plain ``<input>`` is built in Python (the same
+    markup as Django's ``input.html``): a long form renders dozens of them, and a template
+    render for each is most of the cost of its page. Every other widget uses the templates."""
+
+    def render(self, template_name, context, request=None):
+        if template_name in INPUT_TEMPLATES:
+            return _input_html(context["widget"])
+        return super().render(template_name, context, request)
+
+
+# One instance per process: a renderer builds its template engine once.
+INPUT_RENDERER = InputRenderer()
