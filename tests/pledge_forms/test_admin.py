@@ -356,13 +356,21 @@ def test_searching_the_pledge_listing_never_fails(client, users, pledge, query):
 
 
 def test_the_pledge_listing_finds_agencies_by_legal_name_and_city(
-    client, users, pledge
+    client, users, pledge, form_page
 ):
+    other = submitted_pledge(
+        form_page,
+        "verified",
+        legal_name="Northfield Constabulary",
+        display_name="NFC",
+        city="Lakeshore",
+    )
     client.force_login(users["reviewer"])
-    edit_url = pledge_urls(pledge)["edit"]
-    for query in (pledge.legal_name.split()[0][:5], "scrip"):
+    edit_url = pledge_urls(other)["edit"]
+    for query in ("Northf", "Lakesh"):
         html = client.get(pledge_urls(pledge)["index"], {"q": query}).content.decode()
         assert edit_url in html, query
+        assert pledge_urls(pledge)["edit"] not in html, query
     html = client.get(pledge_urls(pledge)["index"], {"q": "zzzqqq"}).content.decode()
     assert edit_url not in html
 
