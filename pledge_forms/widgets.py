@@ -1,6 +1,8 @@
 """Widgets: the admin's table of a pledge's practice statuses, and radio buttons rendered
 without a template per option."""
 
+import json
+
 from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.utils.html import format_html, format_html_join
@@ -23,8 +25,6 @@ class PracticeStatusesWidget(forms.Widget):
 
     def format_value(self, value):
         if isinstance(value, str):
-            import json
-
             try:
                 value = json.loads(value)
             except ValueError:
@@ -85,7 +85,9 @@ class PracticeStatusesWidget(forms.Widget):
                 "status": status if status in valid else PracticeStatus.NOT_PLANNED,
                 "note": (data.get(f"{name}-{item.code}-note") or "")[:500].strip(),
             }
-        return result
+        # A JSON string, as the form's JSONField expects from a widget: a dict would break
+        # re-displaying the form after a validation error.
+        return json.dumps(result)
 
     def value_omitted_from_data(self, data, files, name):
         return not any(key.startswith(f"{name}-") for key in data)

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 
 import pytest
 from django.contrib.auth.models import Group
@@ -274,14 +275,16 @@ def test_reviewers_edit_practice_statuses_as_a_table_not_as_json(client, users, 
         f"practice_statuses-{item.code}-note": f"Adopted {XSS}",
     }
     value = widget.value_from_datadict(data, {}, "practice_statuses")
-    assert value == {item.code: {"status": "in_place", "note": f"Adopted {XSS}"}}
+    assert json.loads(value) == {
+        item.code: {"status": "in_place", "note": f"Adopted {XSS}"}
+    }
     rendered = widget.render("practice_statuses", value)
     assert XSS not in rendered and "Adopted &lt;script&gt;" in rendered
     forged = {f"practice_statuses-{item.code}-status": "<b>bogus</b>"}
-    assert (
-        widget.value_from_datadict(forged, {}, "practice_statuses")[item.code]["status"]
-        == "not_planned"
+    forged_value = json.loads(
+        widget.value_from_datadict(forged, {}, "practice_statuses")
     )
+    assert forged_value[item.code]["status"] == "not_planned"
 
 
 def test_the_admin_form_saves_practice_statuses_from_the_table(pledge, users):
