@@ -193,20 +193,28 @@ def _label(choices, value: str) -> str:
         return value
 
 
-def public_member(pledge: Pledge) -> PublicMember:
-    """The public profile of a published pledge row (never of a draft revision)."""
+def public_member(pledge: Pledge, *, card: bool = False) -> PublicMember:
+    """The public profile of a published pledge row (never of a draft revision).
+
+    Consent decides each optional field here and nowhere else. ``card=True`` builds the
+    short form a list card needs from a row of :func:`listed_cards`, which loads only the
+    card's columns (no practices, logo, statement or chief executive).
+    """
     practices: dict[str, str] = {}
-    if pledge.consent_show_practices:
-        for code, entry in sorted((pledge.practice_statuses or {}).items()):
-            status = entry.get("status") if isinstance(entry, dict) else None
-            if status in PRACTICE_STATUSES:
-                practices[str(code)] = status
     logo_url = ""
-    if pledge.consent_show_logo and pledge.logo:
-        try:
-            logo_url = pledge.logo.url
-        except ValueError:
-            logo_url = ""
+    if not card:
+        if pledge.consent_show_practices:
+            for code, entry in sorted((pledge.practice_statuses or {}).items()):
+                status = entry.get("status") if isinstance(entry, dict) else None
+                if status in PRACTICE_STATUSES:
+                    practices[str(code)] = status
+        if pledge.consent_show_logo and pledge.logo:
+            try:
+                logo_url = pledge.logo.url
+            except ValueError:
+                logo_url = ""
+    profile = not card
+    show_chief = profile and pledge.consent_show_chief
     return PublicMember(
         pk=pledge.pk,
         slug=pledge.slug,
@@ -220,11 +228,13 @@ def public_member(pledge: Pledge) -> PublicMember:
         city=pledge.city if pledge.consent_show_city else "",
         size_band=pledge.size_band,
         size_band_label=_label(SizeBand, pledge.size_band),
-        website=pledge.website if pledge.consent_show_website else "",
+        website=pledge.website if profile and pledge.consent_show_website else "",
         logo_url=logo_url,
-        statement=pledge.public_statement if pledge.consent_show_statement else "",
-        chief_name=pledge.chief_name if pledge.consent_show_chief else "",
-        chief_title=pledge.chief_title if pledge.consent_show_chief else "",
+        statement=(
+            pledge.public_statement if profile and pledge.consent_show_statement else ""
+        ),
+        chief_name=pledge.chief_name if show_chief else "",
+        chief_title=pledge.chief_title if show_chief else "",
         stage=pledge.stage,
         stage_label=_label(Stage, pledge.stage),
         pledged_on=_date(pledge.pledged_at),
@@ -234,39 +244,13 @@ def public_member(pledge: Pledge) -> PublicMember:
         ),
         featured=pledge.featured,
         practices=practices,
-        shows_practices=pledge.consent_show_practices,
+        shows_practices=profile and pledge.consent_show_practices,
     )
 
 
 def public_card(pledge: Pledge) -> PublicMember:
     """The public fields a list shows, from a row of :func:`listed_cards`."""
-    return PublicMember(
-        pk=pledge.pk,
-        slug=pledge.slug,
-        name=pledge.display_name,
-        agency_type=pledge.agency_type,
-        agency_type_label=_label(AgencyType, pledge.agency_type),
-        country=pledge.country,
-        country_name=country_name(pledge.country),
-        region=pledge.region,
-        region_name=region_name(pledge.region),
-        city=pledge.city if pledge.consent_show_city else "",
-        size_band=pledge.size_band,
-        size_band_label=_label(SizeBand, pledge.size_band),
-        website="",
-        logo_url="",
-        statement="",
-        chief_name="",
-        chief_title="",
-        stage=pledge.stage,
-        stage_label=_label(Stage, pledge.stage),
-        pledged_on=_date(pledge.pledged_at),
-        deadline=pledge.deadline,
-        completed_on=(
-            _date(pledge.completed_at) if pledge.stage == Stage.COMPLETED else None
-        ),
-        featured=pledge.featured,
-    )
+    return public_member(pledge, card=True)
 
 
 # --- Filters ----------------------------------------------------------------------------------
