@@ -36,7 +36,7 @@ from pledge_forms.models import (
     PledgeFormPage,
     PledgeSubmission,
 )
-from pledge_forms.models.pledges import CONTACT_FIELDS
+from pledge_forms.services import PLEDGE_FIELDS
 
 
 @hooks.register("register_log_actions")
@@ -79,30 +79,12 @@ class PledgeViewSet(SnippetViewSet):
     inspect_view_class = PledgeInspectView
     filterset_class = PledgeFilterSet
     list_per_page = 50
+    # What the agency submitted (the fields the submit service copies), then its review.
     inspect_view_fields = [
         "display_name",
-        "legal_name",
         "slug",
-        "agency_type",
-        "country",
-        "region",
-        "city",
-        "size_band",
-        "website",
+        *PLEDGE_FIELDS,
         "logo",
-        *CONTACT_FIELDS,
-        "committed_all_areas",
-        "signatory_name",
-        "signatory_title",
-        "signed_on",
-        "public_statement",
-        "consent_listed",
-        "consent_show_city",
-        "consent_show_website",
-        "consent_show_logo",
-        "consent_show_statement",
-        "consent_show_chief",
-        "consent_show_practices",
         "stage",
         "pledged_at",
         "deadline",
