@@ -48,7 +48,10 @@ test: $(STAMP) $(AXE) ## Run the whole test suite (checks, migrations, unit, int
 	$(MANAGE) check --settings=cms.settings.test
 	$(MANAGE) makemigrations --check --dry-run --settings=cms.settings.test
 	$(BIN)/pytest $(PYTEST_ARGS)
-	$(BIN)/pytest tests/pledge_forms --ds=tests.testapp.settings -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/pytest tests/pledge_forms --ignore=tests/pledge_forms/showcase \
+		--ds=tests.testapp.settings -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/pytest tests/pledge_forms --ds=tests.testapp.settings_showcase -p no:cacheprovider \
+		$(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff lint and format check, template indentation
 	$(BIN)/ruff check .

@@ -62,7 +62,7 @@ def make_pages(factory_path, index_label, count, report, key, focus_area_label=N
 
 def make_submissions(count, report):
     try:
-        from tests.factories.pledges import PledgeSubmissionFactory, pledge_data
+        from pledge_forms.testing.factories import PledgeSubmissionFactory, pledge_data
     except ImportError as exc:
         report["missing"].append(f"submissions: factories not available ({exc})")
         return

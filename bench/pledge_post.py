@@ -57,7 +57,7 @@ def main(argv=None):
     django.setup()
     from django.conf import settings
 
-    from tests.factories.pledges import pledge_data
+    from pledge_forms.testing.factories import pledge_data
 
     page_model = __import__("pledge_forms.models", fromlist=["PledgeFormPage"])
     page = page_model.PledgeFormPage.objects.live().first()

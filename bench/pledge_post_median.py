@@ -44,7 +44,7 @@ def main(argv=None) -> int:
 
     from pledge_forms.forms import STARTED_SALT
     from pledge_forms.models import Pledge
-    from tests.factories.pledges import PledgeFormPageFactory, make_checklist
+    from pledge_forms.testing.factories import PledgeFormPageFactory, make_checklist
 
     root = Site.objects.get(is_default_site=True).root_page
     page = PledgeFormPageFactory(parent=root, slug="pledge", checklist=make_checklist())

@@ -35,8 +35,8 @@ def _prepare(members: int) -> None:
     from django.core.management import call_command
     from wagtail.models import Site
 
-    from pledge_forms.demo_showcase import ensure_showcase_page
     from pledge_forms.models import Pledge
+    from pledge_forms.showcase.demo import ensure_showcase_page
 
     call_command("migrate", verbosity=0)
     call_command("load_demo_content", verbosity=0)

@@ -17,9 +17,9 @@ SUBMISSIONS_FOR_EXPORT = 50_000
 # The management command that makes members (pledge_forms). Skipped with a message if missing.
 GENERATE_MEMBERS_COMMAND = "generate_members"
 
-# Factories for resources and news (tests/factories/pages.py); skipped with a message if missing.
-RESOURCE_FACTORY = "tests.factories.pages.ResourcePageFactory"
-NEWS_FACTORY = "tests.factories.pages.NewsPageFactory"
+# Factories for resources and news (campaign_pages/testing/factories.py); skipped with a message if missing.
+RESOURCE_FACTORY = "campaign_pages.testing.factories.ResourcePageFactory"
+NEWS_FACTORY = "campaign_pages.testing.factories.NewsPageFactory"
 RESOURCE_INDEX_MODEL = "campaign_pages.ResourceIndexPage"
 NEWS_INDEX_MODEL = "campaign_pages.NewsIndexPage"
 FOCUS_AREA_MODEL = "campaign_pages.FocusAreaPage"

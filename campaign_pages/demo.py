@@ -21,13 +21,7 @@ from campaign_pages.models import (
     StandardPage,
 )
 from campaign_pages.permissions import ensure_communications_staff
-from campaign_pages.workflows import attach_news_workflow
-from cms.models import SiteSettings
-from pledge_forms import demo as pledge_demo
-from pledge_forms.demo_showcase import ensure_showcase_page
-from pledge_forms.models import Checklist, ChecklistItem, ChecklistSection
-from tests.factories.media import DocumentFactory, ImageFactory
-from tests.factories.pages import (
+from campaign_pages.testing.factories import (
     CampaignHomePageFactory,
     FocusAreaIndexPageFactory,
     FocusAreaPageFactory,
@@ -37,6 +31,12 @@ from tests.factories.pages import (
     ResourcePageFactory,
     StandardPageFactory,
 )
+from campaign_pages.workflows import attach_news_workflow
+from cms.models import SiteSettings
+from media.testing import DocumentFactory, ImageFactory
+from pledge_forms.models import Checklist, ChecklistItem, ChecklistSection
+from pledge_forms.showcase.demo import ensure_showcase_page
+from pledge_forms.testing import demo as pledge_demo
 
 SITE_NAME = "Trust Building Campaign"
 

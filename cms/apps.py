@@ -10,9 +10,9 @@ class CmsConfig(AppConfig):
         from cms import page_cache
 
         page_cache.connect_signals()
-        if apps.is_installed("pledge_forms"):
+        if apps.is_installed("pledge_forms.showcase"):
             # Curating the showcase (featuring, ordering) publishes nothing but changes pages.
-            from pledge_forms.signals import showcase_changed
+            from pledge_forms.showcase.signals import showcase_changed
 
             showcase_changed.connect(
                 page_cache._on_change, dispatch_uid="page-cache-showcase-changed"

@@ -30,6 +30,6 @@ urlpatterns += [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("search/", search, name="search"),
-    path("", include("pledge_forms.showcase_urls")),
+    path("", include("pledge_forms.showcase.urls")),
     path("", include(wagtail_urls)),
 ]

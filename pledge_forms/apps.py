@@ -9,7 +9,6 @@ class PledgeFormsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from pledge_forms import home, signals
+        from pledge_forms import signals
 
         signals.connect()
-        home.connect()

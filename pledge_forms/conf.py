@@ -4,7 +4,6 @@
 setting                                    default
 =========================================  ==========================================
 PLEDGE_FORMS_PRACTICE_URL                  "/focus-areas/{section}/#practice-{number}"
-PLEDGE_FORMS_MEMBER_URL                    "/members/{slug}/" (links in e-mails)
 PLEDGE_FORMS_VERIFY_MAX_AGE_DAYS           14 (confirmation links expire)
 PLEDGE_FORMS_UPDATE_MAX_AGE_DAYS           365 (update links expire)
 PLEDGE_FORMS_PURGE_UNVERIFIED_DAYS         30 (purge_unverified_pledges)
@@ -27,7 +26,6 @@ from django.conf import settings
 
 DEFAULTS: dict[str, Any] = {
     "PRACTICE_URL": "/focus-areas/{section}/#practice-{number}",
-    "MEMBER_URL": "/members/{slug}/",
     "VERIFY_MAX_AGE_DAYS": 14,
     "UPDATE_MAX_AGE_DAYS": 365,
     "PURGE_UNVERIFIED_DAYS": 30,
@@ -67,7 +65,3 @@ def base_url() -> str:
 
 def practice_url(section_slug: str, number: int) -> str:
     return get("PRACTICE_URL").format(section=section_slug, number=number)
-
-
-def member_url(slug: str) -> str:
-    return get("MEMBER_URL").format(slug=slug)

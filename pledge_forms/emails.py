@@ -6,12 +6,15 @@ created it commits. A failure marks the record failed (visible to staff) and
 Subjects never contain text typed by the public.
 """
 
+from __future__ import annotations
+
 import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -21,7 +24,11 @@ from django.utils.translation import gettext as _
 
 from pledge_forms import conf
 from pledge_forms.choices import MailStatus
-from pledge_forms.models import OutgoingMail, Pledge, PledgeFormPage
+from pledge_forms.models.submissions import OutgoingMail
+
+if TYPE_CHECKING:
+    from pledge_forms.models.pages import PledgeFormPage
+    from pledge_forms.models.pledges import Pledge
 
 logger = logging.getLogger(__name__)
 

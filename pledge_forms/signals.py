@@ -1,21 +1,11 @@
-"""Signals of the plugin.
+"""Signal handlers of the core: keep the review state right when a pledge is published
+through Wagtail itself (the Publish button or the last step of the review workflow)."""
 
-- Keep the review state right when a pledge is published through Wagtail itself (the Publish
-  button or the last step of the review workflow), not through services.
-- ``showcase_changed``: sent after editors change what the public showcase shows without
-  publishing anything (featuring a member, removing it, reordering the featured ones). A site
-  that caches whole pages connects to it to invalidate them; ``sender`` is the Pledge class,
-  ``pledges`` the pledges changed.
-"""
-
-from django.dispatch import Signal
 from django.utils import timezone
 from wagtail.signals import published
 
 from pledge_forms.choices import ReviewStatus
-from pledge_forms.models import Pledge
-
-showcase_changed = Signal()
+from pledge_forms.models.pledges import Pledge
 
 
 def mark_approved_on_publish(sender, instance, **kwargs):

@@ -10,6 +10,8 @@ from wagtail.search import index
 
 from campaign_pages.blocks import BodyBlock
 from campaign_pages.models.mixins import CampaignPageMixin
+from campaign_pages.models.resources import ResourcePage
+from pledge_forms.models.checklists import ChecklistItem
 
 
 class FocusAreaIndexPage(CampaignPageMixin, Page):
@@ -89,9 +91,6 @@ class FocusAreaPage(CampaignPageMixin, Page):
 
         Two queries whatever the number of practices or resources.
         """
-        from campaign_pages.models.resources import ResourcePage
-        from pledge_forms.models import ChecklistItem
-
         if not self.checklist_section_id:
             return []
         practices = list(

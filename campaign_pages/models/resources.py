@@ -76,10 +76,10 @@ class ResourceIndexPage(CampaignPageMixin, Page):
         return {"focus_area": focus_area, "type": resource_type, "q": query}, errors
 
     def get_context(self, request, *args, **kwargs):
-        from campaign_pages.models.focus_areas import FocusAreaPage
-
         context = super().get_context(request, *args, **kwargs)
         filters, errors = self.get_filters(request)
+        # The focus-area page model, through the relation (it imports this module).
+        FocusAreaPage = ResourcePage._meta.get_field("focus_areas").related_model
         focus_areas = list(
             FocusAreaPage.objects.live().order_by("path").only("id", "title", "slug")
         )

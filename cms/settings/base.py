@@ -55,6 +55,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "campaign_pages",
     "pledge_forms",
+    "pledge_forms.showcase",
     "media",
     "cms",
     "wagtail.contrib.forms",

@@ -1,7 +1,6 @@
 from pledge_forms.models.checklists import Checklist, ChecklistItem, ChecklistSection
 from pledge_forms.models.pages import PledgeFormField, PledgeFormPage
 from pledge_forms.models.pledges import REVIEW_STATE_FIELDS, Pledge
-from pledge_forms.models.showcase import HomeDisplay, MemberShowcasePage
 from pledge_forms.models.submissions import (
     ImmutableRecordError,
     OutgoingMail,
@@ -13,9 +12,7 @@ __all__ = [
     "Checklist",
     "ChecklistItem",
     "ChecklistSection",
-    "HomeDisplay",
     "ImmutableRecordError",
-    "MemberShowcasePage",
     "OutgoingMail",
     "Pledge",
     "PledgeFormField",

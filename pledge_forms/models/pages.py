@@ -1,7 +1,11 @@
 """The pledge form page: fixed pledge sections plus the questions editors add themselves."""
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import (
+    MaxValueValidator,
+    MinValueValidator,
+    validate_email,
+)
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +22,10 @@ from wagtail.contrib.forms.models import AbstractForm, AbstractFormField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 
+from pledge_forms import views
 from pledge_forms.choices import EligibilityRule
+from pledge_forms.forms import PledgeForm
+from pledge_forms.models.checklists import ChecklistItem
 
 EMAIL_HELP = _(
     "Leave empty to use the standard text. Placeholders: {agency} (agency name), "
@@ -203,8 +210,6 @@ class PledgeFormPage(RoutablePageMixin, AbstractForm):
         return [item.strip() for item in raw.split(",") if item.strip()]
 
     def checklist_items(self):
-        from pledge_forms.models.checklists import ChecklistItem
-
         if self.checklist_id is None:
             return ChecklistItem.objects.none()
         return (
@@ -214,32 +219,22 @@ class PledgeFormPage(RoutablePageMixin, AbstractForm):
         )
 
     def get_form(self, *args, page=None, user=None, **kwargs):
-        from pledge_forms.forms import PledgeForm
-
         return PledgeForm(*args, page=self, items=self.checklist_items(), **kwargs)
 
     @path("")
     def pledge_form(self, request):
-        from pledge_forms import views
-
         return views.pledge_form(request, self)
 
     @path("received/")
     def received(self, request):
-        from pledge_forms import views
-
         return views.received(request, self)
 
     @path("verify/<str:token>/")
     def verify(self, request, token):
-        from pledge_forms import views
-
         return views.verify(request, self, token)
 
     @path("update/<str:token>/")
     def update(self, request, token):
-        from pledge_forms import views
-
         return views.update(request, self, token)
 
     def clean(self):
@@ -248,8 +243,6 @@ class PledgeFormPage(RoutablePageMixin, AbstractForm):
             raise ValidationError(
                 {"closes_at": _("The closing date must come after the opening date.")}
             )
-        from django.core.validators import validate_email
-
         for address in self.notify_addresses():
             try:
                 validate_email(address)

@@ -6,8 +6,6 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import (
     DraftStateMixin,
     LockableMixin,
@@ -24,7 +22,7 @@ from pledge_forms.choices import (
     SizeBand,
     Stage,
 )
-from pledge_forms.widgets import PracticeStatusesWidget
+from pledge_forms.geography import country_name, region_name
 
 # Contact details: only users with this permission see or edit them.
 CONTACTS_PERMISSION = "pledge_forms.view_pledge_contacts"
@@ -79,57 +77,6 @@ RESERVED_MEMBER_SLUGS = frozenset(
 
 def slug_is_reserved(slug: str) -> bool:
     return (slug or "").lower() in RESERVED_MEMBER_SLUGS
-
-
-class FixedSlugPanel(FieldPanel):
-    """The member page address, shown read-only and only once the pledge exists.
-
-    The slug is chosen when the pledge is created (by the submission service, or by
-    PledgeAdminForm for a pledge added here) and never changes afterwards: embedded badges
-    and shared links point at /members/<slug>/.
-    """
-
-    def __init__(self, field_name="slug", **kwargs):
-        kwargs["read_only"] = True
-        super().__init__(field_name, **kwargs)
-
-    class BoundPanel(FieldPanel.BoundPanel):
-        def is_shown(self):
-            if self.instance is None or self.instance.pk is None:
-                return False
-            return super().is_shown()
-
-
-class PledgeAdminForm(WagtailAdminModelForm):
-    """Admin form for pledges: a pledge added here gets its address and duplicate key as if
-    it had been submitted, so it neither clashes with another agency nor with the showcase."""
-
-    def clean(self):
-        cleaned_data = super().clean()
-        if self.instance.pk is None:
-            from pledge_forms import services
-
-            legal_name = cleaned_data.get("legal_name") or ""
-            display_name = cleaned_data.get("display_name") or legal_name
-            country = cleaned_data.get("country") or ""
-            region = cleaned_data.get("region") or ""
-            key = services.normalise_key(legal_name, country, region)
-            if not legal_name or not country:
-                # The duplicate key needs both; a field error, never a clash on save.
-                for name in ("legal_name", "country"):
-                    if not cleaned_data.get(name) and name not in self.errors:
-                        self.add_error(name, _("This field is required."))
-            elif Pledge.objects.filter(normalised_key=key).exists():
-                self.add_error(
-                    "legal_name" if "legal_name" in self.fields else None,
-                    _(
-                        "This agency already has a pledge in this country and "
-                        "state/province; edit that pledge instead."
-                    ),
-                )
-            self.instance.normalised_key = key
-            self.instance.slug = services._unique_slug(display_name, region or country)
-        return cleaned_data
 
 
 class Pledge(
@@ -284,71 +231,6 @@ class Pledge(
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    base_form_class = PledgeAdminForm
-
-    panels = [
-        MultiFieldPanel(
-            [
-                FieldPanel("legal_name"),
-                FieldPanel("display_name"),
-                FixedSlugPanel(
-                    help_text=_(
-                        "Address of the member page: /members/<slug>/. It is set from the "
-                        "display name when the pledge is created and stays fixed, so "
-                        "badges and links keep working."
-                    )
-                ),
-                FieldRowPanel([FieldPanel("agency_type"), FieldPanel("size_band")]),
-                FieldRowPanel(
-                    [FieldPanel("country"), FieldPanel("region"), FieldPanel("city")]
-                ),
-                FieldPanel("website"),
-                FieldPanel("logo"),
-            ],
-            heading=_("Agency"),
-        ),
-        MultiFieldPanel(
-            [
-                FieldPanel(name, permission=CONTACTS_PERMISSION)
-                for name in CONTACT_FIELDS
-            ],
-            heading=_("Contacts"),
-        ),
-        FieldPanel("practice_statuses", widget=PracticeStatusesWidget),
-        MultiFieldPanel(
-            [
-                FieldPanel("committed_all_areas"),
-                FieldRowPanel(
-                    [FieldPanel("signatory_name"), FieldPanel("signatory_title")]
-                ),
-                FieldPanel("signed_on"),
-            ],
-            heading=_("Commitment"),
-        ),
-        MultiFieldPanel(
-            [
-                FieldPanel("public_statement"),
-                FieldPanel("consent_listed"),
-                FieldPanel("consent_show_city"),
-                FieldPanel("consent_show_website"),
-                FieldPanel("consent_show_logo"),
-                FieldPanel("consent_show_statement"),
-                FieldPanel("consent_show_chief"),
-                FieldPanel("consent_show_practices"),
-            ],
-            heading=_("Public profile"),
-        ),
-        MultiFieldPanel(
-            [
-                FieldPanel("stage"),
-                FieldRowPanel([FieldPanel("pledged_at"), FieldPanel("deadline")]),
-                FieldPanel("completed_at"),
-            ],
-            heading=_("Stage"),
-        ),
-        # Featuring and its order are curated in "Showcase curation", not here.
-    ]
-
     search_fields = [
         index.SearchField("legal_name"),
         index.SearchField("display_name"),
@@ -437,13 +319,9 @@ class Pledge(
         )
 
     def region_name(self) -> str:
-        from pledge_forms.geography import region_name
-
         return region_name(self.region)
 
     def country_name(self) -> str:
-        from pledge_forms.geography import country_name
-
         return country_name(self.country)
 
     def with_content_json(self, content):

@@ -7,9 +7,7 @@ import pytest
 from wagtail.models import Page, Site
 
 from campaign_pages import demo
-from cms.models import SiteSettings
-from tests.factories.media import DocumentFactory, ImageFactory
-from tests.factories.pages import (
+from campaign_pages.testing.factories import (
     CampaignHomePageFactory,
     FocusAreaIndexPageFactory,
     FocusAreaPageFactory,
@@ -19,6 +17,8 @@ from tests.factories.pages import (
     ResourcePageFactory,
     StandardPageFactory,
 )
+from cms.models import SiteSettings
+from media.testing import DocumentFactory, ImageFactory
 
 
 def build_site(resources: int = 3, news: int = 3) -> SimpleNamespace:

@@ -4,7 +4,7 @@ import pytest
 from wagtail.embeds.exceptions import EmbedNotFoundException
 
 from campaign_pages.blocks import BodyBlock
-from tests.factories.pages import StandardPageFactory
+from campaign_pages.testing.factories import StandardPageFactory
 
 pytestmark = pytest.mark.django_db
 

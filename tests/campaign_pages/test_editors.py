@@ -12,8 +12,8 @@ from django.utils import timezone
 from wagtail.models import Collection, Page, WorkflowPage
 
 from campaign_pages.models import NewsIndexPage, NewsPage
+from campaign_pages.testing.factories import NewsPageFactory
 from campaign_pages.workflows import NEWS_WORKFLOW_NAME, attach_news_workflow
-from tests.factories.pages import NewsPageFactory
 
 pytestmark = pytest.mark.django_db
 

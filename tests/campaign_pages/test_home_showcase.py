@@ -2,9 +2,10 @@
 
 import pytest
 
-from pledge_forms.models import ChecklistSection, HomeDisplay, Pledge
+from pledge_forms.models import ChecklistSection, Pledge
+from pledge_forms.showcase.models import HomeDisplay
 from tests.campaign_pages.conftest import build_site
-from tests.pledge_forms.showcase_helpers import published_member, showcase_page
+from tests.pledge_forms.showcase.showcase_helpers import published_member, showcase_page
 
 pytestmark = pytest.mark.django_db
 

@@ -5,10 +5,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from pledge_forms.choices import PracticeStatus
-from pledge_forms.demo_showcase import ensure_showcase_page
 from pledge_forms.models import Pledge
+from pledge_forms.showcase.demo import ensure_showcase_page
+from pledge_forms.testing.factories import PledgeFactory
 from tests.campaign_pages.conftest import build_site
-from tests.factories.pledges import PledgeFactory
 
 MAX_QUERIES = 12
 

@@ -128,7 +128,7 @@ def test_unpublished_pages_are_not_found(client, campaign_site):
 
 def test_home_figures_are_computed_from_published_pledges(client, campaign_site):
     from pledge_forms.choices import PracticeStatus
-    from tests.factories.pledges import PledgeFactory
+    from pledge_forms.testing.factories import PledgeFactory
 
     page = html(client, "/")
     assert "<strong>0</strong> agencies have pledged" in page
@@ -171,7 +171,7 @@ def test_an_alias_follows_the_restrictions_of_its_source(client, campaign_site):
 
 
 def test_news_index_paginates(client, campaign_site):
-    from tests.factories.pages import NewsPageFactory
+    from campaign_pages.testing.factories import NewsPageFactory
 
     for n in range(10):
         NewsPageFactory(parent=campaign_site.news_index, title=f"Extra news {n:02d}")

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
+from campaign_pages.testing.factories import ResourcePageFactory
 from tests.campaign_pages.conftest import build_site
-from tests.factories.pages import ResourcePageFactory
 
 pytestmark = pytest.mark.django_db
 

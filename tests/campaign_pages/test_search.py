@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories.pages import NewsPageFactory, ResourcePageFactory
+from campaign_pages.testing.factories import NewsPageFactory, ResourcePageFactory
 
 pytestmark = pytest.mark.django_db
 

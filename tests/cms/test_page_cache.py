@@ -295,7 +295,7 @@ def test_unknown_host_is_refused_not_cached(client, cached, home, settings):
 
 
 def test_uploading_an_image_invalidates(client, cached, home):
-    from tests.factories.media import ImageFactory
+    from media.testing import ImageFactory
 
     client.get("/")
     assert client.get("/")[HEADER] == "hit"

@@ -5,8 +5,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from tests.factories.pledges import make_checklist
-from tests.pledge_forms.showcase_helpers import published_member, showcase_page
+from pledge_forms.testing.factories import make_checklist
+from tests.pledge_forms.showcase.showcase_helpers import published_member, showcase_page
 
 pytestmark = pytest.mark.django_db
 URL = "/admin/pledge-forms/showcase/"

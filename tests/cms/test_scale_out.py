@@ -326,8 +326,8 @@ def test_pledge_approved_through_one_server_is_in_the_showcase_of_the_other(
     from django.urls import reverse
     from django.utils import timezone
 
-    from pledge_forms.demo_showcase import ensure_showcase_page
-    from tests.factories.pledges import PledgeFactory, make_checklist
+    from pledge_forms.showcase.demo import ensure_showcase_page
+    from pledge_forms.testing.factories import PledgeFactory, make_checklist
 
     a, b = servers
     make_checklist()

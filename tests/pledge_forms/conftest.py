@@ -1,7 +1,7 @@
 import pytest
 from wagtail.models import Site
 
-from tests.factories.pledges import PledgeFormPageFactory, make_checklist
+from pledge_forms.testing.factories import PledgeFormPageFactory, make_checklist
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from pledge_forms.choices import ReviewStatus
 from pledge_forms.models import Pledge, PledgeSubmission
-from tests.factories.pledges import submitted_pledge
+from pledge_forms.testing.factories import submitted_pledge
 
 pytestmark = pytest.mark.django_db
 
@@ -262,7 +262,7 @@ def test_the_plugin_imports_nothing_from_the_site():
 
 
 def test_reviewers_edit_practice_statuses_as_a_table_not_as_json(client, users, pledge):
-    from pledge_forms.widgets import PracticeStatusesWidget
+    from pledge_forms.admin.widgets import PracticeStatusesWidget
 
     client.force_login(users["reviewer"])
     html = client.get(pledge_urls(pledge)["edit"]).content.decode()

@@ -9,7 +9,7 @@ from wagtail.models import Site
 
 from pledge_forms.choices import ReviewStatus
 from pledge_forms.models import Pledge
-from tests.factories.pledges import PledgeFormPageFactory, make_checklist
+from pledge_forms.testing.factories import PledgeFormPageFactory, make_checklist
 
 pytestmark = [
     pytest.mark.browser,

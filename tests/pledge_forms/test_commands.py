@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from pledge_forms import services
 from pledge_forms.models import OutgoingMail, Pledge
-from tests.factories.pledges import pledge_data, submitted_pledge
+from pledge_forms.testing.factories import pledge_data, submitted_pledge
 
 pytestmark = pytest.mark.django_db
 

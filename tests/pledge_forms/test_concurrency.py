@@ -10,7 +10,11 @@ from wagtail.models import Site
 from pledge_forms import services
 from pledge_forms.choices import SubmissionKind
 from pledge_forms.models import Pledge, PledgeSubmission
-from tests.factories.pledges import PledgeFormPageFactory, make_checklist, pledge_data
+from pledge_forms.testing.factories import (
+    PledgeFormPageFactory,
+    make_checklist,
+    pledge_data,
+)
 
 
 @pytest.mark.postgres

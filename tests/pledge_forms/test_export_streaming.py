@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from pledge_forms import exports
-from tests.factories.pledges import PledgeFactory, PledgeSubmissionFactory
+from pledge_forms.admin import exports
+from pledge_forms.testing.factories import PledgeFactory, PledgeSubmissionFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from PIL import Image
 from pledge_forms import services
 from pledge_forms.logos import process_logo
 from pledge_forms.models import Pledge
-from tests.factories.pledges import pledge_data
+from pledge_forms.testing.factories import pledge_data
 from tests.pledge_forms.test_public_form import form_post
 
 pytestmark = pytest.mark.django_db
@@ -122,7 +122,7 @@ def test_logos_go_to_the_s3_bucket_in_production(form_page, s3_storage):
 def test_an_update_link_replaces_the_logo_once_a_reviewer_publishes_it(
     client, form_page
 ):
-    from tests.factories.pledges import submitted_pledge
+    from pledge_forms.testing.factories import submitted_pledge
 
     pledge = submitted_pledge(form_page, "approved")
     token = services.make_update_token(pledge)
@@ -154,7 +154,7 @@ def test_an_update_link_replaces_the_logo_once_a_reviewer_publishes_it(
 def test_an_update_whose_logo_cannot_be_stored_says_so(client, form_page, monkeypatch):
     from django.core.files.storage import FileSystemStorage
 
-    from tests.factories.pledges import submitted_pledge
+    from pledge_forms.testing.factories import submitted_pledge
 
     pledge = submitted_pledge(form_page, "approved")
     revisions = pledge.revisions.count()

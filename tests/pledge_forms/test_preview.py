@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
 
-from tests.factories.pledges import submitted_pledge
+from pledge_forms.testing.factories import submitted_pledge
 
 pytestmark = pytest.mark.django_db
 

@@ -224,7 +224,7 @@ def test_a_closed_form_says_so(client, form_page):
 
 def test_the_update_link_makes_a_draft_and_keeps_the_live_entry(client, form_page):
     from pledge_forms import services
-    from tests.factories.pledges import submitted_pledge
+    from pledge_forms.testing.factories import submitted_pledge
 
     pledge = submitted_pledge(form_page, "approved")
     token = services.make_update_token(pledge)

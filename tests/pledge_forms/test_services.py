@@ -7,7 +7,8 @@ from wagtail.models import ModelLogEntry
 from pledge_forms import services
 from pledge_forms.choices import PracticeStatus, ReviewStatus, Stage, SubmissionKind
 from pledge_forms.models import OutgoingMail, Pledge, PledgeSubmission
-from tests.factories.pledges import pledge_data, submitted_pledge
+from pledge_forms.services import links
+from pledge_forms.testing.factories import pledge_data, submitted_pledge
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +99,7 @@ def test_a_forged_or_expired_confirmation_link_is_refused(form_page, settings):
     with pytest.raises(services.InvalidLink):
         services.verify("not-a-token")
     with pytest.raises(services.InvalidLink):
-        services.verify(services._encode(signing.dumps({"p": pledge.pk}, salt="other")))
+        services.verify(links._encode(signing.dumps({"p": pledge.pk}, salt="other")))
     settings.PLEDGE_FORMS_VERIFY_MAX_AGE_DAYS = -1
     with pytest.raises(services.InvalidLink):
         services.verify(services.make_verify_token(pledge))

@@ -12,7 +12,7 @@ from django.core.management import call_command
 
 from pledge_forms import services
 from pledge_forms.models import OutgoingMail, Pledge
-from tests.factories.pledges import pledge_data
+from pledge_forms.testing.factories import pledge_data
 
 pytestmark = pytest.mark.django_db
 

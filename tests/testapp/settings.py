@@ -1,14 +1,23 @@
-"""A tiny site for testing the pledge-form plugin on its own, without campaign_pages or cms."""
+"""A tiny site for testing the pledge-form plugin on its own: the core app only, without
+the showcase, campaign_pages, cms or media (Wagtail's own image and document models)."""
 
 from pathlib import Path
 
 from cms.settings.test import *  # noqa: F403
 
+SITE_APPS = {"campaign_pages", "cms", "media", "pledge_forms.showcase"}
 INSTALLED_APPS = [
     app
     for app in INSTALLED_APPS  # noqa: F405
-    if app not in {"campaign_pages", "cms"}
+    if app not in SITE_APPS
 ] + ["tests.testapp"]
+MIDDLEWARE = [
+    name
+    for name in MIDDLEWARE  # noqa: F405
+    if not name.startswith("cms.")
+]
+WAGTAILIMAGES_IMAGE_MODEL = "wagtailimages.Image"
+WAGTAILDOCS_DOCUMENT_MODEL = "wagtaildocs.Document"
 ROOT_URLCONF = "tests.testapp.urls"
 TEMPLATES = [
     {

@@ -1,0 +1,124 @@
+"""The pledge inbox (wagtail-modeladmin, read-only): every submission as it arrived and
+every e-mail the plugin sent, with its status."""
+
+from django.contrib import admin
+from django.contrib.admin import SimpleListFilter
+from django.utils.translation import gettext_lazy as _
+from wagtail_modeladmin.helpers import PermissionHelper
+from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
+from wagtail_modeladmin.views import IndexView as ModelAdminIndexView
+
+from pledge_forms.admin.exports import AuditedExportMixin, NeutralisingExportMixin
+from pledge_forms.models.pages import PledgeFormPage
+from pledge_forms.models.submissions import OutgoingMail, PledgeSubmission
+
+
+class ReadOnlyPermissionHelper(PermissionHelper):
+    def user_can_create(self, user):
+        return False
+
+    def user_can_edit_obj(self, user, obj):
+        return False
+
+    def user_can_delete_obj(self, user, obj):
+        return False
+
+
+class SubmissionIndexView(
+    AuditedExportMixin, NeutralisingExportMixin, ModelAdminIndexView
+):
+    pass
+
+
+class SubmissionVerifiedFilter(SimpleListFilter):
+    title = _("verified")
+    parameter_name = "verified"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(pledge__verified_at__isnull=False)
+        if self.value() == "no":
+            return queryset.exclude(pledge__verified_at__isnull=False)
+        return queryset
+
+
+class SubmissionFormFilter(SimpleListFilter):
+    title = _("form")
+    parameter_name = "form"
+
+    def lookups(self, request, model_admin):
+        return [
+            (str(page.pk), page.title)
+            for page in PledgeFormPage.objects.order_by("title")
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(page_id=int(value))
+        return queryset
+
+
+class PledgeSubmissionAdmin(ModelAdmin):
+    model = PledgeSubmission
+    menu_label = _("Submissions")
+    menu_icon = "form"
+    permission_helper_class = ReadOnlyPermissionHelper
+    index_view_class = SubmissionIndexView
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "submit_time",
+        "kind",
+        "page",
+        "pledge",
+        "form_data",
+        "labels",
+    ]
+    list_display = ["submit_time", "agency_name", "kind", "page", "verified"]
+    list_select_related = ["page", "pledge"]
+    list_filter = [
+        SubmissionFormFilter,
+        "submit_time",
+        "kind",
+        SubmissionVerifiedFilter,
+    ]
+    list_export = [
+        "submit_time",
+        "kind",
+        "page",
+        "pledge",
+        "agency_name",
+        "answers_text",
+    ]
+    export_filename = "pledge-submissions"
+
+    @admin.display(description=_("Verified"))
+    def verified(self, obj):
+        return _("Yes") if obj.is_verified else _("No")
+
+
+class OutgoingMailAdmin(ModelAdmin):
+    model = OutgoingMail
+    menu_label = _("E-mails")
+    menu_icon = "mail"
+    permission_helper_class = ReadOnlyPermissionHelper
+    inspect_view_enabled = True
+    list_display = [
+        "created_at",
+        "subject",
+        "purpose",
+        "status",
+        "attempts",
+        "last_error",
+    ]
+    list_filter = ["status", "purpose"]
+
+
+class PledgeInboxGroup(ModelAdminGroup):
+    menu_label = _("Pledge inbox")
+    menu_icon = "form"
+    menu_order = 205
+    items = (PledgeSubmissionAdmin, OutgoingMailAdmin)

@@ -1,0 +1,33 @@
+"""The plugin's own actions in Wagtail's audit log."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import LogFormatter
+
+from pledge_forms.admin.exports import EXPORT_ACTION, ExportFormatter
+
+
+def register_pledge_log_actions(actions):
+    actions.register_action(
+        "pledge_forms.verify", _("Confirm e-mail"), _("E-mail address confirmed")
+    )
+
+    @actions.register_action("pledge_forms.decline")
+    class DeclineFormatter(LogFormatter):
+        label = _("Decline")
+
+        def format_message(self, log_entry):
+            return _("Declined")
+
+        def format_comment(self, log_entry):
+            return log_entry.data.get("reason", "")
+
+    actions.register_action("pledge_forms.approve", _("Approve"), _("Approved"))
+    actions.register_action(
+        "pledge_forms.complete", _("Mark completed"), _("Marked as completed")
+    )
+    actions.register_action(EXPORT_ACTION)(ExportFormatter)
+    actions.register_action(
+        "pledge_forms.revoke_update_links",
+        _("Revoke update links"),
+        _("Update links revoked"),
+    )

@@ -1,0 +1,271 @@
+"""Admin views of the pledge snippet: listing, inspect and the review actions."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from wagtail.admin.ui.tables import (
+    BooleanColumn,
+    Column,
+    DateColumn,
+    LiveStatusTagColumn,
+)
+from wagtail.admin.views.generic import InspectView
+from wagtail.admin.widgets import Button
+from wagtail.snippets.views.snippets import IndexView
+
+from pledge_forms import services
+from pledge_forms.admin.exports import AuditedExportMixin, NeutralisingExportMixin
+from pledge_forms.choices import ReviewStatus, Stage
+from pledge_forms.models.pledges import CONTACT_FIELDS, CONTACTS_PERMISSION, Pledge
+
+REVIEW_PERMISSION = "pledge_forms.review_pledge"
+EXPORT_PERMISSION = "pledge_forms.export_pledge"
+
+PUBLIC_EXPORT = [
+    "display_name",
+    "legal_name",
+    "slug",
+    "agency_type",
+    "country",
+    "region",
+    "city",
+    "size_band",
+    "website",
+    "stage",
+    "review_status",
+    "eligible",
+    "live",
+    "pledged_at",
+    "deadline",
+    "completed_at",
+    "verified_at",
+    "public_statement",
+]
+
+
+class YesNoColumn(BooleanColumn):
+    """A tick or a cross, read out as "Yes" or "No" (Wagtail's own reads "True")."""
+
+    cell_template_name = "pledge_forms/admin/yes_no_cell.html"
+
+
+def pledge_list_display():
+    """The columns of the pledge listing, as Wagtail shows its own objects: names of
+    countries and states, ticks and crosses, the live/draft status tag, relative dates."""
+    return [
+        "display_name",
+        Column("country_name", label=_("Country"), sort_key="country"),
+        Column("region_name", label=_("State / province"), sort_key="region"),
+        "stage",
+        "review_status",
+        YesNoColumn("eligible", label=_("Eligible"), sort_key="eligible"),
+        LiveStatusTagColumn(),
+        DateColumn("pledged_at", label=_("Pledged"), sort_key="pledged_at"),
+    ]
+
+
+class PledgeIndexView(AuditedExportMixin, NeutralisingExportMixin, IndexView):
+    """The pledge listing; exports carry contact details only for those allowed to see them."""
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.list_export = list(PUBLIC_EXPORT)
+        if request.user.has_perm(CONTACTS_PERMISSION):
+            self.list_export += list(CONTACT_FIELDS)
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") and not request.user.has_perm(EXPORT_PERMISSION):
+            raise PermissionDenied
+        return super().get(request, *args, **kwargs)
+
+    @property
+    def show_export_buttons(self):
+        return self.request.user.has_perm(EXPORT_PERMISSION)
+
+    @cached_property
+    def search_query(self):
+        # An unbalanced double quote makes SQLite's full-text search fail: search for
+        # the words instead.
+        query = super().search_query
+        if query.count('"') % 2:
+            query = " ".join(query.replace('"', " ").split())
+        return query
+
+
+class PledgeInspectView(InspectView):
+    """Inspect a pledge with its eligibility; contact details only with permission."""
+
+    template_name = "pledge_forms/admin/pledge_inspect.html"
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if not self.request.user.has_perm(CONTACTS_PERMISSION):
+            fields = [name for name in fields if name not in CONTACT_FIELDS]
+        return [
+            name for name in fields if name not in {"normalised_key", "latest_revision"}
+        ]
+
+    def get_field_display_value(self, field_name, field):
+        # Names, not ISO codes, as in the listing.
+        if field_name == "country":
+            return self.object.country_name()
+        if field_name == "region":
+            return self.object.region_name()
+        return super().get_field_display_value(field_name, field)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["eligibility"] = services.evaluate_eligibility(self.object)
+        context["can_review"] = self.request.user.has_perm(REVIEW_PERMISSION)
+        context["review_actions"] = [
+            (
+                action,
+                ACTIONS[action],
+                reverse(
+                    "wagtailsnippets_pledge_forms_pledge:review",
+                    args=[self.object.pk, action],
+                ),
+            )
+            for action in available_actions(self.object)
+        ]
+        return context
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (sent to the agency)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+    )
+
+
+ACTIONS = {
+    "approve": _("Approve and publish"),
+    "decline": _("Decline"),
+    "complete": _("Mark as completed"),
+    "revoke": _("Revoke update links"),
+    "send_update_link": _("Send the update link"),
+}
+
+
+def available_actions(pledge: Pledge) -> list[str]:
+    """The review actions that make sense for the pledge as it stands."""
+    actions = []
+    approved = pledge.review_status == ReviewStatus.APPROVED
+    if pledge.is_verified and (not approved or pledge.has_unpublished_changes):
+        actions.append("approve")
+    if pledge.review_status != ReviewStatus.DECLINED:
+        actions.append("decline")
+    if (
+        approved
+        and pledge.stage != Stage.COMPLETED
+        and services.can_complete(pledge.get_latest_revision_as_object())
+    ):
+        actions.append("complete")
+    if pledge.is_verified and pledge.review_status != ReviewStatus.DECLINED:
+        actions += ["send_update_link", "revoke"]
+    return actions
+
+
+class ReviewView(View):
+    """Confirm and run one review action on one pledge (reviewers only)."""
+
+    template_name = "pledge_forms/admin/review_action.html"
+
+    def dispatch(self, request, pk, action):
+        if action not in ACTIONS:
+            raise PermissionDenied
+        if not request.user.has_perm(REVIEW_PERMISSION):
+            raise PermissionDenied
+        self.pledge = get_object_or_404(Pledge, pk=pk)
+        self.action = action
+        return super().dispatch(request)
+
+    def render(self, request, form=None):
+        return TemplateResponse(
+            request,
+            self.template_name,
+            {
+                "pledge": self.pledge,
+                "action": self.action,
+                "action_label": ACTIONS[self.action],
+                "form": form,
+                "eligibility": services.evaluate_eligibility(self.pledge),
+                "inspect_url": reverse(
+                    "wagtailsnippets_pledge_forms_pledge:inspect", args=[self.pledge.pk]
+                ),
+                "header_title": ACTIONS[self.action],
+            },
+        )
+
+    def get(self, request):
+        return self.render(request, DeclineForm() if self.action == "decline" else None)
+
+    def post(self, request):
+        user = request.user
+        try:
+            if self.action == "approve":
+                services.approve(self.pledge, user=user)
+            elif self.action == "decline":
+                form = DeclineForm(request.POST)
+                if not form.is_valid():
+                    return self.render(request, form)
+                services.decline(self.pledge, form.cleaned_data["reason"], user=user)
+            elif self.action == "complete":
+                services.mark_completed(self.pledge, user=user)
+            elif self.action == "revoke":
+                services.revoke_update_links(self.pledge, user=user)
+            elif self.action == "send_update_link":
+                if not self.pledge.is_verified:
+                    raise services.ReviewError(_("The pledge is not confirmed yet."))
+                services.send_update_link(self.pledge)
+        except services.ReviewError as error:
+            messages.error(request, str(error))
+            return self.render(
+                request, DeclineForm(request.POST) if self.action == "decline" else None
+            )
+        messages.success(
+            request,
+            _("%(action)s: done for “%(pledge)s”.")
+            % {"action": ACTIONS[self.action], "pledge": self.pledge},
+        )
+        return redirect("wagtailsnippets_pledge_forms_pledge:inspect", self.pledge.pk)
+
+
+def pledge_review_buttons(snippet, user, next_url=None):
+    if not isinstance(snippet, Pledge) or not user.has_perm(REVIEW_PERMISSION):
+        return []
+    return [
+        Button(
+            ACTIONS[action],
+            reverse(
+                "wagtailsnippets_pledge_forms_pledge:review", args=[snippet.pk, action]
+            ),
+            priority=50 + index,
+        )
+        for index, action in enumerate(available_actions(snippet))
+    ]
+
+
+def refuse_publishing_unconfirmed_pledges(request, instance):
+    """Wagtail's own Publish button must not put an unconfirmed pledge in the showcase."""
+    if (
+        isinstance(instance, Pledge)
+        and request.method == "POST"
+        and "action-publish" in request.POST
+        and not instance.is_verified
+    ):
+        messages.error(
+            request,
+            _("This pledge cannot be published: its e-mail address is not confirmed."),
+        )
+        return redirect(
+            reverse("wagtailsnippets_pledge_forms_pledge:edit", args=[instance.pk])
+        )
+    return None

@@ -1,0 +1,124 @@
+"""The pledge's edit form in the admin: its panels and the form class behind them."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+
+from pledge_forms.admin.widgets import PracticeStatusesWidget
+from pledge_forms.models.pledges import CONTACT_FIELDS, CONTACTS_PERMISSION, Pledge
+from pledge_forms.services.identity import normalise_key, unique_slug
+
+
+class FixedSlugPanel(FieldPanel):
+    """The member page address, shown read-only and only once the pledge exists.
+
+    The slug is chosen when the pledge is created (by the submission service, or by
+    PledgeAdminForm for a pledge added here) and never changes afterwards: embedded badges
+    and shared links point at /members/<slug>/.
+    """
+
+    def __init__(self, field_name="slug", **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(field_name, **kwargs)
+
+    class BoundPanel(FieldPanel.BoundPanel):
+        def is_shown(self):
+            if self.instance is None or self.instance.pk is None:
+                return False
+            return super().is_shown()
+
+
+class PledgeAdminForm(WagtailAdminModelForm):
+    """Admin form for pledges: a pledge added here gets its address and duplicate key as if
+    it had been submitted, so it neither clashes with another agency nor with the showcase."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is None:
+            legal_name = cleaned_data.get("legal_name") or ""
+            display_name = cleaned_data.get("display_name") or legal_name
+            country = cleaned_data.get("country") or ""
+            region = cleaned_data.get("region") or ""
+            key = normalise_key(legal_name, country, region)
+            if not legal_name or not country:
+                # The duplicate key needs both; a field error, never a clash on save.
+                for name in ("legal_name", "country"):
+                    if not cleaned_data.get(name) and name not in self.errors:
+                        self.add_error(name, _("This field is required."))
+            elif Pledge.objects.filter(normalised_key=key).exists():
+                self.add_error(
+                    "legal_name" if "legal_name" in self.fields else None,
+                    _(
+                        "This agency already has a pledge in this country and "
+                        "state/province; edit that pledge instead."
+                    ),
+                )
+            self.instance.normalised_key = key
+            self.instance.slug = unique_slug(display_name, region or country)
+        return cleaned_data
+
+
+PLEDGE_PANELS = [
+    MultiFieldPanel(
+        [
+            FieldPanel("legal_name"),
+            FieldPanel("display_name"),
+            FixedSlugPanel(
+                help_text=_(
+                    "Address of the member page: /members/<slug>/. It is set from the "
+                    "display name when the pledge is created and stays fixed, so "
+                    "badges and links keep working."
+                )
+            ),
+            FieldRowPanel([FieldPanel("agency_type"), FieldPanel("size_band")]),
+            FieldRowPanel(
+                [FieldPanel("country"), FieldPanel("region"), FieldPanel("city")]
+            ),
+            FieldPanel("website"),
+            FieldPanel("logo"),
+        ],
+        heading=_("Agency"),
+    ),
+    MultiFieldPanel(
+        [FieldPanel(name, permission=CONTACTS_PERMISSION) for name in CONTACT_FIELDS],
+        heading=_("Contacts"),
+    ),
+    FieldPanel("practice_statuses", widget=PracticeStatusesWidget),
+    MultiFieldPanel(
+        [
+            FieldPanel("committed_all_areas"),
+            FieldRowPanel(
+                [FieldPanel("signatory_name"), FieldPanel("signatory_title")]
+            ),
+            FieldPanel("signed_on"),
+        ],
+        heading=_("Commitment"),
+    ),
+    MultiFieldPanel(
+        [
+            FieldPanel("public_statement"),
+            FieldPanel("consent_listed"),
+            FieldPanel("consent_show_city"),
+            FieldPanel("consent_show_website"),
+            FieldPanel("consent_show_logo"),
+            FieldPanel("consent_show_statement"),
+            FieldPanel("consent_show_chief"),
+            FieldPanel("consent_show_practices"),
+        ],
+        heading=_("Public profile"),
+    ),
+    MultiFieldPanel(
+        [
+            FieldPanel("stage"),
+            FieldRowPanel([FieldPanel("pledged_at"), FieldPanel("deadline")]),
+            FieldPanel("completed_at"),
+        ],
+        heading=_("Stage"),
+    ),
+    # Featuring and its order are curated in "Showcase curation", not here.
+]
+
+
+def pledge_edit_handler() -> ObjectList:
+    """The pledge's edit form, as the pledge viewset shows it."""
+    return ObjectList(PLEDGE_PANELS, base_form_class=PledgeAdminForm)

@@ -1,0 +1,82 @@
+"""Business rules of the pledge flow, as plain functions (no HTTP), one module per concern:
+
+- :mod:`.identity`: the duplicate key, member slugs, the client's hash, month arithmetic;
+- :mod:`.links`: signed confirmation and update links, the addresses e-mails point at;
+- :mod:`.submission`: storing a pledge, its confirmation and its updates;
+- :mod:`.eligibility`: the recognition rule and the rule for completion;
+- :mod:`.review`: approve, decline, mark completed;
+- :mod:`.abuse`: the rate limit and the purge of unconfirmed pledges.
+
+Views, the admin and the showcase use the names below; modules of this package import
+each other directly, never through this package.
+"""
+
+from pledge_forms.services.abuse import purge_unverified, rate_limited
+from pledge_forms.services.eligibility import (
+    AreaResult,
+    Eligibility,
+    can_complete,
+    evaluate_eligibility,
+    practices_not_in_place,
+)
+from pledge_forms.services.identity import (
+    add_months,
+    hash_client,
+    normalise_key,
+    unique_slug,
+)
+from pledge_forms.services.links import (
+    InvalidLink,
+    make_update_token,
+    make_verify_token,
+    member_link,
+    pledge_for_update_token,
+    pledge_for_verify_token,
+    revoke_update_links,
+    send_update_link,
+    update_link,
+    verify_link,
+)
+from pledge_forms.services.review import ReviewError, approve, decline, mark_completed
+from pledge_forms.services.submission import (
+    PLEDGE_FIELDS,
+    SubmitResult,
+    practice_statuses,
+    submit,
+    submit_update,
+    verify,
+)
+
+__all__ = [
+    "PLEDGE_FIELDS",
+    "AreaResult",
+    "Eligibility",
+    "InvalidLink",
+    "ReviewError",
+    "SubmitResult",
+    "add_months",
+    "approve",
+    "can_complete",
+    "decline",
+    "evaluate_eligibility",
+    "hash_client",
+    "make_update_token",
+    "make_verify_token",
+    "mark_completed",
+    "member_link",
+    "normalise_key",
+    "pledge_for_update_token",
+    "pledge_for_verify_token",
+    "practice_statuses",
+    "practices_not_in_place",
+    "purge_unverified",
+    "rate_limited",
+    "revoke_update_links",
+    "send_update_link",
+    "submit",
+    "submit_update",
+    "unique_slug",
+    "update_link",
+    "verify",
+    "verify_link",
+]

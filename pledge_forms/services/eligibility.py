@@ -1,0 +1,109 @@
+"""Where a pledge stands against the rules: the recognition rule of its form page and the
+rule for completion (every practice of its checklist in place)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from pledge_forms.choices import EligibilityRule, PracticeStatus
+from pledge_forms.models.checklists import Checklist, ChecklistItem
+
+if TYPE_CHECKING:
+    from pledge_forms.models.pages import PledgeFormPage
+    from pledge_forms.models.pledges import Pledge
+
+
+@dataclass
+class AreaResult:
+    slug: str
+    title: str
+    counted: int
+    required: int
+    total: int
+
+    @property
+    def ok(self) -> bool:
+        return self.counted >= self.required
+
+
+@dataclass
+class Eligibility:
+    eligible: bool
+    committed: bool
+    commitment_required: bool
+    areas: list[AreaResult] = field(default_factory=list)
+
+
+def checklist_of(pledge: Pledge) -> Checklist | None:
+    """The checklist a pledge answers: its form page's, else the first one."""
+    page = pledge.form_page
+    if page is not None:
+        return page.checklist
+    return Checklist.objects.order_by("pk").first()
+
+
+def evaluate_eligibility(
+    pledge: Pledge, page: PledgeFormPage | None = None
+) -> Eligibility:
+    """The recognition rule of ``page`` (default SPEC §5), with a breakdown per focus area."""
+    page = page or pledge.form_page
+    checklist = page.checklist if page else Checklist.objects.first()
+    require_commitment = page.rule_require_commitment if page else True
+    minimum = page.rule_min_per_area if page else 1
+    counted_statuses = {PracticeStatus.IN_PLACE}
+    if (page.rule_statuses if page else EligibilityRule.IN_PLACE_OR_PROGRESS) == (
+        EligibilityRule.IN_PLACE_OR_PROGRESS
+    ):
+        counted_statuses.add(PracticeStatus.IN_PROGRESS)
+    areas = []
+    if checklist is not None:
+        for section in checklist.sections.prefetch_related("items"):
+            items = list(section.items.all())
+            counted = sum(
+                1
+                for item in items
+                if pledge.practice_status(item.code) in counted_statuses
+            )
+            areas.append(
+                AreaResult(
+                    section.slug,
+                    section.title,
+                    counted,
+                    min(minimum, len(items)),
+                    len(items),
+                )
+            )
+    committed = bool(pledge.committed_all_areas)
+    eligible = (
+        (committed or not require_commitment)
+        and bool(areas)
+        and all(area.ok for area in areas)
+    )
+    return Eligibility(eligible, committed, require_commitment, areas)
+
+
+def checklist_codes(pledge: Pledge) -> list[str]:
+    """Codes of the practices the pledge answers, in the checklist's order."""
+    checklist = checklist_of(pledge)
+    if checklist is None:
+        return []
+    return list(
+        ChecklistItem.objects.filter(section__checklist=checklist)
+        .order_by("section__sort_order", "number")
+        .values_list("code", flat=True)
+    )
+
+
+def practices_not_in_place(pledge: Pledge, codes: list[str] | None = None) -> list[str]:
+    """Codes of the pledge's practices that are not in place (``pledge`` may be a draft
+    revision's object)."""
+    codes = checklist_codes(pledge) if codes is None else codes
+    return [c for c in codes if pledge.practice_status(c) != PracticeStatus.IN_PLACE]
+
+
+def can_complete(pledge: Pledge) -> bool:
+    """The one rule for completion: the pledge's checklist has practices and every one of
+    them is in place."""
+    codes = checklist_codes(pledge)
+    return bool(codes) and not practices_not_in_place(pledge, codes)

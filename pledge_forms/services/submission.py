@@ -1,0 +1,277 @@
+"""Storing what agencies send: the first pledge, its confirmation, later updates.
+
+submit → (e-mail) verify → reviewers are told; an update link sends a new submission and a
+new draft revision. Every submission is stored as it arrived (``PledgeSubmission``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from wagtail.log_actions import log
+
+from pledge_forms import emails
+from pledge_forms.choices import PracticeStatus, ReviewStatus, SubmissionKind
+from pledge_forms.models.checklists import ChecklistItem
+from pledge_forms.models.pledges import Pledge
+from pledge_forms.models.submissions import PledgeSubmission
+from pledge_forms.services.eligibility import evaluate_eligibility
+from pledge_forms.services.identity import (
+    add_months,
+    hash_client,
+    normalise_key,
+    unique_slug,
+)
+from pledge_forms.services.links import (
+    admin_link,
+    pledge_for_update_token,
+    pledge_for_verify_token,
+    send_update_link,
+    verify_link,
+)
+
+if TYPE_CHECKING:
+    from pledge_forms.models.checklists import Checklist
+    from pledge_forms.models.pages import PledgeFormPage
+
+# Form fields copied onto the pledge as they are.
+PLEDGE_FIELDS = (
+    "legal_name",
+    "agency_type",
+    "country",
+    "region",
+    "city",
+    "size_band",
+    "website",
+    "chief_name",
+    "chief_title",
+    "chief_email",
+    "chief_phone",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "committed_all_areas",
+    "signatory_name",
+    "signatory_title",
+    "signed_on",
+    "public_statement",
+    "consent_listed",
+    "consent_show_city",
+    "consent_show_website",
+    "consent_show_logo",
+    "consent_show_statement",
+    "consent_show_chief",
+    "consent_show_practices",
+)
+
+
+@dataclass
+class SubmitResult:
+    pledge: Pledge
+    submission: PledgeSubmission
+    duplicate: bool = False
+
+
+def notify_reviewers(pledge: Pledge) -> None:
+    """Tell the form page's reviewers that ``pledge`` waits for them."""
+    page = pledge.form_page
+    if page is not None:
+        emails.send_kind(
+            "reviewer", pledge, page.notify_addresses(), link=admin_link(pledge)
+        )
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    if hasattr(value, "name") and hasattr(value, "read"):
+        return getattr(value, "name", "")
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def practice_statuses(checklist: Checklist | None, data: dict[str, Any]) -> dict:
+    if checklist is None:
+        return {}
+    items = ChecklistItem.objects.filter(section__checklist=checklist)
+    statuses = {}
+    for item in items:
+        status = data.get(f"practice_{item.pk}") or PracticeStatus.NOT_PLANNED
+        statuses[item.code] = {
+            "status": status,
+            "note": (data.get(f"note_{item.pk}") or "").strip(),
+        }
+    return statuses
+
+
+def _apply(pledge: Pledge, page: PledgeFormPage, data: dict[str, Any]) -> None:
+    for name in PLEDGE_FIELDS:
+        if name in data:
+            value = data[name]
+            setattr(
+                pledge, name, "" if value is None and name != "signed_on" else value
+            )
+    pledge.display_name = pledge.display_name or pledge.legal_name
+    pledge.practice_statuses = practice_statuses(page.checklist, data)
+    pledge.eligible = evaluate_eligibility(pledge, page).eligible
+
+
+def _store_submission(
+    page: PledgeFormPage,
+    data: dict[str, Any],
+    labels: dict[str, str],
+    client_address: str,
+    kind: str,
+    pledge: Pledge | None,
+) -> PledgeSubmission:
+    return PledgeSubmission.objects.create(
+        page=page,
+        form_data={key: _jsonable(value) for key, value in data.items()},
+        labels={key: str(value) for key, value in labels.items()},
+        client_hash=hash_client(client_address),
+        kind=kind,
+        pledge=pledge,
+    )
+
+
+def submit(
+    page: PledgeFormPage,
+    data: dict[str, Any],
+    labels: dict[str, str] | None = None,
+    *,
+    client_address: str = "",
+    logo: ContentFile | None = None,
+) -> SubmitResult:
+    """Store what arrived and create the draft pledge, in one transaction.
+
+    When the agency (same normalised name and location) already has a pledge, the
+    submission is stored as a repeat, no second pledge is made, and the verified contact
+    of the existing pledge is sent an update link. Safe under concurrent identical posts:
+    the database's unique key decides which one creates the pledge.
+    """
+    labels = labels or {}
+    key = normalise_key(data["legal_name"], data["country"], data.get("region") or "")
+    stored_logo = None
+    try:
+        with transaction.atomic():
+            existing = Pledge.objects.filter(normalised_key=key).first()
+            if existing is None:
+                pledge = Pledge(form_page=page, normalised_key=key, live=False)
+                _apply(pledge, page, data)
+                pledge.slug = unique_slug(
+                    pledge.display_name, pledge.region or pledge.country
+                )
+                pledge.pledged_at = timezone.now()
+                pledge.deadline = add_months(timezone.localdate(), page.period_months)
+                if logo is not None:
+                    pledge.logo.save(logo.name, logo, save=False)
+                    stored_logo = pledge.logo.name
+                try:
+                    with transaction.atomic():
+                        pledge.save()
+                except IntegrityError:
+                    existing = Pledge.objects.filter(normalised_key=key).first()
+                    if existing is None:
+                        # Another agency took the same slug at the same moment.
+                        pledge.slug = f"{pledge.slug}-{pledge.pledged_at:%H%M%S%f}"[
+                            :120
+                        ]
+                        with transaction.atomic():
+                            pledge.save()
+                if existing is None:
+                    pledge.save_revision(log_action=True)
+                    submission = _store_submission(
+                        page,
+                        data,
+                        labels,
+                        client_address,
+                        SubmissionKind.PLEDGE,
+                        pledge,
+                    )
+                    emails.send_kind(
+                        "confirmation",
+                        pledge,
+                        [pledge.chief_email],
+                        link=verify_link(pledge),
+                    )
+                    return SubmitResult(pledge, submission)
+                if stored_logo:
+                    pledge.logo.delete(save=False)
+                    stored_logo = None
+            submission = _store_submission(
+                page, data, labels, client_address, SubmissionKind.DUPLICATE, existing
+            )
+            if existing.is_verified:
+                send_update_link(existing)
+            return SubmitResult(existing, submission, duplicate=True)
+    except Exception:
+        if stored_logo:
+            default_storage.delete(stored_logo)
+        raise
+
+
+def verify(token: str) -> Pledge:
+    """Confirm the e-mail address from a signed link; notify reviewers the first time."""
+    with transaction.atomic():
+        pledge = pledge_for_verify_token(token)
+        pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
+        if pledge.is_verified:
+            return pledge
+        pledge.verified_at = timezone.now()
+        if pledge.review_status == ReviewStatus.UNVERIFIED:
+            pledge.review_status = ReviewStatus.AWAITING_REVIEW
+        pledge.save(update_fields=["verified_at", "review_status"])
+        log(pledge, "pledge_forms.verify")
+        notify_reviewers(pledge)
+    return pledge
+
+
+def submit_update(
+    token: str,
+    data: dict[str, Any],
+    labels: dict[str, str] | None = None,
+    *,
+    client_address: str = "",
+    logo: ContentFile | None = None,
+) -> SubmitResult:
+    """A progress update: a new submission and a new draft revision; the live entry stays.
+
+    A new ``logo`` (already checked and re-encoded) goes into the draft revision only: the
+    member page keeps the approved logo until a reviewer publishes the update."""
+    stored_logo = None
+    try:
+        with transaction.atomic():
+            pledge = pledge_for_update_token(token)
+            page = pledge.form_page
+            draft = pledge.get_latest_revision_as_object()
+            # The agency's identity and key stay as reviewed; only progress and profile
+            # change.
+            data = {
+                key: value
+                for key, value in data.items()
+                if key not in {"legal_name", "country", "region"}
+            }
+            _apply(draft, page, data)
+            if logo is not None:
+                draft.logo.save(logo.name, logo, save=False)
+                stored_logo = draft.logo.name
+            draft.save_revision(log_action=True, clean=False)
+            submission = _store_submission(
+                page, data, labels or {}, client_address, SubmissionKind.UPDATE, pledge
+            )
+            notify_reviewers(pledge)
+    except Exception:
+        if stored_logo:
+            default_storage.delete(stored_logo)
+        raise
+    pledge.refresh_from_db()
+    return SubmitResult(pledge, submission)

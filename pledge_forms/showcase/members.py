@@ -1,0 +1,318 @@
+"""What the public sees of the pledges: the listed members and their public profile.
+
+Everything public goes through :func:`public_member`, which reads the published row (never a
+draft revision) and keeps only the fields the agency agreed to show. Pages, data files, the API,
+badges and certificates all use it, so a private field cannot reach them by another path.
+
+Published member (listed): ``live`` (its latest approved revision is published), not declined,
+and consenting to a public listing. Campaign statistics count every published pledge, as
+anonymous totals.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from pledge_forms.choices import (
+    AgencyType,
+    PracticeStatus,
+    ReviewStatus,
+    SizeBand,
+    Stage,
+)
+from pledge_forms.geography import country_name, region_name
+from pledge_forms.models.pledges import Pledge
+
+PUBLIC_COLUMNS = (
+    "pk",
+    "slug",
+    "display_name",
+    "agency_type",
+    "country",
+    "region",
+    "city",
+    "size_band",
+    "website",
+    "logo",
+    "public_statement",
+    "chief_name",
+    "chief_title",
+    "practice_statuses",
+    "stage",
+    "pledged_at",
+    "deadline",
+    "completed_at",
+    "featured",
+    "featured_order",
+    "consent_show_city",
+    "consent_show_website",
+    "consent_show_logo",
+    "consent_show_statement",
+    "consent_show_chief",
+    "consent_show_practices",
+)
+
+# Enough for a card in a list (no statement, practices or logo): lists sort narrow rows.
+CARD_COLUMNS = (
+    "slug",
+    "display_name",
+    "agency_type",
+    "country",
+    "region",
+    "city",
+    "consent_show_city",
+    "size_band",
+    "stage",
+    "pledged_at",
+    "completed_at",
+    "deadline",
+    "featured",
+    "featured_order",
+)
+
+PRACTICE_STATUSES = frozenset(PracticeStatus.values)
+
+SLUG_RE = re.compile(r"^[-\w]+\Z")
+
+
+# --- Querysets ----------------------------------------------------------------------------
+
+
+def published_pledges() -> QuerySet[Pledge]:
+    """Every published pledge (for anonymous statistics)."""
+    return Pledge.objects.filter(live=True).exclude(review_status=ReviewStatus.DECLINED)
+
+
+def listed_members() -> QuerySet[Pledge]:
+    """Published pledges whose agency agreed to a public listing, public columns only."""
+    return (
+        published_pledges()
+        .filter(consent_listed=True)
+        .only(*(name for name in PUBLIC_COLUMNS if name != "pk"))
+    )
+
+
+def listed_cards() -> QuerySet[Pledge]:
+    """Listed members with the columns a list card needs (see :func:`public_card`)."""
+    return published_pledges().filter(consent_listed=True).only(*CARD_COLUMNS)
+
+
+def listed_member(slug: str) -> Pledge | None:
+    """The listed member with this slug, or None (unknown, unpublished, declined, unlisted)."""
+    if not slug or not SLUG_RE.match(slug):
+        return None
+    return listed_members().filter(slug=slug).first()
+
+
+# --- Public profile -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicMember:
+    """The public fields of one member, with the agency's consent applied."""
+
+    pk: int
+    slug: str
+    name: str
+    agency_type: str
+    agency_type_label: str
+    country: str
+    country_name: str
+    region: str
+    region_name: str
+    city: str
+    size_band: str
+    size_band_label: str
+    website: str
+    logo_url: str
+    statement: str
+    chief_name: str
+    chief_title: str
+    stage: str
+    stage_label: str
+    pledged_on: datetime.date | None
+    deadline: datetime.date | None
+    completed_on: datetime.date | None
+    featured: bool
+    practices: dict[str, str] = field(default_factory=dict)
+    shows_practices: bool = False
+
+    @property
+    def is_completed(self) -> bool:
+        return self.stage == Stage.COMPLETED
+
+    @property
+    def location(self) -> str:
+        """ "City, State/Province, Country" as sister campaigns list their members."""
+        parts = [self.city, self.region_name, self.country_name]
+        return ", ".join(part for part in parts if part)
+
+    @property
+    def in_place_count(self) -> int:
+        return sum(1 for s in self.practices.values() if s == PracticeStatus.IN_PLACE)
+
+
+def local_date(value) -> datetime.date | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.date()
+    return value
+
+
+def choice_label(choices, value: str) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
+def public_member(pledge: Pledge, *, card: bool = False) -> PublicMember:
+    """The public profile of a published pledge row (never of a draft revision).
+
+    Consent decides each optional field here and nowhere else. ``card=True`` builds the
+    short form a list card needs from a row of :func:`listed_cards`, which loads only the
+    card's columns (no practices, logo, statement or chief executive).
+    """
+    practices: dict[str, str] = {}
+    logo_url = ""
+    if not card:
+        if pledge.consent_show_practices:
+            for code, entry in sorted((pledge.practice_statuses or {}).items()):
+                status = entry.get("status") if isinstance(entry, dict) else None
+                if status in PRACTICE_STATUSES:
+                    practices[str(code)] = status
+        if pledge.consent_show_logo and pledge.logo:
+            try:
+                logo_url = pledge.logo.url
+            except ValueError:
+                logo_url = ""
+    profile = not card
+    show_chief = profile and pledge.consent_show_chief
+    return PublicMember(
+        pk=pledge.pk,
+        slug=pledge.slug,
+        name=pledge.display_name,
+        agency_type=pledge.agency_type,
+        agency_type_label=choice_label(AgencyType, pledge.agency_type),
+        country=pledge.country,
+        country_name=country_name(pledge.country),
+        region=pledge.region,
+        region_name=region_name(pledge.region),
+        city=pledge.city if pledge.consent_show_city else "",
+        size_band=pledge.size_band,
+        size_band_label=choice_label(SizeBand, pledge.size_band),
+        website=pledge.website if profile and pledge.consent_show_website else "",
+        logo_url=logo_url,
+        statement=(
+            pledge.public_statement if profile and pledge.consent_show_statement else ""
+        ),
+        chief_name=pledge.chief_name if show_chief else "",
+        chief_title=pledge.chief_title if show_chief else "",
+        stage=pledge.stage,
+        stage_label=choice_label(Stage, pledge.stage),
+        pledged_on=local_date(pledge.pledged_at),
+        deadline=pledge.deadline,
+        completed_on=(
+            local_date(pledge.completed_at) if pledge.stage == Stage.COMPLETED else None
+        ),
+        featured=pledge.featured,
+        practices=practices,
+        shows_practices=profile and pledge.consent_show_practices,
+    )
+
+
+def public_card(pledge: Pledge) -> PublicMember:
+    """The public fields a list shows, from a row of :func:`listed_cards`."""
+    return public_member(pledge, card=True)
+
+
+@dataclass(frozen=True)
+class Highlights:
+    featured: list[PublicMember]
+    recent: list[PublicMember]
+    completed: list[PublicMember]
+
+
+def _featured_queryset():
+    return (
+        listed_cards()
+        .filter(featured=True)
+        .order_by("featured_order", "display_name", "pk")
+    )
+
+
+def _recent_queryset():
+    return listed_cards().order_by("-pledged_at", "-pk")
+
+
+def _completed_queryset():
+    return (
+        listed_cards()
+        .filter(stage=Stage.COMPLETED, completed_at__isnull=False)
+        .order_by("-completed_at", "-pk")
+    )
+
+
+def highlights(featured: int = 6, recent: int = 5, completed: int = 5) -> Highlights:
+    """Featured, recently pledged and recently completed members, in one query: the three
+    small ordered queries joined with UNION ALL, each row tagged with its list."""
+    lists = (
+        ("featured", _featured_queryset(), featured),
+        ("recent", _recent_queryset(), recent),
+        ("completed", _completed_queryset(), completed),
+    )
+    parts, params = [], []
+    for tag, queryset, limit in lists:
+        sql, part_params = queryset[:limit].query.sql_with_params()
+        # The tags are the constants above; values travel as parameters.
+        parts.append(
+            f"SELECT '{tag}' AS showcase_list, {tag}.* FROM ({sql}) AS {tag}"  # noqa: S608
+        )
+        params.extend(part_params)
+    found: dict[str, list[Pledge]] = {tag: [] for tag, _qs, _limit in lists}
+    for pledge in Pledge.objects.raw(" UNION ALL ".join(parts), params):
+        found[pledge.showcase_list].append(pledge)
+    far_past = timezone.make_aware(datetime.datetime(1900, 1, 1))
+    return Highlights(
+        featured=[
+            public_card(p)
+            for p in sorted(
+                found["featured"],
+                key=lambda p: (p.featured_order, p.display_name, p.pk),
+            )
+        ],
+        recent=[
+            public_card(p)
+            for p in sorted(
+                found["recent"],
+                key=lambda p: (p.pledged_at or far_past, p.pk),
+                reverse=True,
+            )
+        ],
+        completed=[
+            public_card(p)
+            for p in sorted(
+                found["completed"], key=lambda p: (p.completed_at, p.pk), reverse=True
+            )
+        ],
+    )
+
+
+def featured_members(limit: int = 6) -> list[PublicMember]:
+    return [public_card(p) for p in _featured_queryset()[:limit]]
+
+
+def recently_pledged(limit: int = 5) -> list[PublicMember]:
+    return [public_card(p) for p in _recent_queryset()[:limit]]
+
+
+def recently_completed(limit: int = 5) -> list[PublicMember]:
+    return [public_card(p) for p in _completed_queryset()[:limit]]

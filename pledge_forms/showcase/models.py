@@ -1,0 +1,181 @@
+"""The public member showcase: listed members, a map, statistics, member pages, badges,
+certificates and open data, all under one page (``/members/`` on the campaign site)."""
+
+from collections.abc import Callable
+
+from django.db import models
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+from pledge_forms.showcase import views
+from pledge_forms.showcase.members import listed_member, listed_members, public_member
+from pledge_forms.showcase.statistics import checklist_sections
+
+
+class HomeDisplay(models.TextChoices):
+    FEATURED = "featured", _("Featured members")
+    RECENT = "recent", _("Recently pledged members")
+    COMPLETED = "completed", _("Recently completed members")
+    NONE = "none", _("No members, statistics only")
+
+
+class MemberShowcasePage(RoutablePageMixin, Page):
+    """The public showcase of published pledges at /members/.
+
+    Editors write the introduction and choose how many members a page lists and what the
+    home page shows. Members themselves are curated on the pledge snippets (featured,
+    featured order, public statement); publishing or unpublishing a pledge changes the
+    showcase at once.
+    """
+
+    intro = RichTextField(_("introduction"), blank=True)
+    checklist = models.ForeignKey(
+        "pledge_forms.Checklist",
+        verbose_name=_("checklist"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Practices reported on; the first checklist when empty."),
+    )
+    per_page = models.PositiveSmallIntegerField(
+        _("members per page"), default=24, help_text=_("Between 6 and 100.")
+    )
+    home_display = models.CharField(
+        _("home page shows"),
+        max_length=20,
+        choices=HomeDisplay.choices,
+        default=HomeDisplay.FEATURED,
+    )
+    home_count = models.PositiveSmallIntegerField(
+        _("members on the home page"), default=6
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("checklist"),
+        FieldPanel("per_page"),
+        MultiFieldPanel(
+            [FieldPanel("home_display"), FieldPanel("home_count")],
+            heading=_("Home page"),
+        ),
+    ]
+
+    search_fields = Page.search_fields
+
+    subpage_types = []
+    max_count = 1
+    template = "pledge_forms/member_showcase_page.html"
+
+    class Meta:
+        db_table = "pledge_forms_membershowcasepage"
+        verbose_name = _("member showcase")
+
+    # --- helpers -----------------------------------------------------------------------
+
+    def page_size(self) -> int:
+        return min(max(self.per_page or 24, 6), 100)
+
+    def sections(self):
+        """The checklist's sections and practices the showcase reports on."""
+        return checklist_sections(self.checklist_id)
+
+    def member_or_404(self, slug: str):
+        """The public profile of the listed member at ``slug``, or 404."""
+        pledge = listed_member(slug)
+        if pledge is None:
+            raise Http404(_("No published member at this address."))
+        return public_member(pledge)
+
+    def absolute_url(self, request=None, route: str = "", **kwargs) -> str:
+        """Absolute address of the showcase, or of one of its routes."""
+        base = self.get_full_url(request)
+        if not base:
+            base = request.build_absolute_uri(self.url) if request else self.url
+        return base + (self.reverse_subpage(route, kwargs=kwargs) if route else "")
+
+    def member_url(self, slug: str, request=None, base: str = "") -> str:
+        """Absolute address of a member page: every member link is built here.
+
+        ``base``: the showcase's own absolute address, when the caller already has it."""
+        base = base or self.absolute_url(request)
+        return base + self.reverse_subpage("member", kwargs={"slug": slug})
+
+    def member_url_builder(self, request=None) -> Callable[[str], str]:
+        """:meth:`member_url` for many members: the showcase's address is looked up once."""
+        base = self.absolute_url(request)
+        return lambda slug: self.member_url(slug, base=base)
+
+    def get_sitemap_urls(self, request=None):
+        urls = super().get_sitemap_urls(request)
+        base = self.get_full_url(request)
+        if base:
+            for slug, updated in (
+                listed_members()
+                .order_by("slug")
+                .values_list("slug", "last_published_at")
+                .iterator()
+            ):
+                urls.append(
+                    {"location": self.member_url(slug, base=base), "lastmod": updated}
+                )
+        return urls
+
+    def route_urls(self, base: str | None = None) -> dict[str, str]:
+        """Paths of the showcase's fixed views, for templates and links."""
+        base = self.url if base is None else base
+        return {
+            name: base + self.reverse_subpage(name)
+            for name in ("map", "statistics", "data_csv", "data_json")
+        }
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # Worked out once: templates link every member from it.
+        context["showcase_url"] = base = self.get_url(request)
+        context["showcase_urls"] = self.route_urls(base)
+        return context
+
+    # --- routes (their views are in pledge_forms.showcase.views) ---------------------------
+
+    @path("", name="index")
+    def index_view(self, request):
+        return views.index(request, self)
+
+    @path("map/", name="map")
+    def map_view(self, request):
+        return views.member_map(request, self)
+
+    @path("statistics/", name="statistics")
+    def statistics_view(self, request):
+        return views.campaign_statistics(request, self)
+
+    @re_path(r"^data\.csv/?$", name="data_csv")
+    def data_csv_view(self, request):
+        return views.data_csv(request, self)
+
+    @re_path(r"^data\.json/?$", name="data_json")
+    def data_json_view(self, request):
+        return views.data_json(request, self)
+
+    @path("<slug:slug>/", name="member")
+    def member_view(self, request, slug):
+        return views.member(request, self, slug)
+
+    @re_path(r"^(?P<slug>[-\w]+)/badge\.svg/?$", name="badge")
+    def badge_view(self, request, slug):
+        return views.badge(request, self, slug)
+
+    @re_path(r"^(?P<slug>[-\w]+)/certificate\.pdf/?$", name="certificate")
+    def certificate_view(self, request, slug):
+        return views.certificate(request, self, slug)
+
+
+def showcase_page() -> MemberShowcasePage | None:
+    """The site's live, public showcase page (the first in the tree), if any."""
+    return MemberShowcasePage.objects.live().public().order_by("path").first()

@@ -1,0 +1,343 @@
+"""Campaign statistics over the published pledges: the checklist's sections, progress per
+member, adoption per practice and focus area, members per quarter, members per place."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections import Counter
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models import Count, Max, Sum
+
+from pledge_forms import conf
+from pledge_forms.choices import (
+    PracticeStatus,
+    Stage,
+)
+from pledge_forms.geography import country_name, region_name
+from pledge_forms.models.checklists import Checklist, ChecklistItem
+from pledge_forms.showcase.filters import AreaCounts, area_counts
+from pledge_forms.showcase.members import (
+    PublicMember,
+    choice_label,
+    local_date,
+    published_pledges,
+)
+
+# --- Checklist and progress -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Practice:
+    code: str
+    number: int
+    title: str
+    section_slug: str
+
+    @property
+    def url(self) -> str:
+        return conf.practice_url(self.section_slug, self.number)
+
+
+@dataclass(frozen=True)
+class Section:
+    slug: str
+    title: str
+    practices: list[Practice]
+
+
+def checklist_sections(checklist: Checklist | int | None = None) -> list[Section]:
+    """Sections (focus areas) of the checklist with their practices, in one query."""
+    items = ChecklistItem.objects.select_related("section").order_by(
+        "section__sort_order", "number"
+    )
+    if isinstance(checklist, int):
+        items = items.filter(section__checklist_id=checklist)
+    elif checklist is not None:
+        items = items.filter(section__checklist=checklist)
+    else:
+        first = Checklist.objects.order_by("pk").values("pk")[:1]
+        items = items.filter(section__checklist__in=first)
+    sections: dict[int, Section] = {}
+    for item in items:
+        section = sections.get(item.section_id)
+        if section is None:
+            section = sections[item.section_id] = Section(
+                item.section.slug, item.section.title, []
+            )
+        section.practices.append(
+            Practice(item.code, item.number, item.title, item.section.slug)
+        )
+    return list(sections.values())
+
+
+STATUS_ORDER = (
+    PracticeStatus.IN_PLACE,
+    PracticeStatus.IN_PROGRESS,
+    PracticeStatus.PLANNED,
+    PracticeStatus.NOT_PLANNED,
+)
+
+
+@dataclass(frozen=True)
+class PracticeProgress:
+    practice: Practice
+    status: str
+
+    @property
+    def status_label(self) -> str:
+        return choice_label(PracticeStatus, self.status)
+
+
+@dataclass(frozen=True)
+class SectionProgress:
+    section: Section
+    practices: list[PracticeProgress]
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return len(self.practices)
+
+
+def member_progress(
+    member: PublicMember, sections: list[Section]
+) -> list[SectionProgress]:
+    """Progress per focus area of one member (empty when it chose not to show it)."""
+    if not member.shows_practices:
+        return []
+    result = []
+    for section in sections:
+        rows = [
+            PracticeProgress(
+                practice,
+                member.practices.get(practice.code, PracticeStatus.NOT_PLANNED),
+            )
+            for practice in section.practices
+        ]
+        counts = Counter(row.status for row in rows)
+        result.append(
+            SectionProgress(section, rows, {s: counts.get(s, 0) for s in STATUS_ORDER})
+        )
+    return result
+
+
+# --- Statistics -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Share:
+    """Adoption of one practice or focus area: shares of member×practice answers."""
+
+    label: str
+    url: str
+    in_place: int
+    in_progress: int
+    planned: int
+    total: int
+
+    def percent(self, value: int) -> float:
+        return round(100 * value / self.total, 1) if self.total else 0.0
+
+    @property
+    def in_place_percent(self) -> float:
+        return self.percent(self.in_place)
+
+    @property
+    def in_progress_percent(self) -> float:
+        return self.percent(self.in_progress)
+
+    @property
+    def planned_percent(self) -> float:
+        return self.percent(self.planned)
+
+
+@dataclass(frozen=True)
+class Period:
+    label: str
+    pledged: int
+    completed: int
+    members: int  # cumulative published members at the end of the period
+
+
+@dataclass(frozen=True)
+class CampaignStatistics:
+    members: int
+    pledged: int  # published members still in the pledged stage
+    completed: int
+    practices: list[Share]
+    focus_areas: list[Share]
+    periods: list[Period]
+
+    @property
+    def completed_percent(self) -> float:
+        return round(100 * self.completed / self.members, 1) if self.members else 0.0
+
+
+def _quarter(value: datetime.datetime | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    value = local_date(value)
+    return value.year, (value.month - 1) // 3 + 1
+
+
+STATISTICS_CACHE_SECONDS = 3600
+
+
+def _statistics_key(sections: list[Section]) -> str:
+    """Changes whenever a pledge is published, unpublished or changed, or the checklist."""
+    state = published_pledges().aggregate(
+        n=Count("pk"), revisions=Sum("live_revision_id"), changed=Max("updated_at")
+    )
+    checklist = [
+        (s.slug, s.title, [(p.code, p.number, p.title) for p in s.practices])
+        for s in sections
+    ]
+    digest = hashlib.sha256(repr((state, checklist)).encode()).hexdigest()[:32]
+    return f"pledge_forms:statistics:{digest}"
+
+
+def campaign_statistics(
+    checklist: Checklist | int | None = None, sections: list[Section] | None = None
+) -> CampaignStatistics:
+    """Members by stage, adoption per practice and focus area, pledges per quarter.
+
+    At most three queries whatever the number of members: the checklist, a fingerprint of
+    the published pledges, and (when the fingerprint is new) one pass over their stage,
+    dates and practice statuses. The result is cached under the fingerprint, so publishing
+    or unpublishing a pledge shows at once.
+    """
+    if sections is None:
+        sections = checklist_sections(checklist)
+    key = _statistics_key(sections)
+    stats = cache.get(key)
+    if stats is None:
+        stats = _compute_statistics(sections)
+        cache.set(key, stats, STATISTICS_CACHE_SECONDS)
+    return stats
+
+
+def _compute_statistics(sections: list[Section]) -> CampaignStatistics:
+    rows = published_pledges().values_list(
+        "stage", "pledged_at", "completed_at", "practice_statuses"
+    )
+    codes = {p.code for s in sections for p in s.practices}
+    per_code: dict[str, Counter] = {code: Counter() for code in codes}
+    stages: Counter = Counter()
+    pledged_quarters: Counter = Counter()
+    completed_quarters: Counter = Counter()
+    members = 0
+    for stage, pledged_at, completed_at, statuses in rows.iterator(chunk_size=2000):
+        members += 1
+        stages[stage] += 1
+        pledged_quarters[_quarter(pledged_at)] += 1
+        if stage == Stage.COMPLETED and completed_at is not None:
+            completed_quarters[_quarter(completed_at)] += 1
+        statuses = statuses if isinstance(statuses, dict) else {}
+        for code in codes:
+            entry = statuses.get(code)
+            status = entry.get("status") if isinstance(entry, dict) else None
+            per_code[code][status or PracticeStatus.NOT_PLANNED] += 1
+
+    def share(label: str, url: str, counters: list[Counter]) -> Share:
+        total = Counter()
+        for counter in counters:
+            total.update(counter)
+        return Share(
+            label=label,
+            url=url,
+            in_place=total[PracticeStatus.IN_PLACE],
+            in_progress=total[PracticeStatus.IN_PROGRESS],
+            planned=total[PracticeStatus.PLANNED],
+            total=sum(total.values()),
+        )
+
+    practices = [
+        share(f"{p.number}. {p.title}", p.url, [per_code[p.code]])
+        for s in sections
+        for p in s.practices
+    ]
+    focus_areas = [
+        share(
+            s.title,
+            conf.practice_url(s.slug, s.practices[0].number).split("#")[0]
+            if s.practices
+            else "",
+            [per_code[p.code] for p in s.practices],
+        )
+        for s in sections
+    ]
+    periods: list[Period] = []
+    quarters = sorted(q for q in set(pledged_quarters) | set(completed_quarters) if q)
+    if quarters:
+        year, quarter = quarters[0]
+        last = quarters[-1]
+        running = pledged_quarters.get(None, 0)
+        while (year, quarter) <= last:
+            running += pledged_quarters[(year, quarter)]
+            periods.append(
+                Period(
+                    label=f"{year} Q{quarter}",
+                    pledged=pledged_quarters[(year, quarter)],
+                    completed=completed_quarters[(year, quarter)],
+                    members=running,
+                )
+            )
+            year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+    return CampaignStatistics(
+        members=members,
+        pledged=stages[Stage.PLEDGED],
+        completed=stages[Stage.COMPLETED],
+        practices=practices,
+        focus_areas=focus_areas,
+        periods=periods,
+    )
+
+
+# --- Map ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Area:
+    code: str
+    name: str
+    members: int
+    completed: int
+
+
+@dataclass(frozen=True)
+class MapData:
+    regions: dict[str, Area]  # US states by ISO 3166-2 code
+    countries: list[Area]  # by member count, then name
+
+
+def map_data(counts: AreaCounts | None = None) -> MapData:
+    """Listed members per US state and per country."""
+    if counts is None:
+        counts = area_counts()
+    regions: dict[str, list[int]] = {}
+    countries: dict[str, list[int]] = {}
+    for country, region, stage, members in counts:
+        done = members if stage == Stage.COMPLETED else 0
+        totals = countries.setdefault(country, [0, 0])
+        totals[0] += members
+        totals[1] += done
+        if country == "US" and region:
+            totals = regions.setdefault(region, [0, 0])
+            totals[0] += members
+            totals[1] += done
+    return MapData(
+        regions={
+            code: Area(code, region_name(code), m, c)
+            for code, (m, c) in regions.items()
+        },
+        countries=sorted(
+            (
+                Area(code, country_name(code), m, c)
+                for code, (m, c) in countries.items()
+            ),
+            key=lambda area: (-area.members, area.name),
+        ),
+    )

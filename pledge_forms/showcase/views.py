@@ -1,0 +1,184 @@
+"""The showcase page's views: the member list, the map, the statistics, the open data
+files, member pages, badges and certificates. Routed by :class:`MemberShowcasePage`."""
+
+from urllib.parse import urlencode
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import Http404, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+
+from pledge_forms.showcase import badges, certificates, charts, opendata
+from pledge_forms.showcase.filters import (
+    area_counts,
+    filter_members,
+    filter_options,
+    parse_filters,
+    stage_counts,
+    stage_counts_for,
+)
+from pledge_forms.showcase.members import highlights, public_card
+from pledge_forms.showcase.statistics import campaign_statistics as compute_statistics
+from pledge_forms.showcase.statistics import map_data, member_progress
+
+BADGE_CACHE_SECONDS = 600
+CERTIFICATE_CACHE_SECONDS = 600
+
+
+def _pagination(results, filters) -> dict:
+    """Links to neighbouring pages that keep the filters."""
+
+    def url(number: int) -> str:
+        params = filters.as_params(page=str(number) if number > 1 else "")
+        return "?" + urlencode(params) if params else "?"
+
+    current, last = results.number, results.paginator.num_pages
+    numbers = sorted({1, last, *range(max(1, current - 2), min(last, current + 2) + 1)})
+    return {
+        "previous_url": url(current - 1) if results.has_previous() else "",
+        "next_url": url(current + 1) if results.has_next() else "",
+        "page_links": [(n, url(n), n == current) for n in numbers] if last > 1 else [],
+    }
+
+
+def index(request, page):
+    filters = parse_filters(request.GET)
+    members = filter_members(filters)
+    counts = area_counts()
+    # Members per stage of the filtered list; their sum is the result count, so the
+    # paginator needs no COUNT query of its own.
+    per_stage = stage_counts_for(filters, counts) or stage_counts(members)
+    paginator = Paginator(members, page.page_size(), allow_empty_first_page=True)
+    paginator.__dict__["count"] = sum(count for _label, count in per_stage)
+    try:
+        page_number = int(request.GET.get("page", "1"))
+    except (TypeError, ValueError):
+        page_number = 1
+        filters.notices.append(str(_("The page number was not recognised.")))
+    try:
+        results = paginator.page(page_number)
+    except (EmptyPage, PageNotAnInteger) as error:
+        raise Http404(_("There is no such page of members.")) from error
+    first_view = not filters.active and page_number == 1
+    found = highlights() if first_view else None
+    context = page.get_context(request)
+    context.update(
+        filters=filters,
+        options=filter_options(counts),
+        results=results,
+        members=[public_card(p) for p in results.object_list],
+        paginator=paginator,
+        highlights=found,
+        featured=found.featured if found else [],
+        recent=found.recent if found else [],
+        completed=found.completed if found else [],
+        stage_counts=per_stage,
+        stage_chart=charts.bars([(str(label), count) for label, count in per_stage]),
+        data_columns=opendata.COLUMN_DOCS,
+        **_pagination(results, filters),
+    )
+    return TemplateResponse(request, page.get_template(request), context)
+
+
+def member_map(request, page):
+    data = map_data()
+
+    def link_for(region: str) -> str:
+        return f"{page.url}?region={region}"
+
+    context = page.get_context(request)
+    context.update(
+        map_data=data,
+        map_svg=charts.tile_map(data, link_for),
+        us_regions=sorted(data.regions.values(), key=lambda a: a.name),
+        shades=charts.SHADES,
+    )
+    return TemplateResponse(request, "pledge_forms/showcase/showcase_map.html", context)
+
+
+def campaign_statistics(request, page):
+    sections = page.sections()
+    stats = compute_statistics(sections=sections)
+    context = page.get_context(request)
+    context.update(
+        stats=stats,
+        stage_chart=charts.bars(
+            [
+                (str(_("Pledged")), stats.pledged),
+                (str(_("Completed")), stats.completed),
+            ]
+        ),
+        focus_chart=charts.stacked_shares(stats.focus_areas),
+        practice_chart=charts.stacked_shares(stats.practices),
+        timeline_chart=charts.timeline(stats.periods),
+        share_legend=charts.legend(
+            [
+                ("in_place", _("In place")),
+                ("in_progress", _("In progress")),
+                ("planned", _("Planned within 12 months")),
+            ]
+        ),
+        timeline_legend=charts.legend(
+            [("members", _("Members")), ("completed", _("Of which completed"))]
+        ),
+    )
+    return TemplateResponse(
+        request, "pledge_forms/showcase/showcase_statistics.html", context
+    )
+
+
+def data_csv(request, page):
+    return opendata.csv_response(page.sections(), page.member_url_builder(request))
+
+
+def data_json(request, page):
+    return opendata.json_response(page.sections(), page.member_url_builder(request))
+
+
+def member(request, page, slug):
+    profile = page.member_or_404(slug)
+    member_url = page.member_url(slug, request)
+    badge_url = page.absolute_url(request, "badge", slug=slug)
+    context = page.get_context(request)
+    context.update(
+        member=profile,
+        progress=member_progress(profile, page.sections()),
+        member_url=member_url,
+        badge_url=badge_url,
+        badge_code=badges.embed_code(profile, member_url, badge_url),
+        certificate_url=(
+            page.url + page.reverse_subpage("certificate", kwargs={"slug": slug})
+            if profile.is_completed
+            else ""
+        ),
+    )
+    return TemplateResponse(
+        request, "pledge_forms/showcase/showcase_member.html", context
+    )
+
+
+def badge(request, page, slug):
+    member = page.member_or_404(slug)
+    response = HttpResponse(
+        badges.badge_svg(member, page.member_url(slug, request)),
+        content_type="image/svg+xml; charset=utf-8",
+    )
+    response["Cache-Control"] = f"public, max-age={BADGE_CACHE_SECONDS}"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'"
+    )
+    return response
+
+
+def certificate(request, page, slug):
+    member = page.member_or_404(slug)
+    if not member.is_completed:
+        raise Http404(_("Only completed members have a certificate."))
+    response = HttpResponse(
+        certificates.certificate_pdf(member, page.member_url(slug, request)),
+        content_type="application/pdf",
+    )
+    response["Content-Disposition"] = f'inline; filename="certificate-{slug}.pdf"'
+    response["Cache-Control"] = f"public, max-age={CERTIFICATE_CACHE_SECONDS}"
+    return response

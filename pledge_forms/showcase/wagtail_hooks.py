@@ -1,0 +1,19 @@
+"""Admin registration of the showcase: curation of featured members, certificate links,
+and the member page address the core's e-mails link to."""
+
+from wagtail import hooks
+
+from pledge_forms.services.links import MEMBER_URL_HOOK
+from pledge_forms.showcase import curation
+from pledge_forms.showcase.models import showcase_page
+
+hooks.register("register_admin_urls", curation.admin_urls)
+hooks.register("register_admin_menu_item", curation.menu_item)
+hooks.register("register_snippet_listing_buttons", curation.certificate_buttons)
+hooks.register("register_log_actions", curation.register_log_actions)
+
+
+@hooks.register(MEMBER_URL_HOOK)
+def member_url(pledge) -> str:
+    page = showcase_page()
+    return page.member_url(pledge.slug) if page else ""

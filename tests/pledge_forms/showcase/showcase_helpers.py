@@ -1,0 +1,20 @@
+"""Helpers for the showcase tests: a showcase page and published members."""
+
+from wagtail.models import Site
+
+from pledge_forms.showcase.demo import ensure_showcase_page
+from pledge_forms.testing.factories import PledgeFactory
+
+
+def showcase_page():
+    root = Site.objects.get(is_default_site=True).root_page
+    return ensure_showcase_page(root)
+
+
+def published_member(**fields):
+    """A pledge published the way a reviewer publishes it (a revision made live)."""
+    fields.setdefault("review_status", "approved")
+    pledge = PledgeFactory(**fields)
+    pledge.save_revision().publish()
+    pledge.refresh_from_db()
+    return pledge

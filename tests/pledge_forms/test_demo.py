@@ -1,0 +1,68 @@
+"""The demo content of the pledge form and its agencies."""
+
+import pytest
+from wagtail.models import Site
+
+from pledge_forms.choices import ReviewStatus, Stage
+from pledge_forms.models import OutgoingMail, Pledge, PledgeFormPage
+from pledge_forms.testing import demo
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_creates_the_form_and_agencies_in_every_state_once(checklist):
+    root = Site.objects.get(is_default_site=True).root_page
+    demo.load(root)
+    demo.load(root)
+
+    page = PledgeFormPage.objects.get()
+    assert page.slug == "pledge" and page.live
+    assert page.checklist == checklist
+    assert Pledge.objects.count() == 12
+    statuses = set(Pledge.objects.values_list("review_status", flat=True))
+    assert statuses == {s.value for s in ReviewStatus}
+    assert Pledge.objects.filter(stage=Stage.COMPLETED, live=True).count() == 2
+    assert not OutgoingMail.objects.exists()  # fictional addresses get no e-mail
+
+
+def test_demo_pledges_are_spread_over_three_years_with_matching_deadlines(checklist):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+    from wagtail.models import ModelLogEntry
+
+    from pledge_forms.services import add_months
+
+    root = Site.objects.get(is_default_site=True).root_page
+    demo.load(root)
+    now = timezone.now()
+    pledges = list(Pledge.objects.order_by("pk"))
+    dates = {pledge.pledged_at.date() for pledge in pledges}
+    assert len(dates) == len(pledges)
+    oldest = min(pledge.pledged_at for pledge in pledges)
+    assert now - timedelta(days=3 * 366) < oldest < now - timedelta(days=2 * 365)
+    for pledge in pledges:
+        assert pledge.deadline == add_months(timezone.localdate(pledge.pledged_at), 36)
+        if pledge.verified_at:
+            assert pledge.pledged_at < pledge.verified_at < now
+        if pledge.stage == Stage.COMPLETED:
+            assert pledge.approved_at < pledge.completed_at < now
+            assert pledge.completed_at.date() <= pledge.deadline
+        revision = pledge.latest_revision.as_object()
+        assert revision.pledged_at == pledge.pledged_at
+        assert revision.deadline == pledge.deadline
+        assert pledge.submissions.get().submit_time == pledge.pledged_at
+        history = ModelLogEntry.objects.for_instance(pledge).order_by("timestamp")
+        assert history.first().timestamp == pledge.pledged_at
+        assert history.last().timestamp < now - timedelta(hours=12)
+
+    # Unconfirmed ones are recent: the purge leaves them for now.
+    call_command("purge_unverified_pledges", verbosity=0)
+    assert Pledge.objects.count() == len(pledges)
+
+    demo.load(root)
+    assert [
+        (p.pledged_at, p.deadline, p.completed_at)
+        for p in Pledge.objects.order_by("pk")
+    ] == [(p.pledged_at, p.deadline, p.completed_at) for p in pledges]
