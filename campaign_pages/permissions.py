@@ -155,7 +155,7 @@ _EDITORS_PLUGIN_PERMISSIONS = {
 }
 
 
-def _rights(apps, group, root_only=False):
+def group_rights(apps, group, root_only=False):
     """What a group may do, as comparable tuples. Wagtail reads image and document rights
     from collection permissions only, so model-level ones count as collection ones; a
     site permission counts as the model-level one it narrows."""
@@ -210,11 +210,11 @@ def retire_default_groups(apps=global_apps):
     GroupApprovalTask = apps.get_model("wagtailcore", "GroupApprovalTask")
 
     staff = ensure_communications_staff(apps)
-    staff_rights = _rights(apps, staff, root_only=True)
+    staff_rights = group_rights(apps, staff, root_only=True)
     retired = []
     for name in DEFAULT_GROUP_NAMES:
         group = Group.objects.filter(name=name).first()
-        if group is None or not _rights(apps, group) <= staff_rights:
+        if group is None or not group_rights(apps, group) <= staff_rights:
             continue
         for user in User.objects.filter(groups=group):
             user.groups.add(staff)

@@ -315,10 +315,10 @@ def test_retiring_the_default_groups_twice_changes_nothing_more():
     permissions.restore_default_groups()
     permissions.retire_default_groups()
     staff = Group.objects.get(name="Communications staff")
-    rights = permissions._rights(apps, staff)
+    rights = permissions.group_rights(apps, staff)
 
     assert permissions.retire_default_groups() == []
-    assert permissions._rights(apps, staff) == rights
+    assert permissions.group_rights(apps, staff) == rights
     assert Group.objects.count() == 2
 
 
