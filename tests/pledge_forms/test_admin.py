@@ -5,7 +5,7 @@ import io
 import json
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.urls import reverse
 
@@ -18,8 +18,27 @@ pytestmark = pytest.mark.django_db
 XSS = '<script>alert("x")</script>'
 
 
+def curators_group():
+    """The plugin rights a site gives the staff who curate the showcase (the campaign
+    site gives them to its communications staff): the pledge listing and editing a
+    pledge, nothing more. The plugin itself knows no group but its reviewers."""
+    group, _ = Group.objects.get_or_create(name="Showcase curators")
+    group.permissions.add(
+        Permission.objects.get(
+            content_type__app_label="wagtailadmin", codename="access_admin"
+        ),
+        *Permission.objects.filter(
+            content_type__app_label="pledge_forms",
+            codename__in=["view_pledge", "change_pledge"],
+        ),
+    )
+    return group
+
+
 @pytest.fixture
 def users(django_user_model):
+    curators_group()
+
     def make(name, group=None, superuser=False):
         user = django_user_model.objects.create_user(
             username=name,
@@ -33,7 +52,7 @@ def users(django_user_model):
 
     return {
         "anonymous": None,
-        "communications": make("comms", "Editors"),
+        "communications": make("comms", "Showcase curators"),
         "reviewer": make("reviewer", "Campaign reviewers"),
         "admin": make("admin", superuser=True),
     }
@@ -181,9 +200,7 @@ def test_exports_neutralise_spreadsheet_formulas(client, users, pledge, form_pag
 
 def test_contact_details_leave_in_exports_only_for_those_allowed(client, users, pledge):
     users["communications"].groups.first().permissions.add(
-        *__import__(
-            "django.contrib.auth.models", fromlist=["Permission"]
-        ).Permission.objects.filter(codename="export_pledge")
+        *Permission.objects.filter(codename="export_pledge")
     )
     client.force_login(users["communications"])
     body = b"".join(
