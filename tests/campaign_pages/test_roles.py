@@ -17,10 +17,10 @@ from wagtail.images import get_image_model
 from wagtail.models import GroupApprovalTask, Page, Site, Workflow, WorkflowPage
 
 from campaign_pages import permissions
+from campaign_pages.testing.factories import StandardPageFactory
 from pledge_forms.choices import ReviewStatus
 from pledge_forms.models import Pledge
-from tests.factories.pages import StandardPageFactory
-from tests.factories.pledges import (
+from pledge_forms.testing.factories import (
     PledgeFactory,
     PledgeFormPageFactory,
     make_checklist,
