@@ -9,7 +9,7 @@ the request.
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 from wagtail.models import Page
 from wagtail.search.models import IndexEntry
@@ -22,9 +22,11 @@ INDEX_TASKS = {
 }
 
 
-def run_worker_once() -> None:
-    """What one `manage.py db_worker --batch` does, in this process (no signal handlers)."""
-    Worker(
+def run_worker_once(monkeypatch) -> None:
+    """What one `manage.py db_worker --batch` does, in this process (no signal handlers;
+    the test's connection stays open, it holds the test's transaction)."""
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    db_worker.Worker(
         queue_names=["default"],
         interval=0,
         batch=True,
@@ -63,7 +65,7 @@ def test_the_task_backend_can_be_chosen_from_the_environment(tmp_path):
 
 @pytest.mark.django_db
 def test_a_saved_page_leaves_its_search_and_reference_index_updates_to_the_worker(
-    settings,
+    settings, monkeypatch
 ):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     root = Page.get_first_root_node()
@@ -79,7 +81,7 @@ def test_a_saved_page_leaves_its_search_and_reference_index_updates_to_the_worke
         content_type=page_type, object_id=str(page.pk)
     ).exists()
 
-    run_worker_once()
+    run_worker_once(monkeypatch)
 
     assert {task.status for task in waiting.all()} == {"SUCCESSFUL"}
     assert IndexEntry.objects.filter(

@@ -264,3 +264,19 @@ def test_demo_content_inside_discarded_stores_and_enqueues_nothing(
         assert emails.queue(["a@example.org"], "s", "b") is None
     assert not OutgoingMail.objects.exists()
     assert not DBTaskResult.objects.exists()
+
+
+def test_staff_see_a_waiting_message_with_its_error_and_next_attempt_in_the_mail_list(
+    client, failing_with, settings
+):
+    from django.contrib.auth import get_user_model
+
+    failing_with(smtplib.SMTPDataError(451, b"greylisted, come back later"))
+    message = stored()
+    tasks.deliver(message.pk)
+    admin = get_user_model().objects.create_superuser("staff", "s@example.org", "pw")
+    client.force_login(admin)
+    page = client.get("/admin/pledge_forms/outgoingmail/").content.decode()
+    assert "Pending" in page
+    assert "greylisted, come back later" in page
+    assert "next attempt at" in page.lower()
