@@ -6,8 +6,8 @@ that stored it commits, enqueues :data:`deliver_mail` for it. The task runs in a
 in the request.
 
 **One delivery at a time.** The task first *claims* the message in a short transaction: it
-locks the row (``select_for_update(skip_locked=True)`` on PostgreSQL; SQLite serialises
-write transactions), checks that the message is due, and marks it ``sending`` with the time
+locks the row (``select_for_update()`` on PostgreSQL; SQLite serialises write transactions),
+checks that the message is due, and marks it ``sending`` with the time
 (``claimed_at``) and the attempt number (``attempts + 1``). Only then, outside any
 transaction, does it talk to the mail server, and it records the outcome only if the row
 still carries its own attempt number. A message already sent, refused for good, not yet due
@@ -126,15 +126,12 @@ def _claim(mail_id: int) -> tuple[OutgoingMail | None, Outcome]:
     """Take the message for one attempt, or say why not. Commits before returning."""
     now = timezone.now()
     with transaction.atomic():
-        mail = (
-            OutgoingMail.objects.select_for_update(skip_locked=True)
-            .filter(pk=mail_id)
-            .first()
-        )
+        # Waits (milliseconds) for a worker claiming the same message right now, then sees
+        # its claim; if that worker died inside its claim, the claim rolled back and is
+        # ours to make.
+        mail = OutgoingMail.objects.select_for_update().filter(pk=mail_id).first()
         if mail is None:
-            # Gone, or locked by a worker claiming it right now.
-            exists = OutgoingMail.objects.filter(pk=mail_id).exists()
-            return None, Outcome.SKIPPED if exists else Outcome.MISSING
+            return None, Outcome.MISSING
         if mail.status == MailStatus.PENDING:
             if mail.next_attempt_at and mail.next_attempt_at > now:
                 return None, Outcome.SKIPPED  # its own retry task is scheduled
