@@ -122,8 +122,9 @@ def enqueue_on_commit(mail_id: int, run_after: datetime | None = None) -> None:
     transaction.on_commit(lambda: enqueue(mail_id, run_after), robust=True)
 
 
-def _claim(mail_id: int) -> tuple[OutgoingMail | None, Outcome]:
-    """Take the message for one attempt, or say why not. Commits before returning."""
+def _claim(mail_id: int) -> tuple[OutgoingMail | None, Outcome | None]:
+    """Take the message for one attempt (the message, None), or say why not (None, the
+    outcome). Commits before returning."""
     now = timezone.now()
     with transaction.atomic():
         # Waits (milliseconds) for a worker claiming the same message right now, then sees
@@ -165,7 +166,7 @@ def _claim(mail_id: int) -> tuple[OutgoingMail | None, Outcome]:
             # The check-up: committed with the claim, run by any worker once the lease is
             # over; it finds nothing to do unless this worker died mid-delivery.
             enqueue(mail.pk, run_after=now + _lease() + timedelta(seconds=1))
-    return mail, Outcome.SENT
+    return mail, None
 
 
 def _send(mail: OutgoingMail) -> None:
