@@ -10,9 +10,12 @@ HOST ?= 127.0.0.1
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 AXE := node_modules/axe-core/axe.min.js
+# Runs a command in a session of its own, so that `make run` can stop it with its children
+# (Django's autoreloader runs the real server and worker in a child process).
+DETACHED := $(BIN)/python -c 'import os, sys; os.setsid(); os.execv(sys.argv[1], sys.argv[1:])'
 
-.PHONY: help install run migrate demo admin test test-fast lint format serve bench clean \
-	publish-scheduled
+.PHONY: help install run migrate demo admin test test-fast lint format serve worker bench \
+	clean publish-scheduled
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
@@ -39,10 +42,15 @@ admin: $(STAMP) ## Make sure the local admin user exists and print its login
 	$(MANAGE) ensure_admin
 
 run admin: export WAGTAILADMIN_BASE_URL ?= http://$(HOST):$(PORT)
-run: demo ## Set everything up and serve the site on http://127.0.0.1:8000
+run: demo ## Set everything up, serve the site on http://127.0.0.1:8000 with one task worker
 	@$(MANAGE) ensure_admin
 	@echo "Serving on http://$(HOST):$(PORT)/ (admin at http://$(HOST):$(PORT)/admin/)"
-	$(MANAGE) runserver $(HOST):$(PORT)
+	@echo "Background tasks (e-mail, search index) run in one worker: manage.py db_worker"
+	@stop() { trap - EXIT INT TERM; kill -TERM -- -$$server -$$worker 2>/dev/null; wait; }; \
+	trap stop EXIT INT TERM; \
+	$(DETACHED) $(MANAGE) db_worker & worker=$$!; \
+	$(DETACHED) $(MANAGE) runserver $(HOST):$(PORT) & server=$$!; \
+	wait $$server
 
 test: $(STAMP) $(AXE) ## Run the whole test suite (checks, migrations, unit, integration, browser)
 	$(MANAGE) check --settings=cms.settings.test
@@ -66,6 +74,9 @@ serve: $(STAMP) ## Serve with gunicorn and production settings (needs SECRET_KEY
 	DJANGO_SETTINGS_MODULE=cms.settings.production $(BIN)/gunicorn cms.wsgi:application \
 		--bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2} --no-control-socket \
 		--access-logfile -
+
+worker: $(STAMP) ## Run one background-task worker with production settings (run several)
+	DJANGO_SETTINGS_MODULE=cms.settings.production $(MANAGE) db_worker --no-reload
 
 publish-scheduled: $(STAMP) ## Publish/unpublish what is due (run every minute from cron)
 	$(MANAGE) publish_scheduled

@@ -70,6 +70,9 @@ class EligibilityRule(models.TextChoices):
 
 
 class MailStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
+    """Where a stored e-mail stands (``pledge_forms.tasks`` moves it along)."""
+
+    PENDING = "pending", _("Pending")  # waiting for its (next) attempt
+    SENDING = "sending", _("Sending")  # claimed by a worker, talking to the mail server
     SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", _("Failed")  # refused for good, or out of attempts

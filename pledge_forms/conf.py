@@ -1,5 +1,9 @@
 """Settings of the pledge-form plugin, read lazily so tests and sites can override them.
 
+E-mail is delivered by a django-tasks task (``pledge_forms.tasks``): the site configures
+``TASKS`` (a worker-backed backend such as ``django_tasks_db.DatabaseBackend`` in production)
+and runs workers; the ``MAIL_*`` settings below tune retries and the worker lease.
+
 =========================================  ==========================================
 setting                                    default
 =========================================  ==========================================
@@ -14,7 +18,12 @@ PLEDGE_FORMS_CLIENT_HASH_SALT              derived from SECRET_KEY
 PLEDGE_FORMS_LOGO_MAX_BYTES                2 MB
 PLEDGE_FORMS_LOGO_MAX_PIXELS               16 megapixels
 PLEDGE_FORMS_LOGO_MAX_SIDE                 1200 (re-encoded logos are at most this wide/high)
-PLEDGE_FORMS_MAIL_MAX_ATTEMPTS             5 (retry_pledge_mail gives up after this)
+PLEDGE_FORMS_MAIL_MAX_ATTEMPTS             5 (a message fails for good after this many)
+PLEDGE_FORMS_MAIL_RETRY_SECONDS            60 (wait after the first temporary failure, …
+PLEDGE_FORMS_MAIL_RETRY_MAX_SECONDS        3600 … doubled per attempt up to this)
+PLEDGE_FORMS_MAIL_LEASE_SECONDS            300 (a delivery not finished by then is taken
+                                           over by another worker; keep it well above
+                                           EMAIL_TIMEOUT)
 PLEDGE_FORMS_SITE_NAME                     WAGTAIL_SITE_NAME
 =========================================  ==========================================
 """
@@ -37,6 +46,9 @@ DEFAULTS: dict[str, Any] = {
     "LOGO_MAX_PIXELS": 16_000_000,
     "LOGO_MAX_SIDE": 1200,
     "MAIL_MAX_ATTEMPTS": 5,
+    "MAIL_RETRY_SECONDS": 60,
+    "MAIL_RETRY_MAX_SECONDS": 3600,
+    "MAIL_LEASE_SECONDS": 300,
     "SITE_NAME": None,
 }
 

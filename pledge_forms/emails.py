@@ -1,14 +1,13 @@
-"""E-mails of the pledge flow: editor-written texts with fixed placeholders, sent after commit.
+"""E-mails of the pledge flow: editor-written texts with fixed placeholders, sent in the background.
 
-Every message is stored as an ``OutgoingMail`` first, then sent once the transaction that
-created it commits. A failure marks the record failed (visible to staff) and
-``retry_pledge_mail`` tries again later; nothing in the pledge flow waits for SMTP.
+Every message is stored as an ``OutgoingMail`` first; once the transaction that stored it
+commits, a delivery task is enqueued (``pledge_forms.tasks``), which a worker runs: nothing in
+the pledge flow waits for SMTP. Failures are retried by the task and stay visible to staff.
 Subjects never contain text typed by the public.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,21 +15,16 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.utils import timezone
 from django.utils.html import escape, linebreaks, urlize
 from django.utils.translation import gettext as _
 
-from pledge_forms import conf
-from pledge_forms.choices import MailStatus
+from pledge_forms import conf, tasks
 from pledge_forms.models.submissions import OutgoingMail
 
 if TYPE_CHECKING:
     from pledge_forms.models.pages import PledgeFormPage
     from pledge_forms.models.pledges import Pledge
-
-logger = logging.getLogger(__name__)
 
 _discard = ContextVar("pledge_forms_discard_mail", default=False)
 
@@ -125,7 +119,7 @@ def queue(
     purpose: str = "",
     pledge: Pledge | None = None,
 ) -> OutgoingMail | None:
-    """Store a message and send it once the current transaction commits."""
+    """Store a message and enqueue its delivery once the current transaction commits."""
     recipients = [address for address in to if address]
     if not recipients or _discard.get():
         return None
@@ -137,7 +131,9 @@ def queue(
         purpose=purpose,
         pledge=pledge,
     )
-    transaction.on_commit(lambda: deliver(mail.pk))
+    # Robust: the request has committed by then; a failure to enqueue leaves the message
+    # pending for `retry_pledge_mail` instead of turning a stored pledge into an error page.
+    transaction.on_commit(lambda: tasks.enqueue(mail.pk), robust=True)
     return mail
 
 
@@ -155,44 +151,3 @@ def send_kind(
         {"agency": pledge.legal_name, "link": link, "reason": reason},
     )
     return queue(to, subject, text, html, purpose=kind, pledge=pledge)
-
-
-def deliver(mail_id: int) -> bool:
-    """Try to send one stored message; record the outcome. Never raises."""
-    mail = OutgoingMail.objects.filter(pk=mail_id).first()
-    if mail is None or mail.status == MailStatus.SENT:
-        return mail is not None
-    message = EmailMultiAlternatives(
-        subject=mail.subject, body=mail.body_text, to=mail.to
-    )
-    if mail.body_html:
-        message.attach_alternative(mail.body_html, "text/html")
-    mail.attempts += 1
-    try:
-        message.send()
-    except Exception as exc:  # any transport failure is recorded, never raised
-        logger.warning("Pledge e-mail %s failed: %s", mail.pk, exc)
-        mail.status = MailStatus.FAILED
-        mail.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        mail.save(update_fields=["status", "attempts", "last_error"])
-        return False
-    mail.status = MailStatus.SENT
-    mail.sent_at = timezone.now()
-    mail.last_error = ""
-    mail.save(update_fields=["status", "attempts", "last_error", "sent_at"])
-    return True
-
-
-def retry_failed(max_attempts: int | None = None) -> tuple[int, int]:
-    """Send every pending or failed message that has attempts left: (sent, failed)."""
-    limit = max_attempts or conf.get("MAIL_MAX_ATTEMPTS")
-    sent = failed = 0
-    ids = OutgoingMail.objects.filter(
-        status__in=[MailStatus.PENDING, MailStatus.FAILED], attempts__lt=limit
-    ).values_list("pk", flat=True)
-    for mail_id in list(ids):
-        if deliver(mail_id):
-            sent += 1
-        else:
-            failed += 1
-    return sent, failed

@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -142,6 +144,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background work (django-tasks): the plugin's e-mail deliveries and Wagtail's own search-index
+# and reference-index updates, image focal points, file deletions and CDN purges. Stored as rows
+# in the database and run by `manage.py db_worker` processes (django-tasks-db); `make run`
+# starts one. TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend runs every task
+# at once inside the request instead (no worker; e-mail then waits for SMTP and is not retried
+# by itself).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
 
 # Cache: Redis when REDIS_URL is set (shared by every app server), else local memory.
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -10,6 +10,9 @@ DEBUG = False
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tasks run at once, in the test's own process; the worker tests start real `db_worker`
+# processes with the database backend (tests/pledge_forms/test_workers.py).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 if not os.environ.get("TEST_REDIS_CACHE"):
     CACHES = {
         "default": {

@@ -112,6 +112,7 @@ class OutgoingMailAdmin(ModelAdmin):
         "purpose",
         "status",
         "attempts",
+        "next_attempt_at",
         "last_error",
     ]
     list_filter = ["status", "purpose"]

@@ -77,7 +77,12 @@ class PledgeSubmission(AbstractFormSubmission):
 
 
 class OutgoingMail(models.Model):
-    """An e-mail the plugin sends, kept so failures are visible to staff and retried."""
+    """An e-mail the plugin sends, kept so failures are visible to staff and retried.
+
+    A background task delivers it (``pledge_forms.tasks``): ``claimed_at`` is when a worker
+    took it, ``attempts`` counts the tries (and tells a worker whether its claim is still
+    the current one), ``next_attempt_at`` is when a temporary failure is tried again.
+    """
 
     to = models.JSONField(_("recipients"), default=list)
     subject = models.CharField(_("subject"), max_length=255)
@@ -101,6 +106,8 @@ class OutgoingMail(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 

@@ -1,4 +1,4 @@
-"""The maintenance commands: retry failed e-mails, purge unconfirmed pledges."""
+"""The maintenance commands: hand e-mails back to the workers, purge unconfirmed pledges."""
 
 from io import StringIO
 
@@ -13,33 +13,48 @@ from pledge_forms.testing.factories import pledge_data, submitted_pledge
 pytestmark = pytest.mark.django_db
 
 
-def test_mail_that_failed_is_sent_by_the_retry_command(
+def test_the_retry_command_hands_a_message_without_a_task_to_the_workers(
     form_page, settings, django_capture_on_commit_callbacks
 ):
     settings.EMAIL_BACKEND = "tests.pledge_forms.failing_backend.FailingBackend"
     with django_capture_on_commit_callbacks(execute=True):
         services.submit(form_page, pledge_data(form_page.checklist))
-    assert OutgoingMail.objects.get().status == "failed"
+    # The immediate backend cannot defer: the temporary failure waits for its time.
+    waiting = OutgoingMail.objects.get()
+    assert (waiting.status, waiting.attempts) == ("pending", 1)
     assert Pledge.objects.count() == 1
 
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     out = StringIO()
     call_command("retry_pledge_mail", stdout=out)
-    assert "0 sent, 1 still failing" in out.getvalue()
-
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert "0 e-mail(s) enqueued" in out.getvalue()  # not due yet
+    OutgoingMail.objects.update(next_attempt_at=None)
     call_command("retry_pledge_mail", stdout=out)
-    assert OutgoingMail.objects.get().status == "sent"
-    assert OutgoingMail.objects.get().attempts == 3
+    assert "1 e-mail(s) enqueued" in out.getvalue()
+    assert (OutgoingMail.objects.get().status, OutgoingMail.objects.get().attempts) == (
+        "sent",
+        2,
+    )
     assert "/verify/" in mail.outbox[0].body
 
 
-def test_the_retry_command_gives_up_after_the_attempt_limit(form_page, settings):
-    OutgoingMail.objects.create(
+def test_the_retry_command_resends_messages_that_failed_for_good_only_when_asked(
+    form_page, settings
+):
+    refused = OutgoingMail.objects.create(
         to=["a@example.org"], subject="s", body_text="b", attempts=5, status="failed"
     )
     out = StringIO()
     call_command("retry_pledge_mail", stdout=out)
-    assert "0 sent, 0 still failing" in out.getvalue()
+    assert "0 e-mail(s) enqueued" in out.getvalue()
+    assert OutgoingMail.objects.get().status == "failed"
+
+    call_command("retry_pledge_mail", "--failed", "--id", str(refused.pk), stdout=out)
+    assert (
+        "1 e-mail(s) enqueued for delivery (1 of them failed before" in out.getvalue()
+    )
+    refused.refresh_from_db()
+    assert (refused.status, refused.attempts, len(mail.outbox)) == ("sent", 1, 1)
 
 
 def test_the_purge_command_removes_old_unconfirmed_pledges(form_page):
@@ -69,9 +84,15 @@ def test_the_scheduled_commands_are_documented_and_make_runs_publish_scheduled()
     scheduled = readme.split("### Scheduled tasks", 1)[1].split("\n## ", 1)[0]
     for command in (
         "publish_scheduled",
-        "retry_pledge_mail",
         "purge_unverified_pledges",
+        "prune_db_task_results",
+        "db_worker",
     ):
         assert command in get_commands(), command
         assert f"manage.py {command}" in scheduled, command
     assert "every minute" in scheduled
+    # Retries are the workers' job now; the command stays for what no task will pick up.
+    assert "retry_pledge_mail" in get_commands()
+    assert "*/15 * * * *  cd /srv/campaign && .venv/bin/python manage.py retry" not in (
+        scheduled
+    )

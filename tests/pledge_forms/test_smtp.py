@@ -76,19 +76,46 @@ def test_the_confirmation_email_reaches_an_smtp_server_with_its_link(
     assert "/verify/" in body_of(message)
 
 
-def test_mail_refused_while_the_smtp_server_is_down_is_delivered_by_the_retry_command(
+def test_mail_refused_while_the_smtp_server_is_down_is_delivered_by_its_next_attempt(
     form_page, smtp_settings, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         services.submit(form_page, pledge_data(form_page.checklist))
     assert Pledge.objects.count() == 1
-    assert OutgoingMail.objects.get().status == "failed"
+    waiting = OutgoingMail.objects.get()
+    assert (waiting.status, waiting.attempts) == ("pending", 1)
+    assert "ConnectionRefusedError" in waiting.last_error
+    assert waiting.next_attempt_at is not None
 
     controller, sink = start_sink(smtp_settings.EMAIL_PORT)
     try:
+        # Without a worker (immediate backend) the next attempt is started by hand.
+        OutgoingMail.objects.update(next_attempt_at=None)
         call_command("retry_pledge_mail", stdout=StringIO())
     finally:
         controller.stop()
     assert OutgoingMail.objects.get().status == "sent"
     assert len(sink.messages) == 1
     assert "/verify/" in body_of(sink.messages[0])
+
+
+def test_a_recipient_the_smtp_server_refuses_for_good_is_failed_not_retried(
+    form_page, smtp_settings, django_capture_on_commit_callbacks
+):
+    class Refusing(Sink):
+        async def handle_RCPT(self, server, session, envelope, address, options):
+            return "550 5.1.1 no such mailbox"
+
+    sink = Refusing()
+    controller = Controller(sink, hostname="127.0.0.1", port=smtp_settings.EMAIL_PORT)
+    controller.start()
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.submit(form_page, pledge_data(form_page.checklist))
+    finally:
+        controller.stop()
+    refused = OutgoingMail.objects.get()
+    assert (refused.status, refused.attempts) == ("failed", 1)
+    assert "550" in refused.last_error and "no such mailbox" in refused.last_error
+    assert refused.next_attempt_at is None
+    assert sink.messages == []

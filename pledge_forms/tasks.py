@@ -1,0 +1,283 @@
+"""Background work of the plugin (django-tasks): delivering the stored e-mails.
+
+``pledge_forms.emails`` stores every message as an ``OutgoingMail`` and, once the transaction
+that stored it commits, enqueues :data:`deliver_mail` for it. The task runs in a worker
+(``manage.py db_worker``; in tests and without a worker, at once in the same process), never
+in the request.
+
+**One delivery at a time.** The task first *claims* the message in a short transaction: it
+locks the row (``select_for_update()`` on PostgreSQL; SQLite serialises write transactions),
+checks that the message is due, and marks it ``sending`` with the time
+(``claimed_at``) and the attempt number (``attempts + 1``). Only then, outside any
+transaction, does it talk to the mail server, and it records the outcome only if the row
+still carries its own attempt number. A message already sent, refused for good, not yet due
+or being sent by another worker is left alone, so running the task twice (a duplicate task,
+a retry that meets a staff resend) sends nothing twice.
+
+**Failures.** A temporary failure (connection refused or timed out, the server hanging up,
+a 4xx reply) puts the message back to ``pending`` with ``next_attempt_at`` after an
+exponential backoff (``PLEDGE_FORMS_MAIL_RETRY_SECONDS``, doubled per attempt, at most
+``PLEDGE_FORMS_MAIL_RETRY_MAX_SECONDS``) and enqueues the task again with ``run_after``,
+until ``PLEDGE_FORMS_MAIL_MAX_ATTEMPTS`` attempts were made. A permanent failure (a 5xx
+reply, every recipient refused, a message the server cannot take) marks it ``failed`` at
+once. Either way the error is kept in ``last_error`` for staff (Pledge inbox → E-mails).
+django-tasks-db does not retry a task by itself: the task finishes "successfully" whatever
+happened to the mail, and the retry is the new task it enqueued.
+
+**A worker killed during a delivery.** django-tasks-db marks a task ``RUNNING`` when a worker
+claims it and never looks at it again: a worker that dies (SIGKILL, power loss) leaves that
+row ``RUNNING`` forever, and no other worker picks it up. So the claim carries a lease:
+in the same transaction as the claim, the task enqueues a *check-up* of itself to run
+``PLEDGE_FORMS_MAIL_LEASE_SECONDS`` later (with the database backend this row commits
+together with the claim, so a claim never exists without its check-up). When the delivery
+finished, the check-up finds the message sent (or pending with its own retry) and does
+nothing. When the worker died, the check-up, run by any other worker, finds the message
+still ``sending`` with an expired lease, claims it again (a new attempt number, so the dead
+worker's claim is void) and delivers it. The lease must be longer than a delivery can take
+(Django's SMTP backend waits at most ``EMAIL_TIMEOUT`` seconds per step); a worker that
+overruns it logs a warning.
+
+Exactly once, within SMTP's limits: a message counts as sent when the server answers the
+end of its data with 250. A worker killed before that answer leaves a message the server
+did not accept, and it is delivered again; a worker killed in the instant between the
+server's 250 and the database update is the one case where the recipient may get it twice
+(the classic SMTP window, RFC 1047); it cannot be closed from the client side.
+
+Without a backend that can defer tasks (the immediate backend of the tests), nothing is
+enqueued for later: a temporarily failed message waits, visible, until ``manage.py
+retry_pledge_mail`` enqueues whatever is due.
+"""
+
+import logging
+import smtplib
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from pledge_forms import conf
+from pledge_forms.choices import MailStatus
+from pledge_forms.models.submissions import OutgoingMail
+
+logger = logging.getLogger(__name__)
+
+# Above Wagtail's index updates (priority 0): a confirmation link should not wait behind a
+# backlog of search-index work.
+MAIL_PRIORITY = 10
+
+
+class Outcome(StrEnum):
+    SENT = "sent"
+    RETRY = "retry"  # temporary failure, tried again later
+    FAILED = "failed"  # permanent failure or out of attempts
+    SKIPPED = "skipped"  # already sent, failed, not due, or another worker has it
+    MISSING = "missing"
+
+
+def is_temporary(exc: BaseException) -> bool:
+    """Whether trying again later may succeed: network trouble and 4xx replies, not 5xx
+    replies, a server lacking what our settings need (STARTTLS, AUTH) or a bad message."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in exc.recipients.values()]
+        return bool(codes) and all(400 <= code < 500 for code in codes)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 400 <= exc.smtp_code < 500
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return True
+    if isinstance(exc, smtplib.SMTPException):
+        return False
+    # Connection refused or reset, timeouts, unreachable hosts, failed DNS look-ups.
+    return isinstance(exc, OSError)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long to wait after the ``attempts``-th failed attempt."""
+    base = conf.get("MAIL_RETRY_SECONDS")
+    ceiling = conf.get("MAIL_RETRY_MAX_SECONDS")
+    return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), ceiling))
+
+
+def _lease() -> timedelta:
+    return timedelta(seconds=conf.get("MAIL_LEASE_SECONDS"))
+
+
+def _can_defer() -> bool:
+    return deliver_mail.get_backend().supports_defer
+
+
+def enqueue(mail_id: int, run_after: datetime | None = None) -> None:
+    """Enqueue a delivery of ``mail_id`` (now, or at ``run_after`` where the backend can)."""
+    if run_after is None:
+        deliver_mail.enqueue(mail_id)
+    elif _can_defer():
+        deliver_mail.using(run_after=run_after).enqueue(mail_id)
+
+
+def enqueue_on_commit(mail_id: int, run_after: datetime | None = None) -> None:
+    """Enqueue once the current transaction commits; a failure to enqueue is logged and
+    leaves the message pending (``retry_pledge_mail`` finds it), never breaks the caller."""
+    transaction.on_commit(lambda: enqueue(mail_id, run_after), robust=True)
+
+
+def _claim(mail_id: int) -> tuple[OutgoingMail | None, Outcome | None]:
+    """Take the message for one attempt (the message, None), or say why not (None, the
+    outcome). Commits before returning."""
+    now = timezone.now()
+    with transaction.atomic():
+        # Waits (milliseconds) for a worker claiming the same message right now, then sees
+        # its claim; if that worker died inside its claim, the claim rolled back and is
+        # ours to make.
+        mail = OutgoingMail.objects.select_for_update().filter(pk=mail_id).first()
+        if mail is None:
+            return None, Outcome.MISSING
+        if mail.status == MailStatus.PENDING:
+            if mail.next_attempt_at and mail.next_attempt_at > now:
+                return None, Outcome.SKIPPED  # its own retry task is scheduled
+        elif mail.status == MailStatus.SENDING:
+            if mail.claimed_at and mail.claimed_at + _lease() > now:
+                return None, Outcome.SKIPPED  # another worker holds a live claim
+            logger.warning(
+                "Pledge e-mail %s: attempt %s did not finish within the lease; "
+                "delivering it again",
+                mail.pk,
+                mail.attempts,
+            )
+        else:
+            return None, Outcome.SKIPPED  # sent, or failed for good
+        if mail.attempts >= conf.get("MAIL_MAX_ATTEMPTS"):
+            mail.status = MailStatus.FAILED
+            mail.claimed_at = mail.next_attempt_at = None
+            mail.last_error = (
+                f"Gave up after {mail.attempts} attempts. {mail.last_error}".strip()
+            )
+            mail.save(
+                update_fields=["status", "claimed_at", "next_attempt_at", "last_error"]
+            )
+            return None, Outcome.FAILED
+        mail.status = MailStatus.SENDING
+        mail.attempts += 1
+        mail.claimed_at = now
+        mail.next_attempt_at = None
+        mail.save(update_fields=["status", "attempts", "claimed_at", "next_attempt_at"])
+        if _can_defer():
+            # The check-up: committed with the claim, run by any worker once the lease is
+            # over; it finds nothing to do unless this worker died mid-delivery.
+            enqueue(mail.pk, run_after=now + _lease() + timedelta(seconds=1))
+    return mail, None
+
+
+def _send(mail: OutgoingMail) -> None:
+    message = EmailMultiAlternatives(
+        subject=mail.subject, body=mail.body_text, to=mail.to
+    )
+    if mail.body_html:
+        message.attach_alternative(mail.body_html, "text/html")
+    message.send()
+
+
+def _record(mail: OutgoingMail, **fields) -> bool:
+    """Store the outcome if our claim is still the current one."""
+    updated = OutgoingMail.objects.filter(
+        pk=mail.pk, status=MailStatus.SENDING, attempts=mail.attempts
+    ).update(claimed_at=None, **fields)
+    if not updated:
+        logger.warning(
+            "Pledge e-mail %s: attempt %s finished after its lease expired "
+            "(PLEDGE_FORMS_MAIL_LEASE_SECONDS is too short)",
+            mail.pk,
+            mail.attempts,
+        )
+    return bool(updated)
+
+
+def deliver(mail_id: int) -> Outcome:
+    """Make one attempt at sending a stored message and record the outcome. Never raises
+    for a mail-server failure; safe to call any number of times for the same message."""
+    mail, outcome = _claim(mail_id)
+    if mail is None:
+        return outcome
+    try:
+        _send(mail)
+    except Exception as exc:  # every transport failure is recorded, never raised
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        temporary = is_temporary(exc)
+        if temporary and mail.attempts < conf.get("MAIL_MAX_ATTEMPTS"):
+            next_attempt = timezone.now() + retry_delay(mail.attempts)
+            logger.warning(
+                "Pledge e-mail %s failed (attempt %s), trying again at %s: %s",
+                mail.pk,
+                mail.attempts,
+                next_attempt.isoformat(timespec="seconds"),
+                error,
+            )
+            with transaction.atomic():
+                if _record(
+                    mail,
+                    status=MailStatus.PENDING,
+                    next_attempt_at=next_attempt,
+                    last_error=error,
+                ):
+                    enqueue_on_commit(mail.pk, run_after=next_attempt)
+            return Outcome.RETRY
+        if temporary:
+            error = f"Gave up after {mail.attempts} attempts. {error}"
+        logger.warning("Pledge e-mail %s failed for good: %s", mail.pk, error)
+        _record(mail, status=MailStatus.FAILED, last_error=error)
+        return Outcome.FAILED
+    _record(mail, status=MailStatus.SENT, sent_at=timezone.now(), last_error="")
+    return Outcome.SENT
+
+
+@task(priority=MAIL_PRIORITY)
+def deliver_mail(mail_id: int) -> str:
+    """The task: one delivery attempt of ``OutgoingMail`` ``mail_id`` (see the module)."""
+    return deliver(mail_id).value
+
+
+def due_ids(now: datetime | None = None) -> list[int]:
+    """Messages that should be in a worker's hands but may have no task: pending and due,
+    or claimed by a worker that did not finish within the lease."""
+    now = now or timezone.now()
+    pending = OutgoingMail.objects.filter(status=MailStatus.PENDING).exclude(
+        next_attempt_at__gt=now
+    )
+    abandoned = OutgoingMail.objects.filter(
+        status=MailStatus.SENDING, claimed_at__lt=now - _lease()
+    )
+    return sorted(
+        set(pending.values_list("pk", flat=True))
+        | set(abandoned.values_list("pk", flat=True))
+    )
+
+
+def enqueue_due() -> int:
+    """Enqueue a delivery for every message that is due (see :func:`due_ids`)."""
+    ids = due_ids()
+    for mail_id in ids:
+        enqueue(mail_id)
+    return len(ids)
+
+
+def resend_failed(
+    mail_ids: list[int] | None = None, *, enqueue_now: bool = True
+) -> int:
+    """Give failed messages (all, or those of ``mail_ids``) a fresh set of attempts and
+    enqueue them once this commits: staff resend after fixing an address or the server.
+    With ``enqueue_now=False`` they are only made pending (:func:`enqueue_due` follows)."""
+    with transaction.atomic():
+        failed = OutgoingMail.objects.select_for_update().filter(
+            status=MailStatus.FAILED
+        )
+        if mail_ids is not None:
+            failed = failed.filter(pk__in=mail_ids)
+        ids = list(failed.values_list("pk", flat=True))
+        OutgoingMail.objects.filter(pk__in=ids).update(
+            status=MailStatus.PENDING, attempts=0, next_attempt_at=None, claimed_at=None
+        )
+        if enqueue_now:
+            for mail_id in ids:
+                enqueue_on_commit(mail_id)
+    return len(ids)
