@@ -10,6 +10,9 @@ HOST ?= 127.0.0.1
 MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 AXE := node_modules/axe-core/axe.min.js
+# Test processes side by side (pytest-xdist); 0 runs the suite in one process.
+TEST_WORKERS ?= 2
+XDIST := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS))
 # Runs a command in a session of its own, so that `make run` can stop it with its children
 # (Django's autoreloader runs the real server and worker in a child process).
 DETACHED := $(BIN)/python -c 'import os, sys; os.setsid(); os.execv(sys.argv[1], sys.argv[1:])'
@@ -55,10 +58,11 @@ run: demo ## Set everything up, serve the site on http://127.0.0.1:8000 with one
 test: $(STAMP) $(AXE) ## Run the whole test suite (checks, migrations, unit, integration, browser)
 	$(MANAGE) check --settings=cms.settings.test
 	$(MANAGE) makemigrations --check --dry-run --settings=cms.settings.test
-	$(BIN)/pytest $(PYTEST_ARGS)
-	$(BIN)/pytest tests/pledge_forms --ignore=tests/pledge_forms/showcase \
+	$(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
+	$(BIN)/pytest $(XDIST) tests/pledge_forms --ignore=tests/pledge_forms/showcase \
 		--ds=tests.testapp.settings -p no:cacheprovider $(PYTEST_ARGS)
-	$(BIN)/pytest tests/pledge_forms --ds=tests.testapp.settings_showcase -p no:cacheprovider \
+	$(BIN)/pytest $(XDIST) tests/pledge_forms --ds=tests.testapp.settings_showcase \
+		-p no:cacheprovider \
 		$(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff lint and format check, template indentation
