@@ -207,9 +207,10 @@ class ShowcaseFilterSet(MemberFilterSet):
         return queryset.order_by(*SORTS[value])
 
     def query_params(self, **overrides: str) -> dict[str, str]:
-        """The filters in force as query parameters (the order when not the default),
-        with ``overrides``; empty values left out."""
-        params = dict(self.applied)
+        """The filters in force as query parameters, in the order they are declared (the
+        sort order only when not the default), with ``overrides``; empty values left
+        out."""
+        params = {name: self.applied.get(name, "") for name in self.filters}
         if self.ordering != DEFAULT_SORT:
             params["sort"] = self.ordering
         params.update(overrides)

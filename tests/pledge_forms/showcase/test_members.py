@@ -201,13 +201,17 @@ def test_a_page_beyond_the_last_is_not_found(client, page):
 
 
 def test_the_filters_keep_valid_values_only():
-    filters = ShowcaseFilterSet({"country": "us", "region": "US-CA", "stage": "nope"})
-    assert filters.applied == {"country": "US", "region": "US-CA"}
-    assert filters.query_params(sort="newest") == {
-        "country": "US",
-        "region": "US-CA",
-        "sort": "newest",
-    }
+    filters = ShowcaseFilterSet(
+        {"q": " pd ", "country": "us", "region": "US-CA", "stage": "nope"}
+    )
+    assert filters.applied == {"q": "pd", "country": "US", "region": "US-CA"}
+    # The links name the parameters in the same order as they always did.
+    assert list(filters.query_params(sort="newest").items()) == [
+        ("country", "US"),
+        ("region", "US-CA"),
+        ("q", "pd"),
+        ("sort", "newest"),
+    ]
     assert filters.notices == ["The stage filter was not recognised."]
 
 
