@@ -6,16 +6,11 @@ never clash with the fixed fields.
 """
 
 from dataclasses import dataclass
-from functools import cache
 
 from django import forms
 from django.core import signing
-from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.forms.forms import FormBuilder
 
@@ -24,10 +19,10 @@ from pledge_forms.choices import AgencyType, PracticeStatus, SizeBand
 from pledge_forms.geography import (
     all_region_choices,
     country_choices,
+    region_choices,
     region_fits_country,
 )
 from pledge_forms.logos import process_logo
-from pledge_forms.widgets import INPUT_RENDERER, RadioSelect
 
 EXTRA_PREFIX = "extra_"
 STARTED_SALT = "pledge_forms.started"
@@ -49,54 +44,14 @@ class PledgeFormBuilder(FormBuilder):
         }
 
 
-@cache
-def country_codes() -> frozenset[str]:
-    return frozenset(code for code, _name in country_choices())
+def country_options() -> list:
+    """The country choices, a blank one first (Django calls this on each use)."""
+    return [("", _("Choose…")), *country_choices()]
 
 
-@cache
-def region_codes() -> frozenset[str]:
-    return frozenset(
-        code for _group, regions in all_region_choices() for code, _n in regions
-    )
-
-
-@cache
-def _options_html(kind: str, language: str) -> str:
-    if kind == "country":
-        choices = [("", _("Choose…")), *country_choices()]
-    else:
-        choices = [("", _("None / not applicable")), *all_region_choices()]
-    parts = []
-    for value, label in choices:
-        if isinstance(label, list | tuple):
-            parts.append(format_html('<optgroup label="{}">', value))
-            parts.extend(
-                format_html('<option value="{}">{}</option>', v, lbl)
-                for v, lbl in label
-            )
-            parts.append("</optgroup>")
-        else:
-            parts.append(format_html('<option value="{}">{}</option>', value, label))
-    return "".join(parts)
-
-
-class LongSelect(forms.Select):
-    """A select whose long, fixed option list (countries, or every country's states and
-    provinces in groups) is built once per process and language; works without JavaScript."""
-
-    def __init__(self, kind: str, attrs=None):
-        super().__init__(attrs)
-        self.kind = kind
-
-    def render(self, name, value, attrs=None, renderer=None):
-        final_attrs = self.build_attrs(self.attrs, attrs)
-        final_attrs["name"] = name
-        options = _options_html(self.kind, get_language() or "")
-        if value not in (None, ""):
-            marker = format_html('value="{}">', value)
-            options = options.replace(marker, marker[:-1] + " selected>", 1)
-        return mark_safe(f"<select{flatatt(final_attrs)}>{options}</select>")  # noqa: S308
+def region_options() -> list:
+    """Every country's states and provinces, grouped by country, a blank one first."""
+    return [("", _("None / not applicable")), *all_region_choices()]
 
 
 @dataclass
@@ -118,23 +73,24 @@ def started_token() -> str:
 
 
 class PledgeForm(forms.Form):
-    default_renderer = INPUT_RENDERER
-
     # 1. Agency
     legal_name = forms.CharField(label=_("Legal name of the agency"), max_length=255)
     agency_type = forms.ChoiceField(
         label=_("Agency type"), choices=[("", _("Choose…")), *AgencyType.choices]
     )
-    # Checked against cached code sets in clean_*: building a ChoiceField's 3,600 region
-    # choices on every request costs far more than the rest of the form.
-    country = forms.CharField(
-        label=_("Country"), max_length=2, widget=LongSelect("country")
+    country = forms.ChoiceField(
+        label=_("Country"),
+        choices=country_options,
+        error_messages={"invalid_choice": _("Choose a country from the list.")},
     )
-    region = forms.CharField(
+    region = forms.ChoiceField(
         label=_("State / province"),
         required=False,
-        widget=LongSelect("region"),
+        choices=region_options,
         help_text=_("Choose the state or province in the country you chose."),
+        error_messages={
+            "invalid_choice": _("Choose a state or province from the list.")
+        },
     )
     city = forms.CharField(label=_("City"), max_length=255)
     size_band = forms.ChoiceField(
@@ -259,7 +215,7 @@ class PledgeForm(forms.Form):
             self.fields[f"practice_{item.pk}"] = forms.ChoiceField(
                 label=f"{item.number}. {item.title}",
                 choices=PracticeStatus.choices,
-                widget=RadioSelect,
+                widget=forms.RadioSelect,
                 error_messages={"required": _("Choose a status for this practice.")},
             )
             self.fields[f"note_{item.pk}"] = forms.CharField(
@@ -355,18 +311,6 @@ class PledgeForm(forms.Form):
                 links.append((f"#{anchor}", field.label, message))
         return links
 
-    def mark_invalid(self):
-        """Tie each error message to its input for assistive technology."""
-        for name in self.errors:
-            if name == "__all__":
-                continue
-            attrs = self.fields[name].widget.attrs
-            attrs["aria-invalid"] = "true"
-            described = [f"{self[name].auto_id}_error"]
-            if self.fields[name].help_text:
-                described.append(f"{self[name].auto_id}_helptext")
-            attrs["aria-describedby"] = " ".join(described)
-
     # --- Validation ---
 
     def clean_logo(self):
@@ -374,18 +318,6 @@ class PledgeForm(forms.Form):
         if upload:
             self.processed_logo = process_logo(upload)
         return upload
-
-    def clean_country(self):
-        value = self.cleaned_data["country"]
-        if value not in country_codes():
-            raise forms.ValidationError(_("Choose a country from the list."))
-        return value
-
-    def clean_region(self):
-        value = self.cleaned_data.get("region") or ""
-        if value and value not in region_codes():
-            raise forms.ValidationError(_("Choose a state or province from the list."))
-        return value
 
     def clean_legal_name(self):
         return " ".join(self.cleaned_data["legal_name"].split())
@@ -399,8 +331,6 @@ class PledgeForm(forms.Form):
         country = data.get("country")
         region = data.get("region") or ""
         if country and not self.for_update:
-            from pledge_forms.geography import region_choices
-
             if region and not region_fits_country(region, country):
                 self.add_error(
                     "region",

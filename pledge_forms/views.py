@@ -46,7 +46,6 @@ def pledge_form(request: HttpRequest, page) -> HttpResponse:
                         "Please try again later; your answers are still here."
                     ),
                 )
-                form.mark_invalid()
                 return _render(request, page, page.template, status=429, form=form)
             try:
                 result = services.submit(
@@ -74,7 +73,6 @@ def pledge_form(request: HttpRequest, page) -> HttpResponse:
                         pledge_verified=result.pledge.is_verified,
                     )
                 return redirect(_route_url(request, "received/"))
-        form.mark_invalid()
     elif request.method in {"GET", "HEAD"}:
         form = page.get_form()
     else:
@@ -166,7 +164,6 @@ def update(request: HttpRequest, page, token: str) -> HttpResponse:
                     "pledge_forms/pledge_update_received.html",
                     pledge=pledge,
                 )
-        form.mark_invalid()
     else:
         form = page.get_form(initial=initial, for_update=True)
     return _render(

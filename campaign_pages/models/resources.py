@@ -2,12 +2,14 @@
 
 from urllib.parse import urlencode
 
+import django_filters
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Count, Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -17,7 +19,7 @@ from wagtail.search import index
 
 from campaign_pages.blocks import BodyBlock
 from campaign_pages.models.mixins import CampaignPageMixin
-from campaign_pages.queries import clean_search_query, search_terms
+from campaign_pages.queries import SearchQueryField, search_terms
 
 RESOURCES_PER_PAGE = 12
 MAX_QUERY_LENGTH = 200
@@ -47,6 +49,100 @@ def _query_string(params: dict) -> str:
     return "?" + urlencode(kept) if kept else "?"
 
 
+ANYTHING = Q(pk__isnull=False)
+
+
+class SearchFilter(django_filters.CharFilter):
+    field_class = SearchQueryField
+
+
+class ResourceFilterSet(django_filters.FilterSet):
+    """The resource library's filters (``?focus_area=&type=&q=``). A value that is not
+    one of the choices is a form error: that filter is left out and the error says why.
+
+    Each filter also gives its condition as a ``Q`` (:attr:`area_q`, :attr:`type_q`), so
+    the counts per option are taken in one query on the pages the words match
+    (:attr:`searched`).
+    """
+
+    focus_area = django_filters.ChoiceFilter(
+        label=_("Focus area"),
+        empty_label=_("All focus areas"),
+        error_messages={
+            "invalid_choice": _("There is no focus area called “%(value)s”.")
+        },
+    )
+    type = django_filters.ChoiceFilter(
+        label=_("Type"),
+        choices=ResourceType.choices,
+        empty_label=_("All types"),
+        error_messages={
+            "invalid_choice": _("There is no resource type called “%(value)s”.")
+        },
+    )
+    q = SearchFilter(
+        label=_("Words"), method="search", max_query_length=MAX_QUERY_LENGTH
+    )
+
+    def __init__(self, data, queryset, *, focus_areas, **kwargs):
+        self.area_ids = {area.slug: area.pk for area in focus_areas}
+        super().__init__(data, queryset, **kwargs)
+        self.filters["focus_area"].extra["choices"] = [
+            (area.slug, area.title) for area in focus_areas
+        ]
+        self.form.auto_id = "filter-%s"
+        self.searched = self.queryset
+
+    @cached_property
+    def applied(self) -> dict[str, str]:
+        """The filters in force: valid, non-empty values by name."""
+        self.form.is_valid()
+        return {
+            name: value
+            for name, value in getattr(self.form, "cleaned_data", {}).items()
+            if value
+        }
+
+    @cached_property
+    def params(self) -> dict[str, str]:
+        """The filters in force as query parameters, in the order of the URLs."""
+        return {
+            name: self.applied.get(name, "") for name in ("focus_area", "type", "q")
+        }
+
+    @cached_property
+    def area_q(self) -> Q:
+        slug = self.applied.get("focus_area")
+        return _in_focus_area(self.area_ids[slug]) if slug else ANYTHING
+
+    @cached_property
+    def type_q(self) -> Q:
+        value = self.applied.get("type")
+        return Q(resource_type=value) if value else ANYTHING
+
+    def search(self, queryset, name, value):
+        terms = search_terms(value)
+        if not terms:  # punctuation only: nothing to look for, nothing found
+            return queryset.none()
+        matching = [page.pk for page in queryset.search(terms, operator="and")]
+        return queryset.filter(pk__in=matching)
+
+    def filter_queryset(self, queryset):
+        """The words first (the option counts are taken on the pages they match), then
+        the focus area and the type."""
+        self.searched = self.filters["q"].filter(queryset, self.applied.get("q"))
+        return self.searched.filter(self.area_q & self.type_q)
+
+    def label_options(self, area_counts: dict, type_counts: dict) -> None:
+        """Show in each option how many resources it would give."""
+        for name, counts in (("focus_area", area_counts), ("type", type_counts)):
+            field = self.form.fields[name]
+            field.choices = [
+                (value, f"{label} ({counts.get(value, 0)})")
+                for value, label in self.filters[name].extra["choices"]
+            ]
+
+
 class ResourceIndexPage(CampaignPageMixin, Page):
     """The resource library at /resources/, filterable by focus area, type and words.
 
@@ -64,55 +160,29 @@ class ResourceIndexPage(CampaignPageMixin, Page):
     max_count = 1
     template = "campaign_pages/resource_index_page.html"
 
-    def get_filters(self, request):
-        """The filters from the query string, cleaned; unknown values are reported."""
-        focus_area = request.GET.get("focus_area", "").strip()[:100]
-        resource_type = request.GET.get("type", "").strip()[:50]
-        query = clean_search_query(request.GET.get("q", ""), MAX_QUERY_LENGTH)
-        errors = []
-        if resource_type and resource_type not in ResourceType.values:
-            errors.append(_("There is no resource type called “%s”.") % resource_type)
-            resource_type = ""
-        return {"focus_area": focus_area, "type": resource_type, "q": query}, errors
-
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        filters, errors = self.get_filters(request)
         # The focus-area page model, through the relation (it imports this module).
         FocusAreaPage = ResourcePage._meta.get_field("focus_areas").related_model
         focus_areas = list(
             FocusAreaPage.objects.live().order_by("path").only("id", "title", "slug")
         )
-        if filters["focus_area"] and filters["focus_area"] not in {
-            area.slug for area in focus_areas
-        }:
-            errors.append(
-                _("There is no focus area called “%s”.") % filters["focus_area"]
-            )
-            filters["focus_area"] = ""
-
-        area_ids = {area.slug: area.pk for area in focus_areas}
-        base = ResourcePage.objects.live().child_of(self)
-        terms = search_terms(filters["q"])
-        if terms:
-            matching = [page.pk for page in base.search(terms, operator="and")]
-            base = base.filter(pk__in=matching)
-        elif filters["q"]:
-            base = base.none()
+        filters = ResourceFilterSet(
+            request.GET,
+            ResourcePage.objects.live().child_of(self),
+            focus_areas=focus_areas,
+        )
+        results = filters.qs
 
         # Every count (per focus area, per type, in all) in a single query.
-        anything = Q(pk__isnull=False)
-        area_filter = (
-            _in_focus_area(area_ids[filters["focus_area"]])
-            if filters["focus_area"]
-            else anything
-        )
-        type_filter = Q(resource_type=filters["type"]) if filters["type"] else anything
-        counts = base.order_by().aggregate(
+        area_filter, type_filter = filters.area_q, filters.type_q
+        counts = filters.searched.order_by().aggregate(
             total=Count("pk", filter=area_filter & type_filter),
             **{
-                f"area_{pk}": Count("pk", filter=_in_focus_area(pk) & type_filter)
-                for pk in area_ids.values()
+                f"area_{area.pk}": Count(
+                    "pk", filter=_in_focus_area(area.pk) & type_filter
+                )
+                for area in focus_areas
             },
             **{
                 f"type_{index}": Count(
@@ -121,30 +191,29 @@ class ResourceIndexPage(CampaignPageMixin, Page):
                 for index, value in enumerate(ResourceType.values)
             },
         )
-        area_counts = {slug: counts[f"area_{pk}"] for slug, pk in area_ids.items()}
+        area_counts = {area.slug: counts[f"area_{area.pk}"] for area in focus_areas}
         type_counts = {
             value: counts[f"type_{index}"]
             for index, value in enumerate(ResourceType.values)
         }
-        results = base.filter(area_filter & type_filter)
+        filters.label_options(area_counts, type_counts)
 
+        params = filters.params
         area_options = [
             {
-                "value": area.slug,
                 "label": area.title,
-                "count": area_counts.get(area.slug, 0),
-                "selected": area.slug == filters["focus_area"],
-                "url": _query_string({**filters, "focus_area": area.slug}),
+                "count": area_counts[area.slug],
+                "selected": area.slug == params["focus_area"],
+                "url": _query_string({**params, "focus_area": area.slug}),
             }
             for area in focus_areas
         ]
         type_options = [
             {
-                "value": value,
                 "label": label,
-                "count": type_counts.get(value, 0),
-                "selected": value == filters["type"],
-                "url": _query_string({**filters, "type": value}),
+                "count": type_counts[value],
+                "selected": value == params["type"],
+                "url": _query_string({**params, "type": value}),
             }
             for value, label in ResourceType.choices
         ]
@@ -157,15 +226,18 @@ class ResourceIndexPage(CampaignPageMixin, Page):
         context.update(
             {
                 "filters": filters,
-                "filter_errors": errors,
                 "area_options": area_options,
                 "type_options": type_options,
-                "any_filter": any(filters.values()),
-                "all_areas_url": _query_string({**filters, "focus_area": ""}),
-                "all_types_url": _query_string({**filters, "type": ""}),
+                "all_areas_url": _query_string({**params, "focus_area": ""}),
+                "all_types_url": _query_string({**params, "type": ""}),
                 "page_obj": page_obj,
+                "page_range": list(
+                    paginator.get_elided_page_range(
+                        page_obj.number, on_each_side=2, on_ends=1
+                    )
+                ),
                 "resources": page_obj.object_list,
-                "page_query": _query_string(filters)[1:],
+                "page_query": _query_string(params)[1:],
             }
         )
         return context

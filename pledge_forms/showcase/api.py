@@ -13,14 +13,12 @@ from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import BaseAPIViewSet
 
 from pledge_forms.models.pledges import Pledge
-from pledge_forms.showcase.filters import parse_filters
+from pledge_forms.showcase.filters import MemberFilterSet
 from pledge_forms.showcase.members import listed_members, public_member
 from pledge_forms.showcase.models import showcase_page
 from pledge_forms.showcase.opendata import member_record
 
-FILTER_PARAMETERS = frozenset(
-    ["country", "region", "agency_type", "size_band", "stage"]
-)
+FILTER_PARAMETERS = frozenset(MemberFilterSet.base_filters)
 
 
 class MemberSerializer(serializers.BaseSerializer):
@@ -55,14 +53,10 @@ class MembersAPIViewSet(BaseAPIViewSet):
             )
 
     def filter_queryset(self, queryset):
-        filters = parse_filters(self.request.GET)
+        filters = MemberFilterSet(self.request.GET, queryset=queryset)
         if filters.notices:
             raise BadRequestError("; ".join(filters.notices))
-        for name in FILTER_PARAMETERS:
-            value = getattr(filters, name)
-            if value:
-                queryset = queryset.filter(**{name: value})
-        return queryset
+        return filters.qs
 
     def get_serializer_class(self):
         return MemberSerializer

@@ -1,14 +1,19 @@
-"""The showcase's filters: read from the query string (bad values are dropped with a
-notice), applied to the listed members, and the choices and counts that go with them."""
+"""The showcase's filters, as django-filter filter sets: read from the query string (bad
+values are left out, each with a notice), applied to the listed members, and the choices
+and counts that go with them."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+import django_filters
+from django import forms
 from django.db.models import Count, QuerySet
-from django.utils.translation import gettext as _
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ChoiceField as FilterChoiceField
 
 from pledge_forms.choices import (
     AgencyType,
@@ -17,15 +22,13 @@ from pledge_forms.choices import (
 )
 from pledge_forms.geography import country_name, region_name
 from pledge_forms.models.pledges import Pledge
-from pledge_forms.showcase.members import (
-    listed_cards,
-    listed_members,
-)
+from pledge_forms.showcase.members import listed_members
 
 SORTS = {
     "name": ("display_name", "pk"),
     "newest": ("-pledged_at", "-pk"),
 }
+SORT_CHOICES = [("name", _("Name")), ("newest", _("Newest first"))]
 DEFAULT_SORT = "name"
 MAX_QUERY_LENGTH = 100
 REGION_RE = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}\Z")
@@ -35,107 +38,189 @@ COUNTRY_RE = re.compile(r"^[A-Z]{2}\Z")
 # --- Filters ----------------------------------------------------------------------------------
 
 
-@dataclass
-class Filters:
-    """The showcase's filters as read from the query string; bad values are dropped with a
-    notice instead of failing."""
+def is_country(code: str) -> bool:
+    return bool(COUNTRY_RE.match(code)) and country_name(code) != code
 
-    country: str = ""
-    region: str = ""
-    agency_type: str = ""
-    size_band: str = ""
-    stage: str = ""
-    q: str = ""
-    sort: str = DEFAULT_SORT
-    notices: list[str] = field(default_factory=list)
 
-    FILTER_NAMES = ("country", "region", "agency_type", "size_band", "stage", "q")
+def is_region(code: str) -> bool:
+    return bool(REGION_RE.match(code)) and region_name(code) != code
+
+
+class PlaceField(FilterChoiceField):
+    """A country or region code, upper-cased. Every known code is valid, so a link to a
+    place keeps working when its last member leaves; the choices offered are only the
+    places that have members."""
+
+    def __init__(self, *args, is_known, **kwargs):
+        self.is_known = is_known
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        return super().to_python(value).strip().upper()
+
+    def valid_value(self, value):
+        return self.is_known(value)
+
+
+class PlaceFilter(django_filters.ChoiceFilter):
+    field_class = PlaceField
+
+
+class SearchField(forms.CharField):
+    """Words of a name: spaces collapsed, cut to ``MAX_QUERY_LENGTH`` characters (the
+    filter set says so in a notice)."""
+
+    def to_python(self, value):
+        return " ".join(super().to_python(value).split())[:MAX_QUERY_LENGTH]
+
+
+class SearchFilter(django_filters.CharFilter):
+    field_class = SearchField
+
+
+class MemberFilterSet(django_filters.FilterSet):
+    """Filters on fields every member shows (the members API uses these alone, so no
+    filter can reveal a field an agency hid). Invalid values are left out of the query
+    and explained in :attr:`notices`."""
+
+    country = PlaceFilter(
+        label=_("Country"),
+        empty_label=_("All countries"),
+        is_known=is_country,
+        error_messages={"invalid_choice": _("The country filter was not recognised.")},
+    )
+    region = PlaceFilter(
+        label=_("State / province"),
+        empty_label=_("All states and provinces"),
+        is_known=is_region,
+        error_messages={
+            "invalid_choice": _("The state or province filter was not recognised.")
+        },
+    )
+    agency_type = django_filters.ChoiceFilter(
+        label=_("Agency type"),
+        choices=AgencyType.choices,
+        empty_label=_("All types"),
+        error_messages={
+            "invalid_choice": _("The agency type filter was not recognised.")
+        },
+    )
+    size_band = django_filters.ChoiceFilter(
+        label=_("Sworn officers"),
+        choices=SizeBand.choices,
+        empty_label=_("All sizes"),
+        error_messages={"invalid_choice": _("The size filter was not recognised.")},
+    )
+    stage = django_filters.ChoiceFilter(
+        label=_("Stage"),
+        choices=Stage.choices,
+        empty_label=_("All stages"),
+        error_messages={"invalid_choice": _("The stage filter was not recognised.")},
+    )
+
+    class Meta:
+        model = Pledge
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, *, options=None, **kwargs):
+        if data is not None:
+            # Codes upper-cased before the form sees them, so it shows back what applies.
+            data = data.copy()
+            for name in ("country", "region"):
+                if isinstance(data.get(name), str):
+                    data[name] = data[name].strip().upper()
+        super().__init__(data, queryset, **kwargs)
+        if options is not None:
+            self.filters["country"].extra["choices"] = options.countries
+            self.filters["region"].extra["choices"] = options.regions
+        self.form.auto_id = "filter-%s"
+
+    @cached_property
+    def extra_notices(self) -> list[str]:
+        """Notices that are no filter's error (a search shortened, a bad page number)."""
+        return []
+
+    @property
+    def notices(self) -> list[str]:
+        """Why a value was left out or changed: the filters' errors in the form's order,
+        then the other notices."""
+        errors = [str(message) for field in self.form for message in field.errors]
+        return errors + self.extra_notices
+
+    @cached_property
+    def applied(self) -> dict[str, str]:
+        """The filters in force: valid, non-empty values by name (the order aside)."""
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if value and name != "sort"
+        }
+
+    @property
+    def cleaned_data(self) -> dict:
+        """The form's valid values (an invalid one is left out); empty if unbound."""
+        self.form.is_valid()
+        return getattr(self.form, "cleaned_data", {})
 
     @property
     def active(self) -> bool:
-        return any(getattr(self, name) for name in self.FILTER_NAMES)
+        return bool(self.applied)
 
-    def as_params(self, **overrides: str) -> dict[str, str]:
-        params = {name: getattr(self, name) for name in self.FILTER_NAMES}
-        if self.sort != DEFAULT_SORT:
-            params["sort"] = self.sort
+
+class ShowcaseFilterSet(MemberFilterSet):
+    """The showcase list's filters: those of :class:`MemberFilterSet`, a search on the
+    display name, and the order."""
+
+    # The name only: searching other fields could reveal what an agency chose to hide.
+    q = SearchFilter(
+        label=_("Agency name"),
+        field_name="display_name",
+        lookup_expr="icontains",
+        widget=forms.TextInput(attrs={"type": "search", "maxlength": MAX_QUERY_LENGTH}),
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"),
+        choices=SORT_CHOICES,
+        empty_label=None,
+        method="order",
+        error_messages={"invalid_choice": _("The sort order was not recognised.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form.order_fields(["q"])
+        words = self.data.get("q", "")
+        if isinstance(words, str) and len(" ".join(words.split())) > MAX_QUERY_LENGTH:
+            self.extra_notices.append(
+                str(_("The search was shortened to 100 characters."))
+            )
+
+    @property
+    def ordering(self) -> str:
+        """The order in force: the one asked for if valid, else the default."""
+        return self.cleaned_data.get("sort") or DEFAULT_SORT
+
+    def filter_queryset(self, queryset):
+        return super().filter_queryset(queryset.order_by(*SORTS[DEFAULT_SORT]))
+
+    def order(self, queryset, name, value):
+        return queryset.order_by(*SORTS[value])
+
+    def query_params(self, **overrides: str) -> dict[str, str]:
+        """The filters in force as query parameters, in the order they are declared (the
+        sort order only when not the default), with ``overrides``; empty values left
+        out."""
+        params = {name: self.applied.get(name, "") for name in self.filters}
+        if self.ordering != DEFAULT_SORT:
+            params["sort"] = self.ordering
         params.update(overrides)
         return {key: value for key, value in params.items() if value}
-
-
-def _single(params, name: str) -> str:
-    value = params.get(name, "")
-    return value.strip() if isinstance(value, str) else ""
-
-
-def parse_filters(params) -> Filters:
-    """Read filters from a QueryDict (or dict); unknown or malformed values are ignored and
-    explained in ``notices``."""
-    filters = Filters()
-    country = _single(params, "country").upper()
-    if country:
-        if COUNTRY_RE.match(country) and country_name(country) != country:
-            filters.country = country
-        else:
-            filters.notices.append(_("The country filter was not recognised."))
-    region = _single(params, "region").upper()
-    if region:
-        if REGION_RE.match(region) and region_name(region) != region:
-            filters.region = region
-        else:
-            filters.notices.append(
-                _("The state or province filter was not recognised.")
-            )
-    for name, choices, message in (
-        ("agency_type", AgencyType, _("The agency type filter was not recognised.")),
-        ("size_band", SizeBand, _("The size filter was not recognised.")),
-        ("stage", Stage, _("The stage filter was not recognised.")),
-    ):
-        value = _single(params, name)
-        if value:
-            if value in choices.values:
-                setattr(filters, name, value)
-            else:
-                filters.notices.append(message)
-    q = " ".join(_single(params, "q").split())
-    if len(q) > MAX_QUERY_LENGTH:
-        q = q[:MAX_QUERY_LENGTH]
-        filters.notices.append(_("The search was shortened to 100 characters."))
-    filters.q = q
-    sort = _single(params, "sort")
-    if sort in SORTS:
-        filters.sort = sort
-    elif sort:
-        filters.notices.append(_("The sort order was not recognised."))
-    return filters
-
-
-def filter_members(filters: Filters) -> QuerySet[Pledge]:
-    """Listed members matching every active filter, in the chosen order (card columns)."""
-    queryset = listed_cards()
-    if filters.country:
-        queryset = queryset.filter(country=filters.country)
-    if filters.region:
-        queryset = queryset.filter(region=filters.region)
-    if filters.agency_type:
-        queryset = queryset.filter(agency_type=filters.agency_type)
-    if filters.size_band:
-        queryset = queryset.filter(size_band=filters.size_band)
-    if filters.stage:
-        queryset = queryset.filter(stage=filters.stage)
-    if filters.q:
-        # The name only: searching other fields could reveal what an agency chose to hide.
-        queryset = queryset.filter(display_name__icontains=filters.q)
-    return queryset.order_by(*SORTS[filters.sort])
 
 
 @dataclass(frozen=True)
 class FilterOptions:
     countries: list[tuple[str, str]]
     regions: list[tuple[str, str]]
-    agency_types: list[tuple[str, str]]
-    size_bands: list[tuple[str, str]]
-    stages: list[tuple[str, str]]
 
 
 AreaCounts = list[tuple[str, str, str, int]]
@@ -165,29 +250,23 @@ def filter_options(counts: AreaCounts | None = None) -> FilterOptions:
         {(r, f"{region_name(r)} ({country_name(c)})") for c, r in pairs if r},
         key=lambda item: item[1],
     )
-    return FilterOptions(
-        countries=countries,
-        regions=regions,
-        agency_types=[(str(v), str(label)) for v, label in AgencyType.choices],
-        size_bands=[(str(v), str(label)) for v, label in SizeBand.choices],
-        stages=[(str(v), str(label)) for v, label in Stage.choices],
-    )
+    return FilterOptions(countries=countries, regions=regions)
 
 
 def stage_counts_for(
-    filters: Filters, counts: AreaCounts
+    applied: dict[str, str], counts: AreaCounts
 ) -> list[tuple[str, int]] | None:
-    """Stage counts of the filtered list from :func:`area_counts` when the filters allow
-    it (country, region and stage only), else None."""
-    if filters.agency_type or filters.size_band or filters.q:
+    """Stage counts of the filtered list from :func:`area_counts` when the filters in
+    force (``applied``) allow it (country, region and stage only), else None."""
+    if set(applied) - {"country", "region", "stage"}:
         return None
     totals: Counter = Counter()
     for country, region, stage, members in counts:
-        if filters.country and country != filters.country:
+        if applied.get("country", country) != country:
             continue
-        if filters.region and region != filters.region:
+        if applied.get("region", region) != region:
             continue
-        if filters.stage and stage != filters.stage:
+        if applied.get("stage", stage) != stage:
             continue
         totals[stage] += members
     return [(str(label), totals.get(value, 0)) for value, label in Stage.choices]

@@ -10,14 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from pledge_forms.showcase import badges, certificates, charts, opendata
 from pledge_forms.showcase.filters import (
+    ShowcaseFilterSet,
     area_counts,
-    filter_members,
     filter_options,
-    parse_filters,
     stage_counts,
     stage_counts_for,
 )
-from pledge_forms.showcase.members import highlights, public_card
+from pledge_forms.showcase.members import highlights, listed_cards, public_card
 from pledge_forms.showcase.statistics import campaign_statistics as compute_statistics
 from pledge_forms.showcase.statistics import map_data, member_progress
 
@@ -26,35 +25,43 @@ CERTIFICATE_CACHE_SECONDS = 600
 
 
 def _pagination(results, filters) -> dict:
-    """Links to neighbouring pages that keep the filters."""
+    """Links to the first, last and neighbouring pages, elided by Django's paginator (a gap
+    has no link), all keeping the filters."""
 
     def url(number: int) -> str:
-        params = filters.as_params(page=str(number) if number > 1 else "")
+        params = filters.query_params(page=str(number) if number > 1 else "")
         return "?" + urlencode(params) if params else "?"
 
-    current, last = results.number, results.paginator.num_pages
-    numbers = sorted({1, last, *range(max(1, current - 2), min(last, current + 2) + 1)})
+    paginator, current = results.paginator, results.number
+    numbers = paginator.get_elided_page_range(current, on_each_side=2, on_ends=1)
     return {
         "previous_url": url(current - 1) if results.has_previous() else "",
         "next_url": url(current + 1) if results.has_next() else "",
-        "page_links": [(n, url(n), n == current) for n in numbers] if last > 1 else [],
+        "page_links": [
+            (n, "" if n == paginator.ELLIPSIS else url(n), n == current)
+            for n in numbers
+        ]
+        if paginator.num_pages > 1
+        else [],
     }
 
 
 def index(request, page):
-    filters = parse_filters(request.GET)
-    members = filter_members(filters)
     counts = area_counts()
+    filters = ShowcaseFilterSet(
+        request.GET, queryset=listed_cards(), options=filter_options(counts)
+    )
+    members = filters.qs
     # Members per stage of the filtered list; their sum is the result count, so the
     # paginator needs no COUNT query of its own.
-    per_stage = stage_counts_for(filters, counts) or stage_counts(members)
+    per_stage = stage_counts_for(filters.applied, counts) or stage_counts(members)
     paginator = Paginator(members, page.page_size(), allow_empty_first_page=True)
     paginator.__dict__["count"] = sum(count for _label, count in per_stage)
     try:
         page_number = int(request.GET.get("page", "1"))
     except (TypeError, ValueError):
         page_number = 1
-        filters.notices.append(str(_("The page number was not recognised.")))
+        filters.extra_notices.append(str(_("The page number was not recognised.")))
     try:
         results = paginator.page(page_number)
     except (EmptyPage, PageNotAnInteger) as error:
@@ -64,7 +71,6 @@ def index(request, page):
     context = page.get_context(request)
     context.update(
         filters=filters,
-        options=filter_options(counts),
         results=results,
         members=[public_card(p) for p in results.object_list],
         paginator=paginator,

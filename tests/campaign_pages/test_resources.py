@@ -121,6 +121,27 @@ def test_pagination_keeps_the_filters(client, library):
     assert len(titles(second)) == 3
 
 
+def test_long_lists_of_pages_are_elided_and_keep_the_filters(
+    client, library, monkeypatch
+):
+    monkeypatch.setattr("campaign_pages.models.resources.RESOURCES_PER_PAGE", 1)
+    for n in range(3):
+        ResourcePageFactory(
+            parent=library.resource_index, title=f"Extra {n}", resource_type="guide"
+        )
+
+    page = client.get("/resources/?q=&page=6").content.decode()
+
+    numbers = re.findall(r'<span class="visually-hidden">Page </span>(\d+)', page)
+    assert numbers == ["1", "4", "5", "6", "7"]
+    assert page.count("<li><span>…</span></li>") == 1
+    assert (
+        '<span aria-current="page"><span class="visually-hidden">Page </span>6' in page
+    )
+    page = client.get("/resources/?type=guide&page=2").content.decode()
+    assert 'href="?type=guide&amp;page=1"' in page
+
+
 @pytest.mark.parametrize(
     "query",
     [
@@ -144,3 +165,17 @@ def test_an_unknown_filter_value_is_reported_and_left_out(client, library):
     page = client.get("/resources/?type=nonsense").content.decode()
     assert "There is no resource type called “nonsense”." in page
     assert len(titles(client.get("/resources/?type=nonsense"))) == 4
+
+
+def test_the_filter_form_shows_back_the_filters_in_force_and_ties_errors(
+    client, library
+):
+    page = client.get("/resources/?type=training&q=course&focus_area=nowhere")
+    html = page.content.decode()
+    assert '<option value="training" selected>Training (2)</option>' in html
+    assert 'name="q" value="course"' in html
+    assert 'aria-describedby="filter-focus_area_error"' in html
+    assert 'id="filter-focus_area_error">There is no focus area called “nowhere”.' in (
+        html
+    )
+    assert titles(page) == ["Bias training course", "Force training course"]

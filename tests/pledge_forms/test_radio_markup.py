@@ -1,76 +1,89 @@
-"""The pledge form's radio buttons have exactly Django's markup, escaping included."""
+"""The pledge form's radio groups: each input has its label, values are escaped, the
+choice made survives an error, and an error is tied to the group for assistive technology."""
+
+from html.parser import HTMLParser
 
 from django import forms
+from django.template.loader import render_to_string
 
-from pledge_forms.widgets import RadioSelect
-
-CHOICES = [("in_place", "In place"), ('a"b<c>', "Odd <value>"), ("", "None")]
-
-
-def make_form(widget, data=None):
-    class Form(forms.Form):
-        status = forms.ChoiceField(
-            choices=CHOICES, widget=widget(attrs={"data-x": 'q"<'})
-        )
-
-    return Form(data=data)
+CHOICES = [("in_place", "In place"), ('a"b<c>', "Odd <value>"), ("planned", "Planned")]
 
 
-def tags(form):
-    return [str(choice.tag()) for choice in form["status"]]
+class Form(forms.Form):
+    status = forms.ChoiceField(
+        label="Status", choices=CHOICES, widget=forms.RadioSelect
+    )
 
 
-def test_radio_inputs_match_djangos_for_an_empty_form():
-    assert tags(make_form(RadioSelect)) == tags(make_form(forms.RadioSelect))
+class Markup(HTMLParser):
+    """The radio inputs, labels and fieldset of a rendered field."""
+
+    def __init__(self, html):
+        super().__init__()
+        self.inputs, self.labels, self.fieldsets, self.ids = [], {}, [], {}
+        self._label_for = None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids[attrs["id"]] = tag
+        if tag == "input" and attrs.get("type") == "radio":
+            self.inputs.append(attrs)
+        elif tag == "label":
+            self._label_for = attrs.get("for")
+            self.labels[self._label_for] = ""
+        elif tag == "fieldset":
+            self.fieldsets.append(attrs)
+
+    def handle_endtag(self, tag):
+        if tag == "label":
+            self._label_for = None
+
+    def handle_data(self, data):
+        if self._label_for is not None:
+            self.labels[self._label_for] += data
 
 
-def test_radio_inputs_match_djangos_when_checked_or_in_error():
-    for data in ({"status": 'a"b<c>'}, {"status": "nonsense"}, {}):
-        ours = make_form(RadioSelect, data)
-        django = make_form(forms.RadioSelect, data)
-        ours.is_valid()
-        django.is_valid()
-        assert tags(ours) == tags(django)
-    checked = tags(make_form(RadioSelect, {"status": 'a"b<c>'}))
-    assert 'value="a&quot;b&lt;c&gt;"' in checked[1] and " checked" in checked[1]
-    assert "<c>" not in "".join(checked)
+def render(data=None):
+    form = Form(data=data)
+    if form.is_bound:
+        form.is_valid()
+    html = render_to_string(
+        "pledge_forms/includes/field.html", {"field": form["status"]}
+    )
+    return html, Markup(html)
 
 
-def test_a_label_wrapping_radio_still_uses_djangos_template():
-    ours = [str(choice) for choice in make_form(RadioSelect)["status"]]
-    django = [str(choice) for choice in make_form(forms.RadioSelect)["status"]]
-    assert ours == django
+def test_every_radio_has_a_label_tied_to_it():
+    _html, markup = render()
+    assert [radio["name"] for radio in markup.inputs] == ["status"] * 3
+    ids = [radio["id"] for radio in markup.inputs]
+    assert len(set(ids)) == 3
+    assert [markup.labels[id_] for id_ in ids] == [label for _v, label in CHOICES]
 
 
-def test_plain_inputs_match_djangos_templates():
-    import datetime
+def test_values_and_labels_are_escaped():
+    html, markup = render()
+    assert [radio["value"] for radio in markup.inputs] == [v for v, _l in CHOICES]
+    assert "<c>" not in html and "<value>" not in html
+    assert 'value="a&quot;b&lt;c&gt;"' in html and "Odd &lt;value&gt;" in html
 
-    from django.forms.renderers import DjangoTemplates
 
-    from pledge_forms.widgets import INPUT_RENDERER
+def test_the_choice_made_stays_checked_when_the_form_comes_back():
+    _html, markup = render({"status": 'a"b<c>'})
+    checked = [radio["value"] for radio in markup.inputs if "checked" in radio]
+    assert checked == ['a"b<c>']
+    _html, markup = render()
+    assert not any("checked" in radio for radio in markup.inputs)
 
-    class Form(forms.Form):
-        text = forms.CharField(max_length=5, widget=forms.TextInput({"data-x": '"<'}))
-        email = forms.EmailField(required=False)
-        url = forms.URLField(assume_scheme="https")
-        date = forms.DateField(
-            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-        )
-        box = forms.BooleanField(required=False)
-        hidden = forms.CharField(widget=forms.HiddenInput)
 
-    data = {"text": '"><script>', "email": "x", "box": "on", "hidden": "a&b"}
-    for kwargs in (
-        {},
-        {"data": data},
-        {"initial": {"date": datetime.date(2026, 1, 2)}},
-    ):
-        ours = Form(renderer=INPUT_RENDERER, **kwargs)
-        django = Form(renderer=DjangoTemplates(), **kwargs)
-        if ours.is_bound:  # errors add aria attributes
-            ours.is_valid()
-            django.is_valid()
-        for name in ours.fields:
-            assert str(ours[name]) == str(django[name]), name
-    html = str(Form(renderer=INPUT_RENDERER, data=data)["text"])
-    assert "<script>" not in html and "&quot;&gt;&lt;script&gt;" in html
+def test_an_error_marks_the_radios_invalid_and_describes_the_group():
+    _html, markup = render({"status": "nonsense"})
+    assert all(radio.get("aria-invalid") == "true" for radio in markup.inputs)
+    (fieldset,) = markup.fieldsets
+    assert fieldset["aria-describedby"] == "id_status_error"
+    assert markup.ids["id_status_error"] == "p"
+    _html, markup = render({"status": "planned"})
+    assert not any("aria-invalid" in radio for radio in markup.inputs)
+    assert "aria-describedby" not in markup.fieldsets[0]

@@ -13,7 +13,7 @@ from django.template import Context, Template
 from pledge_forms import services
 from pledge_forms.choices import PracticeStatus, ReviewStatus, Stage
 from pledge_forms.models import Pledge
-from pledge_forms.showcase.filters import parse_filters
+from pledge_forms.showcase.filters import ShowcaseFilterSet
 from pledge_forms.showcase.management.commands.generate_members import generate_members
 from pledge_forms.showcase.models import MemberShowcasePage
 from pledge_forms.showcase.statistics import campaign_statistics
@@ -145,16 +145,74 @@ def test_an_unknown_filter_value_is_ignored_with_a_notice(client, page):
     assert b"The agency type filter was not recognised." in response.content
 
 
+def test_the_filter_form_shows_back_the_filters_in_force(client, page):
+    published_member(display_name="Oregon City PD", country="US", region="US-OR")
+
+    html = client.get("/members/?country=us&q=++city++&sort=newest").content.decode()
+
+    assert '<option value="US" selected>United States</option>' in html
+    assert '<option value="US-OR">Oregon (United States)</option>' in html
+    assert '<option value="newest" selected>Newest first</option>' in html
+    assert 'name="q" value="  city  "' in html
+    assert "Oregon City PD" in html
+
+
+def test_a_value_left_out_is_tied_to_its_control_by_the_notice(client, page):
+    published_member(display_name="Still Listed")
+
+    html = client.get("/members/?stage=robots").content.decode()
+
+    assert 'aria-invalid="true" aria-describedby="filter-stage_error"' in html
+    assert (
+        '<li id="filter-stage_error">The stage filter was not recognised.</li>' in html
+    )
+
+
+def test_a_country_without_members_gives_an_empty_list_not_a_notice(client, page):
+    published_member(display_name="Still Listed", country="US", region="US-OR")
+
+    response = client.get("/members/?country=FR")
+
+    assert names(response) == []
+    assert b"not recognised" not in response.content
+    assert client.get("/api/v2/members/?country=FR").status_code == 200
+
+
+def test_long_lists_of_pages_are_elided_around_the_current_page(client, page):
+    PledgeFactory.create_batch(
+        43, live=True, review_status="approved", consent_listed=True, country="CA"
+    )
+    MemberShowcasePage.objects.filter(pk=page.pk).update(per_page=6)
+
+    response = client.get("/members/?country=CA&page=2")
+
+    numbers = [number for number, _url, _current in response.context["page_links"]]
+    assert numbers == [1, 2, 3, 4, "…", 8]
+    html = response.content.decode()
+    assert '<a href="?country=CA&amp;page=2" aria-current="page">2</a>' in html
+    assert '<a href="?country=CA">1</a>' in html
+    assert '<a href="?country=CA&amp;page=8">8</a>' in html
+    assert '<span class="pf-ellipsis">…</span>' in html
+
+
 def test_a_page_beyond_the_last_is_not_found(client, page):
     published_member()
     assert client.get("/members/?page=99").status_code == 404
 
 
-def test_parse_filters_keeps_valid_values_only():
-    filters = parse_filters({"country": "us", "region": "US-CA", "stage": "nope"})
-    assert (filters.country, filters.region, filters.stage) == ("US", "US-CA", "")
-    assert filters.as_params() == {"country": "US", "region": "US-CA"}
-    assert len(filters.notices) == 1
+def test_the_filters_keep_valid_values_only():
+    filters = ShowcaseFilterSet(
+        {"q": " pd ", "country": "us", "region": "US-CA", "stage": "nope"}
+    )
+    assert filters.applied == {"q": "pd", "country": "US", "region": "US-CA"}
+    # The links name the parameters in the same order as they always did.
+    assert list(filters.query_params(sort="newest").items()) == [
+        ("country", "US"),
+        ("region", "US-CA"),
+        ("q", "pd"),
+        ("sort", "newest"),
+    ]
+    assert filters.notices == ["The stage filter was not recognised."]
 
 
 # --- Member page ------------------------------------------------------------------------
