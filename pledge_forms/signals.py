@@ -1,24 +1,30 @@
-"""Signal handlers of the core: keep the review state right when a pledge is published
-through Wagtail itself (the Publish button or the last step of the review workflow)."""
+"""Signal handlers of the core: Wagtail's own publishing and unpublishing of a pledge run
+the review service (see :mod:`pledge_forms.services.review`).
 
-from django.utils import timezone
-from wagtail.signals import published
+``wagtail.signals.published`` is sent by Wagtail's ``PublishRevisionAction``, which every
+way of publishing a snippet goes through (the edit form's Publish, a reverted revision,
+``publish_scheduled``, ``Revision.publish()``); ``unpublished`` by its ``UnpublishAction``
+(the Unpublish view, an expiry, ``unpublish()``).
+"""
 
-from pledge_forms.choices import ReviewStatus
+from wagtail.signals import published, unpublished
+
 from pledge_forms.models.pledges import Pledge
+from pledge_forms.services.review import approve_published, withdraw_unpublished
 
 
-def mark_approved_on_publish(sender, instance, **kwargs):
-    if not instance.is_verified or instance.review_status == ReviewStatus.APPROVED:
-        return
-    Pledge.objects.filter(pk=instance.pk).update(
-        review_status=ReviewStatus.APPROVED,
-        approved_at=instance.approved_at or timezone.now(),
-        decline_reason="",
-    )
+def approve_on_publish(sender, instance, revision, **kwargs):
+    approve_published(instance, revision)
+
+
+def withdraw_on_unpublish(sender, instance, **kwargs):
+    withdraw_unpublished(instance)
 
 
 def connect() -> None:
     published.connect(
-        mark_approved_on_publish, sender=Pledge, dispatch_uid="pledge_forms_approved"
+        approve_on_publish, sender=Pledge, dispatch_uid="pledge_forms_approved"
+    )
+    unpublished.connect(
+        withdraw_on_unpublish, sender=Pledge, dispatch_uid="pledge_forms_withdrawn"
     )

@@ -18,4 +18,4 @@ modeladmin_register(PledgeInboxGroup)
 
 hooks.register("register_log_actions", register_pledge_log_actions)
 hooks.register("register_snippet_listing_buttons", pledge_review_buttons)
-hooks.register("before_edit_snippet", refuse_publishing_unconfirmed_pledges)
+hooks.register("before_publish", refuse_publishing_unconfirmed_pledges)

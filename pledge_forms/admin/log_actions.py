@@ -23,6 +23,11 @@ def register_pledge_log_actions(actions):
 
     actions.register_action("pledge_forms.approve", _("Approve"), _("Approved"))
     actions.register_action(
+        "pledge_forms.withdraw",
+        _("Withdraw from the showcase"),
+        _("Withdrawn from the showcase (unpublished, not declined)"),
+    )
+    actions.register_action(
         "pledge_forms.complete", _("Mark completed"), _("Marked as completed")
     )
     actions.register_action(EXPORT_ACTION)(ExportFormatter)

@@ -21,7 +21,7 @@ from wagtail.snippets.views.snippets import IndexView
 
 from pledge_forms import services
 from pledge_forms.admin.exports import AuditedExportMixin, NeutralisingExportMixin
-from pledge_forms.choices import ReviewStatus, Stage
+from pledge_forms.choices import ReviewStatus
 from pledge_forms.models.pledges import CONTACT_FIELDS, CONTACTS_PERMISSION, Pledge
 
 REVIEW_PERMISSION = "pledge_forms.review_pledge"
@@ -162,11 +162,7 @@ def available_actions(pledge: Pledge) -> list[str]:
         actions.append("approve")
     if pledge.review_status != ReviewStatus.DECLINED:
         actions.append("decline")
-    if (
-        approved
-        and pledge.stage != Stage.COMPLETED
-        and services.can_complete(pledge.get_latest_revision_as_object())
-    ):
+    if services.can_mark_completed(pledge):
         actions.append("complete")
     if pledge.is_verified and pledge.review_status != ReviewStatus.DECLINED:
         actions += ["send_update_link", "revoke"]
@@ -254,13 +250,10 @@ def pledge_review_buttons(snippet, user, next_url=None):
 
 
 def refuse_publishing_unconfirmed_pledges(request, instance):
-    """Wagtail's own Publish button must not put an unconfirmed pledge in the showcase."""
-    if (
-        isinstance(instance, Pledge)
-        and request.method == "POST"
-        and "action-publish" in request.POST
-        and not instance.is_verified
-    ):
+    """``before_publish``: the edit form's Publish (also on creating a pledge, publishing a
+    reverted revision or scheduling) refuses an unconfirmed pledge with a message; the
+    edits stay as a draft. ``Pledge.publish`` refuses every other path."""
+    if isinstance(instance, Pledge) and not instance.is_verified:
         messages.error(
             request,
             _("This pledge cannot be published: its e-mail address is not confirmed."),

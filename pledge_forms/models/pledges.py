@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.actions.publish_revision import PublishPermissionError
 from wagtail.models import (
     DraftStateMixin,
     LockableMixin,
@@ -329,6 +330,18 @@ class Pledge(
         for name in REVIEW_STATE_FIELDS:
             setattr(obj, name, getattr(self, name))
         return obj
+
+    def publish(self, revision, *args, **kwargs):
+        # Publishing is approving (pledge_forms.services.review): whatever path leads
+        # here, an unconfirmed pledge never goes live, nor stays scheduled to.
+        if not self.is_verified:
+            revision.approved_go_live_at = None
+            if revision.pk:
+                revision.save(update_fields=["approved_go_live_at"])
+            raise PublishPermissionError(
+                _("An unconfirmed pledge cannot be published.")
+            )
+        return super().publish(revision, *args, **kwargs)
 
     def get_preview_template(self, request, mode_name):
         return "pledge_forms/pledge_preview.html"

@@ -4,7 +4,7 @@
 - :mod:`.links`: signed confirmation and update links, the addresses e-mails point at;
 - :mod:`.submission`: storing a pledge, its confirmation and its updates;
 - :mod:`.eligibility`: the recognition rule and the rule for completion;
-- :mod:`.review`: approve, decline, mark completed;
+- :mod:`.review`: approve (any publication), decline, withdraw, mark completed;
 - :mod:`.abuse`: the rate limit and the purge of unconfirmed pledges.
 
 Views, the admin and the showcase use the names below; modules of this package import
@@ -37,7 +37,13 @@ from pledge_forms.services.links import (
     update_link,
     verify_link,
 )
-from pledge_forms.services.review import ReviewError, approve, decline, mark_completed
+from pledge_forms.services.review import (
+    ReviewError,
+    approve,
+    can_mark_completed,
+    decline,
+    mark_completed,
+)
 from pledge_forms.services.submission import (
     PLEDGE_FIELDS,
     SubmitResult,
@@ -57,6 +63,7 @@ __all__ = [
     "add_months",
     "approve",
     "can_complete",
+    "can_mark_completed",
     "decline",
     "evaluate_eligibility",
     "hash_client",

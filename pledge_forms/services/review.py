@@ -1,52 +1,142 @@
-"""Reviewers' decisions on a pledge: approve (publish), decline, mark completed.
+"""Reviewers' decisions on a pledge: approve (publish), decline, mark completed, and what
+Wagtail's own Publish and Unpublish mean for a pledge.
 
 Each decision happens here and nowhere else, whichever button leads to it.
+
+**Publishing is approving.** The review action "Approve and publish" (:func:`approve`),
+the edit form's Publish (also in its action menu, and when a pledge is created in the
+admin), publishing a reverted revision and scheduled publishing at the go-live time
+(``manage.py publish_scheduled``) all end in Wagtail's ``PublishRevisionAction``, the one
+place that sends ``wagtail.signals.published`` for a snippet. Admin hooks
+(``before_publish``/``after_publish``) run only in the edit view and not for scheduled
+publishing, so the signal is the hook point: :mod:`pledge_forms.signals` hands it to
+:func:`approve_published`. Either way :func:`_record_approval` runs once per publication:
+review state approved, the approval e-mail, the private update link, and "Approved"
+(``pledge_forms.approve``) in the history. When this module publishes a revision itself
+(:func:`approve`, :func:`mark_completed`) it marks the pledge as being handled, so the
+signal does not run the approval a second time. A revision scheduled for later is
+approved when it goes live, not when it is scheduled.
+
+**No path publishes an unconfirmed pledge**: :func:`approve` refuses with
+:class:`ReviewError`, the admin's ``before_publish`` hook refuses the edit form's Publish
+with a message (the edits stay as a draft), and ``Pledge.publish`` refuses whatever else
+tries (code, a scheduled revision).
+
+**Declining** (:func:`decline`) needs a reason, which the agency is told; a live entry
+leaves the showcase and a scheduled publication is cancelled.
+
+**Wagtail's Unpublish is not declining.** Unpublishing a live member (the admin's
+Unpublish, or its expiry time passing) takes it out of the showcase and puts it back to
+"awaiting review"; :func:`withdraw_unpublished` writes "Withdrawn from the showcase"
+(``pledge_forms.withdraw``) in its history. The agency is not told and its update link
+keeps working; publishing it again is approving it again.
+
+**No moderation workflow.** Wagtail's workflow ("Pledge review") was a second path: its
+approval was only a publish, and its rejection neither declined the pledge nor told the
+agency, and carried no required reason. Migration 0010 removed it; reviewers decide with
+the review actions or Publish, which all lead here.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
+from wagtail.models import Revision
 
 from pledge_forms import emails
 from pledge_forms.choices import ReviewStatus, Stage
 from pledge_forms.models.pledges import Pledge
-from pledge_forms.services.eligibility import checklist_codes, practices_not_in_place
+from pledge_forms.services.eligibility import can_complete, practices_not_in_place
 from pledge_forms.services.links import member_link, send_update_link
+
+# Pledges this module is publishing or unpublishing right now (in this thread or task):
+# Wagtail's signals for them are this module's own doing and are not handled again.
+_handling: ContextVar[frozenset[int]] = ContextVar(
+    "pledge_forms_review_handling", default=frozenset()
+)
 
 
 class ReviewError(Exception):
     """A review action that the pledge's state does not allow."""
 
 
+@contextmanager
+def _handled_here(pledge: Pledge) -> Iterator[None]:
+    token = _handling.set(_handling.get() | {pledge.pk})
+    try:
+        yield
+    finally:
+        _handling.reset(token)
+
+
+def _locked(pledge: Pledge) -> Pledge:
+    return Pledge.objects.select_for_update().get(pk=pledge.pk)
+
+
+def _record_approval(pledge: Pledge, revision: Revision, user=None) -> Pledge:
+    """What follows a publication, once: approved, the agency told, the history written.
+
+    ``user`` None: the user of Wagtail's active log context (the admin request), or
+    nobody (scheduled publishing)."""
+    Pledge.objects.filter(pk=pledge.pk).update(
+        review_status=ReviewStatus.APPROVED,
+        approved_at=pledge.approved_at or timezone.now(),
+        decline_reason="",
+    )
+    pledge.refresh_from_db()
+    log(pledge, "pledge_forms.approve", user=user, revision=revision)
+    emails.send_kind("approved", pledge, [pledge.chief_email], link=member_link(pledge))
+    send_update_link(pledge)
+    return pledge
+
+
 def approve(pledge: Pledge, user=None) -> Pledge:
     """Publish the latest revision (it appears in the showcase) and tell the agency."""
     with transaction.atomic():
-        pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
+        pledge = _locked(pledge)
         if not pledge.is_verified:
             raise ReviewError(_("An unconfirmed pledge cannot be approved."))
-        if pledge.review_status == ReviewStatus.DECLINED:
-            pledge.decline_reason = ""
         revision = pledge.latest_revision or pledge.save_revision(user=user)
-        now = timezone.now()
-        Pledge.objects.filter(pk=pledge.pk).update(
-            review_status=ReviewStatus.APPROVED,
-            approved_at=pledge.approved_at or now,
-            decline_reason=pledge.decline_reason,
-        )
-        pledge.review_status = ReviewStatus.APPROVED
-        revision.publish(user=user)
+        with _handled_here(pledge):
+            revision.publish(user=user)
         pledge.refresh_from_db()
-        log(pledge, "pledge_forms.approve", user=user)
-        emails.send_kind(
-            "approved",
-            pledge,
-            [pledge.chief_email],
-            link=member_link(pledge),
-        )
-        send_update_link(pledge)
+        if pledge.live_revision_id != revision.pk:
+            return pledge  # scheduled: approved when it goes live
+        return _record_approval(pledge, revision, user=user)
+
+
+def approve_published(pledge: Pledge, revision: Revision) -> Pledge | None:
+    """Wagtail has published ``revision`` of ``pledge`` (any button, or the go-live time):
+    approve it as :func:`approve` does. Nothing when this module is publishing it itself
+    or when the revision is only scheduled."""
+    if pledge.pk in _handling.get():
+        return None
+    if not pledge.live or pledge.live_revision_id != revision.pk:
+        return None
+    with transaction.atomic():
+        return _record_approval(_locked(pledge), revision)
+
+
+def withdraw_unpublished(pledge: Pledge) -> Pledge | None:
+    """Wagtail has unpublished ``pledge`` (its Unpublish, or its expiry time): it has left
+    the showcase. Not a decline: back to awaiting review, written in the history, the
+    agency is not told. Nothing when :func:`decline` is unpublishing it."""
+    if pledge.pk in _handling.get():
+        return None
+    with transaction.atomic():
+        pledge = _locked(pledge)
+        if pledge.review_status == ReviewStatus.APPROVED:
+            Pledge.objects.filter(pk=pledge.pk).update(
+                review_status=ReviewStatus.AWAITING_REVIEW
+            )
+            pledge.review_status = ReviewStatus.AWAITING_REVIEW
+        log(pledge, "pledge_forms.withdraw")
     return pledge
 
 
@@ -56,40 +146,55 @@ def decline(pledge: Pledge, reason: str, user=None) -> Pledge:
     if not reason:
         raise ReviewError(_("Give the reason for declining."))
     with transaction.atomic():
-        pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
+        pledge = _locked(pledge)
         pledge.review_status = ReviewStatus.DECLINED
         pledge.decline_reason = reason
         pledge.declined_at = timezone.now()
         pledge.save(update_fields=["review_status", "decline_reason", "declined_at"])
+        # A publication scheduled earlier must not approve it later.
+        pledge.revisions.update(approved_go_live_at=None)
         if pledge.live:
-            pledge.unpublish(user=user)
+            with _handled_here(pledge):
+                pledge.unpublish(user=user)
         log(pledge, "pledge_forms.decline", user=user, data={"reason": reason})
         emails.send_kind("declined", pledge, [pledge.chief_email], reason=reason)
     return pledge
 
 
+def completion_refused(pledge: Pledge) -> str | None:
+    """Why ``pledge`` cannot be marked completed now, or None when it can: an approved
+    member, not completed yet, whose latest revision passes the completion rule
+    (:func:`~pledge_forms.services.eligibility.can_complete`)."""
+    if pledge.review_status != ReviewStatus.APPROVED:
+        return _("Only an approved member can be marked as completed.")
+    draft = pledge.get_latest_revision_as_object()
+    if draft.stage == Stage.COMPLETED:
+        return _("This member is completed already.")
+    if not can_complete(draft):
+        return _("Not every practice is in place yet: %(codes)s") % {
+            "codes": ", ".join(practices_not_in_place(draft))
+        }
+    return None
+
+
+def can_mark_completed(pledge: Pledge) -> bool:
+    """Whether "Mark as completed" is allowed (see :func:`completion_refused`)."""
+    return completion_refused(pledge) is None
+
+
 def mark_completed(pledge: Pledge, user=None) -> Pledge:
     """All practices in place, confirmed by a reviewer: the member becomes completed."""
     with transaction.atomic():
-        pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
-        if not pledge.is_verified or pledge.review_status == ReviewStatus.DECLINED:
-            raise ReviewError(_("Only a confirmed, accepted pledge can be completed."))
+        pledge = _locked(pledge)
+        refusal = completion_refused(pledge)
+        if refusal:
+            raise ReviewError(refusal)
         draft = pledge.get_latest_revision_as_object()
-        codes = checklist_codes(draft)
-        missing = practices_not_in_place(draft, codes)
-        if not codes or missing:
-            raise ReviewError(
-                _("Not every practice is in place yet: %(codes)s")
-                % {"codes": ", ".join(missing)}
-            )
         draft.stage = Stage.COMPLETED
         draft.completed_at = timezone.now()
         revision = draft.save_revision(user=user, clean=False)
-        Pledge.objects.filter(pk=pledge.pk).update(
-            review_status=ReviewStatus.APPROVED,
-            approved_at=pledge.approved_at or timezone.now(),
-        )
-        revision.publish(user=user)
+        with _handled_here(pledge):
+            revision.publish(user=user)
         pledge.refresh_from_db()
         log(pledge, "pledge_forms.complete", user=user)
     return pledge

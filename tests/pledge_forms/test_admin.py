@@ -247,25 +247,6 @@ def test_submissions_cannot_be_added_edited_or_deleted(client, users, pledge):
     assert Pledge.objects.count() == 1
 
 
-def test_wagtails_publish_button_refuses_an_unconfirmed_pledge(
-    client, users, form_page
-):
-    unconfirmed = submitted_pledge(form_page, "unverified")
-    client.force_login(users["reviewer"])
-    url = pledge_urls(unconfirmed)["edit"]
-    response = client.post(url, {"action-publish": "1"})
-    assert response.status_code == 302
-    assert not Pledge.objects.get(pk=unconfirmed.pk).live
-
-
-def test_publishing_through_wagtail_marks_a_confirmed_pledge_approved(
-    form_page, pledge
-):
-    pledge.latest_revision.publish()
-    pledge.refresh_from_db()
-    assert pledge.live and pledge.review_status == ReviewStatus.APPROVED
-
-
 def test_the_plugin_imports_nothing_from_the_site():
     from pathlib import Path
 

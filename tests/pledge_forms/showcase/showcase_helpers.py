@@ -1,5 +1,6 @@
 """Helpers for the showcase tests: a showcase page and published members."""
 
+from django.utils import timezone
 from wagtail.models import Site
 
 from pledge_forms.showcase.demo import ensure_showcase_page
@@ -12,8 +13,11 @@ def showcase_page():
 
 
 def published_member(**fields):
-    """A pledge published the way a reviewer publishes it (a revision made live)."""
+    """A pledge published the way a reviewer publishes it (a revision made live).
+
+    Only a confirmed pledge can be published, and publishing approves it."""
     fields.setdefault("review_status", "approved")
+    fields.setdefault("verified_at", timezone.now())
     pledge = PledgeFactory(**fields)
     pledge.save_revision().publish()
     pledge.refresh_from_db()
