@@ -61,7 +61,7 @@ def restore_workflow(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("pledge_forms", "0007_showcase_app"),
+        ("pledge_forms", "0008_mail_tasks"),
         ("wagtailcore", "0098_apitoken"),
     ]
 
