@@ -41,7 +41,7 @@ from pledge_forms.services.review import ReviewError, approve, decline, mark_com
 from pledge_forms.services.submission import (
     PLEDGE_FIELDS,
     SubmitResult,
-    practice_statuses,
+    practice_rows,
     submit,
     submit_update,
     verify,
@@ -67,7 +67,7 @@ __all__ = [
     "normalise_key",
     "pledge_for_update_token",
     "pledge_for_verify_token",
-    "practice_statuses",
+    "practice_rows",
     "practices_not_in_place",
     "purge_unverified",
     "rate_limited",

@@ -7,6 +7,11 @@ fingerprint of the published pledges (how many, their live revisions, the latest
 featured ones and their order). Publishing or unpublishing a pledge or the showcase page,
 featuring or reordering members change the key, so the home page shows it at once. Checklist
 edits change a version kept in the cache (see :func:`bump_checklist_version`).
+
+This is the showcase's one cache of computed public figures (the ``{% campaign_statistics %}``
+tag reads its statistics too). The statistics page and the open data files aggregate or
+stream from the database on each request, in a fixed number of queries; a site's page cache
+may keep whole pages.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from wagtail.models import Page, PageViewRestriction
 from pledge_forms.choices import PracticeStatus, Stage
 from pledge_forms.models.checklists import Checklist, ChecklistItem, ChecklistSection
 from pledge_forms.models.pledges import Pledge
+from pledge_forms.models.practices import PledgePractice
 from pledge_forms.showcase.members import (
     featured_members,
     recently_completed,
@@ -61,17 +67,10 @@ class CampaignFigures:
 
 
 def practices_in_place(live) -> int:
-    in_place = 0
-    for statuses in live.values_list("practice_statuses", flat=True).iterator(
-        chunk_size=2000
-    ):
-        for entry in (statuses or {}).values():
-            if (
-                isinstance(entry, dict)
-                and entry.get("status") == PracticeStatus.IN_PLACE
-            ):
-                in_place += 1
-    return in_place
+    """Practices in place summed over the pledges of ``live``, counted in SQL."""
+    return PledgePractice.objects.filter(
+        pledge__in=live.order_by().values("pk"), status=PracticeStatus.IN_PLACE
+    ).count()
 
 
 @dataclass(frozen=True)

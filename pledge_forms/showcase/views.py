@@ -97,8 +97,9 @@ def member_map(request, page):
 
 
 def campaign_statistics(request, page):
-    sections = page.sections()
-    stats = compute_statistics(sections=sections)
+    # Aggregated in SQL on each request (a fixed number of queries); the page cache keeps
+    # the whole page for anonymous visitors.
+    stats = compute_statistics(sections=page.sections())
     context = page.get_context(request)
     context.update(
         stats=stats,

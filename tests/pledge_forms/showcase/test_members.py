@@ -170,7 +170,7 @@ def test_a_member_page_shows_the_public_profile_and_progress(client, page, check
         display_name="Kestrelford Police Department",
         city="Kestrelford",
         public_statement="Trust is earned every day.",
-        practice_statuses={
+        statuses={
             codes[0]: {"status": PracticeStatus.IN_PLACE, "note": ""},
             codes[1]: {"status": PracticeStatus.IN_PROGRESS, "note": ""},
         },
@@ -378,9 +378,9 @@ def test_statistics_count_published_members_by_stage_and_adoption(checklist):
         .values_list("code", flat=True)
     )
     all_in_place = {code: {"status": "in_place"} for code in codes}
-    published_member(stage=Stage.COMPLETED, practice_statuses=all_in_place)
-    published_member(practice_statuses={codes[0]: {"status": "in_progress"}})
-    PledgeFactory(practice_statuses=all_in_place)  # not published
+    published_member(stage=Stage.COMPLETED, statuses=all_in_place)
+    published_member(statuses={codes[0]: {"status": "in_progress"}})
+    PledgeFactory(statuses=all_in_place)  # not published
 
     stats = campaign_statistics(checklist)
 
@@ -433,10 +433,10 @@ def _queries(client, url):
 def test_public_pages_run_the_same_number_of_queries_for_10_and_1000_members(
     client, page, monkeypatch
 ):
-    from pledge_forms.showcase import statistics
+    from pledge_forms.showcase import home
 
-    # Statistics computed afresh on every request: the worst case.
-    monkeypatch.setattr(statistics, "STATISTICS_CACHE_SECONDS", 0)
+    # The cache of public figures keeps nothing: the worst case.
+    monkeypatch.setattr(home, "HOME_CACHE_SECONDS", 0)
     generate_members(10, seed=1)
     slug = Pledge.objects.filter(live=True, consent_listed=True).first().slug
     urls = [
