@@ -7,11 +7,6 @@ fingerprint of the published pledges (how many, their live revisions, the latest
 featured ones and their order). Publishing or unpublishing a pledge or the showcase page,
 featuring or reordering members change the key, so the home page shows it at once. Checklist
 edits change a version kept in the cache (see :func:`bump_checklist_version`).
-
-This is the showcase's one cache of computed public figures (the ``{% campaign_statistics %}``
-tag reads its statistics too). The statistics page and the open data files aggregate or
-stream from the database on each request, in a fixed number of queries; a site's page cache
-may keep whole pages.
 """
 
 from __future__ import annotations

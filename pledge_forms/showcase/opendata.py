@@ -36,25 +36,33 @@ appear. Text that a spreadsheet would read as a formula is prefixed with an apos
 from __future__ import annotations
 
 import csv
+import hashlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Count, Max, Sum
 from django.http import StreamingHttpResponse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from pledge_forms.admin.exports import neutralise
 from pledge_forms.showcase.members import (
     PublicMember,
+    listed_members,
     listed_profiles,
     public_member,
 )
 from pledge_forms.showcase.statistics import Section
 
-# Browsers and proxies may keep a file this long; the files themselves are streamed from
-# the database as they are written (members in chunks with their practice rows), so memory
-# stays flat and every change shows in the next download.
 CACHE_SECONDS = 300
+# The CSV is kept in the shared cache under a fingerprint of the listed members (rebuilt
+# when one is published, unpublished or changed), unless it is larger than this: a larger
+# file is streamed as it is written, so memory stays flat whatever the number of members.
+CSV_CACHE_SECONDS = 3600
+CSV_CACHE_MAX_BYTES = 8 * 1024 * 1024
+CSV_CACHE_CHUNK = 64 * 1024
 # The address of a member page from its slug (MemberShowcasePage.member_url_builder).
 MemberUrl = Callable[[str], str]
 
@@ -201,11 +209,52 @@ def _headers(response: StreamingHttpResponse) -> StreamingHttpResponse:
     return response
 
 
+def _csv_cache_key(sections: list[Section], member_url: MemberUrl) -> str:
+    """Changes whenever a listed member is published, unpublished or changed, with the
+    checklist's practices, the site's address and the language (of the labels)."""
+    state = (
+        listed_members()
+        .order_by()
+        .aggregate(
+            n=Count("pk"), revisions=Sum("live_revision_id"), changed=Max("updated_at")
+        )
+    )
+    parts = (
+        sorted(state.items()),
+        practice_codes(sections),
+        member_url("-"),
+        get_language(),
+    )
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return f"pledge_forms:data_csv:{digest}"
+
+
+def cached_csv_chunks(sections: list[Section], member_url: MemberUrl) -> Iterator[str]:
+    """The CSV from the shared cache, or written (and stored when small enough)."""
+    key = _csv_cache_key(sections, member_url)
+    body = cache.get(key)
+    if body is not None:
+        for start in range(0, len(body), CSV_CACHE_CHUNK):
+            yield body[start : start + CSV_CACHE_CHUNK]
+        return
+    kept: list[str] | None = []
+    size = 0
+    for chunk in csv_rows(sections, member_url):
+        if kept is not None:
+            kept.append(chunk)
+            size += len(chunk)
+            if size > CSV_CACHE_MAX_BYTES:
+                kept = None  # too large to keep: stream only
+        yield chunk
+    if kept is not None:
+        cache.set(key, "".join(kept), CSV_CACHE_SECONDS)
+
+
 def csv_response(
     sections: list[Section], member_url: MemberUrl
 ) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
-        csv_rows(sections, member_url), content_type="text/csv; charset=utf-8"
+        cached_csv_chunks(sections, member_url), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = 'attachment; filename="members.csv"'
     return _headers(response)

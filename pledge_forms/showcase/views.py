@@ -97,9 +97,8 @@ def member_map(request, page):
 
 
 def campaign_statistics(request, page):
-    # Aggregated in SQL on each request (a fixed number of queries); the page cache keeps
-    # the whole page for anonymous visitors.
-    stats = compute_statistics(sections=page.sections())
+    sections = page.sections()
+    stats = compute_statistics(sections=sections)
     context = page.get_context(request)
     context.update(
         stats=stats,
