@@ -1,10 +1,18 @@
 """The pledge's edit form in the admin: its panels and the form class behind them."""
 
 from django.utils.translation import gettext_lazy as _
+from modelcluster.forms import BaseChildFormSet
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+)
 
-from pledge_forms.admin.widgets import PracticeStatusesWidget
+from pledge_forms.choices import PracticeStatus
+from pledge_forms.models.checklists import ChecklistItem
 from pledge_forms.models.pledges import CONTACT_FIELDS, CONTACTS_PERMISSION, Pledge
 from pledge_forms.services.identity import normalise_key, unique_slug
 
@@ -26,6 +34,40 @@ class FixedSlugPanel(FieldPanel):
             if self.instance is None or self.instance.pk is None:
                 return False
             return super().is_shown()
+
+
+class PracticeFormSet(BaseChildFormSet):
+    """The pledge's practice rows, plus one prepared row for each practice of the
+    checklist that has none yet, so reviewers see every practice and choose its status.
+
+    A prepared row left as it is saves nothing (a practice without a row counts as not
+    yet planned)."""
+
+    def __init__(self, *args, instance=None, **kwargs):
+        super().__init__(*args, instance=instance, **kwargs)
+        if self.is_bound:
+            return
+        answered = {row.item_id for row in self.get_queryset()}
+        checklist = getattr(getattr(instance, "form_page", None), "checklist_id", None)
+        items = ChecklistItem.objects.order_by("section__checklist_id", "number")
+        if checklist is not None:
+            items = items.filter(section__checklist_id=checklist)
+        self.initial_extra = [
+            {"item": pk, "status": PracticeStatus.NOT_PLANNED}
+            for pk in items.values_list("pk", flat=True)
+            if pk not in answered
+        ]
+        self.extra = len(self.initial_extra)
+
+
+class PracticesPanel(InlinePanel):
+    """One row per practice of the checklist: the practice, its status and a note."""
+
+    def get_form_options(self):
+        options = super().get_form_options()
+        options["formsets"][self.relation_name]["formset"] = PracticeFormSet
+        options["formsets"][self.relation_name]["extra"] = 0
+        return options
 
 
 class PledgeAdminForm(WagtailAdminModelForm):
@@ -83,7 +125,12 @@ PLEDGE_PANELS = [
         [FieldPanel(name, permission=CONTACTS_PERMISSION) for name in CONTACT_FIELDS],
         heading=_("Contacts"),
     ),
-    FieldPanel("practice_statuses", widget=PracticeStatusesWidget),
+    PracticesPanel(
+        "practices",
+        heading=_("Practices"),
+        label=_("Practice"),
+        help_text=_("The status of each practice of the checklist, with a note."),
+    ),
     MultiFieldPanel(
         [
             FieldPanel("committed_all_areas"),

@@ -115,10 +115,11 @@ def verify(request: HttpRequest, page, token: str) -> HttpResponse:
 def _initial_from(pledge, page) -> dict:
     draft = pledge.get_latest_revision_as_object()
     initial = {name: getattr(draft, name) for name in services.PLEDGE_FIELDS}
+    rows = {row.item_id: row for row in draft.practices.all()}
     for item in page.checklist_items():
-        entry = draft.practice_statuses.get(item.code) or {}
-        initial[f"practice_{item.pk}"] = entry.get("status", "")
-        initial[f"note_{item.pk}"] = entry.get("note", "")
+        row = rows.get(item.pk)
+        initial[f"practice_{item.pk}"] = row.status if row else ""
+        initial[f"note_{item.pk}"] = row.note if row else ""
     return initial
 
 

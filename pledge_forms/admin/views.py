@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -110,6 +111,16 @@ class PledgeInspectView(InspectView):
         return [
             name for name in fields if name not in {"normalised_key", "latest_revision"}
         ]
+
+    def get_field_label(self, field_name, field):
+        if field_name == "practices":
+            return _("Practices")
+        return super().get_field_label(field_name, field)
+
+    def get_practices_display_value(self):
+        """The status (and note) of each practice, as a table."""
+        rows = self.object.practices.select_related("item")
+        return render_to_string("pledge_forms/admin/practice_rows.html", {"rows": rows})
 
     def get_field_display_value(self, field_name, field):
         # Names, not ISO codes, as in the listing.

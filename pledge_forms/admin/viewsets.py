@@ -50,7 +50,7 @@ class PledgeViewSet(SnippetViewSet):
         "has_unpublished_changes",
         "featured",
         "featured_order",
-        "practice_statuses",
+        "practices",
     ]
     # Searched through the model's index (legal name, display name, city): naming
     # fields here makes SQLite's full-text backend query columns it does not have.

@@ -1,6 +1,7 @@
 from pledge_forms.models.checklists import Checklist, ChecklistItem, ChecklistSection
 from pledge_forms.models.pages import PledgeFormField, PledgeFormPage
 from pledge_forms.models.pledges import REVIEW_STATE_FIELDS, Pledge
+from pledge_forms.models.practices import PledgePractice
 from pledge_forms.models.submissions import (
     ImmutableRecordError,
     OutgoingMail,
@@ -17,5 +18,6 @@ __all__ = [
     "Pledge",
     "PledgeFormField",
     "PledgeFormPage",
+    "PledgePractice",
     "PledgeSubmission",
 ]

@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from modelcluster.models import ClusterableModel
 from wagtail.actions.publish_revision import PublishPermissionError
 from wagtail.models import (
     DraftStateMixin,
@@ -87,7 +88,7 @@ class Pledge(
     RevisionMixin,
     PreviewableMixin,
     index.Indexed,
-    models.Model,
+    ClusterableModel,
 ):
     """One agency's pledge, created from its first submission and curated by reviewers.
 
@@ -160,11 +161,6 @@ class Pledge(
     contact_email = models.EmailField(_("second contact's e-mail"), blank=True)
     contact_phone = models.CharField(
         _("second contact's phone"), max_length=40, blank=True
-    )
-
-    # Checklist: {"BF-1": {"status": "in_place", "note": "..."}, ...}
-    practice_statuses = models.JSONField(
-        _("practice statuses"), default=dict, blank=True
     )
 
     # Commitment
@@ -308,15 +304,19 @@ class Pledge(
             and self.deadline < timezone.localdate()
         )
 
-    def practice_status(self, code: str) -> str:
-        entry = self.practice_statuses.get(code) or {}
-        return entry.get("status") or PracticeStatus.NOT_PLANNED
+    def statuses_by_item(self) -> dict[int, str]:
+        """Status per checklist item id, from the practice rows of this object (the
+        published rows, or a revision's own when the pledge came from a revision)."""
+        return {row.item_id: row.status for row in self.practices.all()}
+
+    def practice_status(self, item) -> str:
+        """The status of one practice (a checklist item or its id); no row: not planned."""
+        item_id = getattr(item, "pk", item)
+        return self.statuses_by_item().get(item_id, PracticeStatus.NOT_PLANNED)
 
     def count_in_place(self) -> int:
         return sum(
-            1
-            for entry in self.practice_statuses.values()
-            if (entry or {}).get("status") == PracticeStatus.IN_PLACE
+            1 for row in self.practices.all() if row.status == PracticeStatus.IN_PLACE
         )
 
     def region_name(self) -> str:

@@ -47,7 +47,7 @@ from pledge_forms.services.review import (
 from pledge_forms.services.submission import (
     PLEDGE_FIELDS,
     SubmitResult,
-    practice_statuses,
+    practice_rows,
     submit,
     submit_update,
     verify,
@@ -74,7 +74,7 @@ __all__ = [
     "normalise_key",
     "pledge_for_update_token",
     "pledge_for_verify_token",
-    "practice_statuses",
+    "practice_rows",
     "practices_not_in_place",
     "purge_unverified",
     "rate_limited",

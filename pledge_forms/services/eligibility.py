@@ -58,12 +58,11 @@ def evaluate_eligibility(
         counted_statuses.add(PracticeStatus.IN_PROGRESS)
     areas = []
     if checklist is not None:
+        statuses = pledge.statuses_by_item()
         for section in checklist.sections.prefetch_related("items"):
             items = list(section.items.all())
             counted = sum(
-                1
-                for item in items
-                if pledge.practice_status(item.code) in counted_statuses
+                1 for item in items if statuses.get(item.pk) in counted_statuses
             )
             areas.append(
                 AreaResult(
@@ -83,27 +82,35 @@ def evaluate_eligibility(
     return Eligibility(eligible, committed, require_commitment, areas)
 
 
-def checklist_codes(pledge: Pledge) -> list[str]:
-    """Codes of the practices the pledge answers, in the checklist's order."""
+def _checklist_items(pledge: Pledge) -> list[tuple[int, str]]:
+    """(id, code) of the practices the pledge answers, in the checklist's order."""
     checklist = checklist_of(pledge)
     if checklist is None:
         return []
     return list(
         ChecklistItem.objects.filter(section__checklist=checklist)
         .order_by("section__sort_order", "number")
-        .values_list("code", flat=True)
+        .values_list("pk", "code")
     )
 
 
+def checklist_codes(pledge: Pledge) -> list[str]:
+    """Codes of the practices the pledge answers, in the checklist's order."""
+    return [code for _pk, code in _checklist_items(pledge)]
+
+
 def practices_not_in_place(pledge: Pledge, codes: list[str] | None = None) -> list[str]:
-    """Codes of the pledge's practices that are not in place (``pledge`` may be a draft
-    revision's object)."""
-    codes = checklist_codes(pledge) if codes is None else codes
-    return [c for c in codes if pledge.practice_status(c) != PracticeStatus.IN_PLACE]
+    """Codes of the pledge's practices that are not in place, read from its practice
+    rows (``pledge`` may be a draft revision's object, with that revision's rows)."""
+    items = _checklist_items(pledge)
+    if codes is not None:
+        wanted = set(codes)
+        items = [(pk, code) for pk, code in items if code in wanted]
+    statuses = pledge.statuses_by_item()
+    return [code for pk, code in items if statuses.get(pk) != PracticeStatus.IN_PLACE]
 
 
 def can_complete(pledge: Pledge) -> bool:
     """The one rule for completion: the pledge's checklist has practices and every one of
     them is in place."""
-    codes = checklist_codes(pledge)
-    return bool(codes) and not practices_not_in_place(pledge, codes)
+    return bool(_checklist_items(pledge)) and not practices_not_in_place(pledge)

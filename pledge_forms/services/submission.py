@@ -20,6 +20,7 @@ from pledge_forms import emails
 from pledge_forms.choices import PracticeStatus, ReviewStatus, SubmissionKind
 from pledge_forms.models.checklists import ChecklistItem
 from pledge_forms.models.pledges import Pledge
+from pledge_forms.models.practices import PledgePractice
 from pledge_forms.models.submissions import PledgeSubmission
 from pledge_forms.services.eligibility import evaluate_eligibility
 from pledge_forms.services.identity import (
@@ -99,18 +100,26 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def practice_statuses(checklist: Checklist | None, data: dict[str, Any]) -> dict:
+def practice_rows(
+    pledge: Pledge, checklist: Checklist | None, data: dict[str, Any]
+) -> list[PledgePractice]:
+    """The pledge's practice rows as the form answered them, one per checklist item.
+
+    Rows the pledge (or its draft revision) already has are reused, so a revision keeps
+    the ids of the published rows and publishing it updates them in place."""
     if checklist is None:
-        return {}
-    items = ChecklistItem.objects.filter(section__checklist=checklist)
-    statuses = {}
-    for item in items:
-        status = data.get(f"practice_{item.pk}") or PracticeStatus.NOT_PLANNED
-        statuses[item.code] = {
-            "status": status,
-            "note": (data.get(f"note_{item.pk}") or "").strip(),
-        }
-    return statuses
+        return []
+    existing = {row.item_id: row for row in pledge.practices.all()}
+    valid = set(PracticeStatus.values)
+    rows = []
+    for item in ChecklistItem.objects.filter(section__checklist=checklist):
+        row = existing.get(item.pk) or PledgePractice()
+        row.item = item
+        status = data.get(f"practice_{item.pk}")
+        row.status = status if status in valid else PracticeStatus.NOT_PLANNED
+        row.note = (data.get(f"note_{item.pk}") or "").strip()[:500]
+        rows.append(row)
+    return rows
 
 
 def _apply(pledge: Pledge, page: PledgeFormPage, data: dict[str, Any]) -> None:
@@ -121,7 +130,7 @@ def _apply(pledge: Pledge, page: PledgeFormPage, data: dict[str, Any]) -> None:
                 pledge, name, "" if value is None and name != "signed_on" else value
             )
     pledge.display_name = pledge.display_name or pledge.legal_name
-    pledge.practice_statuses = practice_statuses(page.checklist, data)
+    pledge.practices = practice_rows(pledge, page.checklist, data)
     pledge.eligible = evaluate_eligibility(pledge, page).eligible
 
 

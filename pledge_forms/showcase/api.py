@@ -14,7 +14,7 @@ from wagtail.api.v2.views import BaseAPIViewSet
 
 from pledge_forms.models.pledges import Pledge
 from pledge_forms.showcase.filters import MemberFilterSet
-from pledge_forms.showcase.members import listed_members, public_member
+from pledge_forms.showcase.members import listed_profiles, public_member
 from pledge_forms.showcase.models import showcase_page
 from pledge_forms.showcase.opendata import member_record
 
@@ -42,7 +42,7 @@ class MembersAPIViewSet(BaseAPIViewSet):
     filter_backends = []
 
     def get_queryset(self):
-        return listed_members().order_by("pk")
+        return listed_profiles().order_by("pk")
 
     def check_query_parameters(self, queryset):
         unknown = set(self.request.GET) - self.known_query_parameters

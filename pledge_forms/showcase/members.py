@@ -15,7 +15,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
 from pledge_forms.choices import (
@@ -27,6 +27,7 @@ from pledge_forms.choices import (
 )
 from pledge_forms.geography import country_name, region_name
 from pledge_forms.models.pledges import Pledge
+from pledge_forms.models.practices import PledgePractice
 
 PUBLIC_COLUMNS = (
     "pk",
@@ -42,7 +43,6 @@ PUBLIC_COLUMNS = (
     "public_statement",
     "chief_name",
     "chief_title",
-    "practice_statuses",
     "stage",
     "pledged_at",
     "deadline",
@@ -102,11 +102,27 @@ def listed_cards() -> QuerySet[Pledge]:
     return published_pledges().filter(consent_listed=True).only(*CARD_COLUMNS)
 
 
+def public_practices() -> Prefetch:
+    """The published practice rows of the pledges, with their codes, in one query."""
+    return Prefetch(
+        "practices",
+        queryset=PledgePractice.objects.annotate(code=F("item__code")).only(
+            "pledge", "item", "status"
+        ),
+    )
+
+
+def listed_profiles() -> QuerySet[Pledge]:
+    """Listed members with what their full profile needs, practice statuses included
+    (one more query per evaluation, whatever the number of members)."""
+    return listed_members().prefetch_related(public_practices())
+
+
 def listed_member(slug: str) -> Pledge | None:
     """The listed member with this slug, or None (unknown, unpublished, declined, unlisted)."""
     if not slug or not SLUG_RE.match(slug):
         return None
-    return listed_members().filter(slug=slug).first()
+    return listed_profiles().filter(slug=slug).first()
 
 
 # --- Public profile -------------------------------------------------------------------------
@@ -185,10 +201,15 @@ def public_member(pledge: Pledge, *, card: bool = False) -> PublicMember:
     logo_url = ""
     if not card:
         if pledge.consent_show_practices:
-            for code, entry in sorted((pledge.practice_statuses or {}).items()):
-                status = entry.get("status") if isinstance(entry, dict) else None
+            # The rows of the pledge in the database: the published ones, never a
+            # draft revision's.
+            rows = sorted(
+                (getattr(row, "code", None) or row.item.code, row.status)
+                for row in pledge.practices.all()
+            )
+            for code, status in rows:
                 if status in PRACTICE_STATUSES:
-                    practices[str(code)] = status
+                    practices[code] = status
         if pledge.consent_show_logo and pledge.logo:
             try:
                 logo_url = pledge.logo.url

@@ -48,7 +48,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from pledge_forms.admin.exports import neutralise
-from pledge_forms.showcase.members import PublicMember, listed_members, public_member
+from pledge_forms.showcase.members import (
+    PublicMember,
+    listed_members,
+    listed_profiles,
+    public_member,
+)
 from pledge_forms.showcase.statistics import Section
 
 CACHE_SECONDS = 300
@@ -155,7 +160,7 @@ def practice_codes(sections: list[Section]) -> list[str]:
 
 def iter_members() -> Iterator[PublicMember]:
     """Every listed member in a stable order, read in chunks (memory stays flat)."""
-    for pledge in listed_members().order_by("pk").iterator(chunk_size=1000):
+    for pledge in listed_profiles().order_by("pk").iterator(chunk_size=1000):
         yield public_member(pledge)
 
 

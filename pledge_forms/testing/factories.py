@@ -19,6 +19,7 @@ from pledge_forms.models import (
     ChecklistSection,
     Pledge,
     PledgeFormPage,
+    PledgePractice,
     PledgeSubmission,
 )
 
@@ -169,6 +170,34 @@ class PledgeFactory(DjangoModelFactory):
 
     class Meta:
         model = Pledge
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def statuses(obj, create, extracted, **kwargs):
+        """Practice rows by code: ``statuses={"BF-1": "in_place"}``, or with a note,
+        ``{"BF-1": {"status": "in_place", "note": "…"}}``."""
+        if not extracted:
+            return
+        items = dict(
+            ChecklistItem.objects.filter(code__in=list(extracted)).values_list(
+                "code", "pk"
+            )
+        )
+        rows = []
+        for code, entry in extracted.items():
+            entry = entry if isinstance(entry, dict) else {"status": entry}
+            rows.append(
+                PledgePractice(
+                    item_id=items[code],
+                    status=entry.get("status") or PracticeStatus.NOT_PLANNED,
+                    note=entry.get("note", ""),
+                )
+            )
+        obj.practices = rows
+        if create:
+            for row in rows:
+                row.pledge = obj
+            PledgePractice.objects.bulk_create(rows)
 
 
 def submitted_pledge(

@@ -63,7 +63,7 @@ def test_public_pages_stay_within_the_query_budget_whatever_the_amount_of_conten
     PledgeFactory.create_batch(
         15,
         live=True,
-        practice_statuses={"BF-1": {"status": PracticeStatus.IN_PLACE}},
+        statuses={"BF-1": PracticeStatus.IN_PLACE},
     )
     Pledge.objects.filter(pk__in=Pledge.objects.order_by("pk")[:6].values("pk")).update(
         featured=True

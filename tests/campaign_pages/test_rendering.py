@@ -134,8 +134,8 @@ def test_home_figures_are_computed_from_published_pledges(client, campaign_site)
     assert "<strong>0</strong> agencies have pledged" in page
     in_place = {"status": PracticeStatus.IN_PLACE}
     statuses = {"BF-1": in_place, "UF-1": in_place, "LC-1": in_place}
-    PledgeFactory.create_batch(2, live=True, practice_statuses=statuses)
-    PledgeFactory(live=False, practice_statuses=statuses)  # not published: not counted
+    PledgeFactory.create_batch(2, live=True, statuses=statuses)
+    PledgeFactory(live=False, statuses=statuses)  # not published: not counted
     page = html(client, "/")
     assert "<strong>2</strong> agencies have pledged" in page
     assert "<strong>6</strong> practices in place across members" in page

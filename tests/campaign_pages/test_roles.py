@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image as PILImage
 from wagtail.images import get_image_model
 from wagtail.models import GroupApprovalTask, Page, Site, Workflow, WorkflowPage
@@ -44,7 +45,9 @@ def world(db):
     checklist = make_checklist()
     form_page = PledgeFormPageFactory(parent=root, checklist=checklist)
     pledge = submitted_pledge(form_page, "verified", chief_email=SECRET_EMAIL)
-    member = PledgeFactory(review_status=ReviewStatus.APPROVED)
+    member = PledgeFactory(
+        review_status=ReviewStatus.APPROVED, verified_at=timezone.now()
+    )
     member.save_revision().publish()
     draft_page = StandardPageFactory(parent=root, title="Draft page", live=False)
     return {

@@ -2,7 +2,6 @@
 
 import csv
 import io
-import json
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -259,33 +258,56 @@ def test_the_plugin_imports_nothing_from_the_site():
             assert forbidden not in text, f"{source} mentions {forbidden}"
 
 
-def test_reviewers_edit_practice_statuses_as_a_table_not_as_json(client, users, pledge):
-    from pledge_forms.admin.widgets import PracticeStatusesWidget
+def practices_formset_data(pledge, changes=None):
+    """The edit form's practice rows as posted, with ``changes`` by checklist item id."""
+    changes = changes or {}
+    data = {}
+    rows = list(pledge.practices.all())
+    for index, row in enumerate(rows):
+        status, note = changes.get(row.item_id, (row.status, row.note))
+        data.update(
+            {
+                f"practices-{index}-id": str(row.pk),
+                f"practices-{index}-item": str(row.item_id),
+                f"practices-{index}-status": status,
+                f"practices-{index}-note": note,
+                f"practices-{index}-DELETE": "",
+            }
+        )
+    data.update(
+        {
+            "practices-TOTAL_FORMS": str(len(rows)),
+            "practices-INITIAL_FORMS": str(len(rows)),
+            "practices-MIN_NUM_FORMS": "0",
+            "practices-MAX_NUM_FORMS": "1000",
+        }
+    )
+    return data
 
+
+def test_reviewers_edit_each_practice_with_a_status_and_a_note(client, users, pledge):
     client.force_login(users["reviewer"])
     html = client.get(pledge_urls(pledge)["edit"]).content.decode()
-    item = pledge.form_page.checklist_items().first()
-    assert f'name="practice_statuses-{item.code}-status"' in html
-
-    widget = PracticeStatusesWidget()
-    data = {
-        f"practice_statuses-{item.code}-status": "in_place",
-        f"practice_statuses-{item.code}-note": f"Adopted {XSS}",
-    }
-    value = widget.value_from_datadict(data, {}, "practice_statuses")
-    assert json.loads(value) == {
-        item.code: {"status": "in_place", "note": f"Adopted {XSS}"}
-    }
-    rendered = widget.render("practice_statuses", value)
-    assert XSS not in rendered and "Adopted &lt;script&gt;" in rendered
-    forged = {f"practice_statuses-{item.code}-status": "<b>bogus</b>"}
-    forged_value = json.loads(
-        widget.value_from_datadict(forged, {}, "practice_statuses")
-    )
-    assert forged_value[item.code]["status"] == "not_planned"
+    rows = list(pledge.practices.all())
+    assert len(rows) == 25
+    assert 'name="practices-0-status"' in html
+    assert 'name="practices-24-note"' in html
+    assert "practice_statuses" not in html
 
 
-def test_the_admin_form_saves_practice_statuses_from_the_table(pledge, users):
+def test_a_pledge_added_in_the_admin_offers_every_practice_of_the_checklist(
+    client, users, form_page
+):
+    client.force_login(users["admin"])
+    html = client.get(
+        reverse("wagtailsnippets_pledge_forms_pledge:add")
+    ).content.decode()
+    for index in range(25):
+        assert f'name="practices-{index}-status"' in html
+    assert 'name="practices-25-status"' not in html
+
+
+def test_the_admin_form_saves_practice_statuses_from_the_rows(pledge, users):
     from django.forms.models import model_to_dict
 
     form_class = Pledge.snippet_viewset.get_form_class(for_update=True)
@@ -293,16 +315,43 @@ def test_the_admin_form_saves_practice_statuses_from_the_table(pledge, users):
     data = {
         key: value
         for key, value in model_to_dict(pledge).items()
-        if value is not None and key not in {"logo", "practice_statuses"}
+        if value is not None and key not in {"logo"}
     }
-    for code, entry in pledge.practice_statuses.items():
-        data[f"practice_statuses-{code}-status"] = entry["status"]
-        data[f"practice_statuses-{code}-note"] = entry["note"]
-    data[f"practice_statuses-{item.code}-status"] = "in_place"
+    data.update(
+        practices_formset_data(pledge, {item.pk: ("in_place", f"Adopted {XSS}")})
+    )
     form = form_class(data=data, instance=pledge, for_user=users["reviewer"])
-    assert form.is_valid(), form.errors
-    assert form.cleaned_data["practice_statuses"][item.code]["status"] == "in_place"
-    assert len(form.cleaned_data["practice_statuses"]) == 25
+    assert form.is_valid(), (form.errors, form.formsets["practices"].errors)
+    form.save()
+    pledge.refresh_from_db()
+    row = pledge.practices.get(item=item)
+    assert (row.status, row.note) == ("in_place", f"Adopted {XSS}")
+    assert pledge.practices.count() == 25
+
+
+def test_a_forged_status_is_refused_with_a_field_error(pledge, users):
+    from django.forms.models import model_to_dict
+
+    form_class = Pledge.snippet_viewset.get_form_class(for_update=True)
+    item = pledge.form_page.checklist_items().first()
+    data = {
+        key: value
+        for key, value in model_to_dict(pledge).items()
+        if value is not None and key not in {"logo"}
+    }
+    data.update(practices_formset_data(pledge, {item.pk: ("<b>bogus</b>", "")}))
+    form = form_class(data=data, instance=pledge, for_user=users["reviewer"])
+    assert not form.is_valid()
+    assert form.formsets["practices"].errors[0]["status"]
+
+
+def test_the_inspect_view_shows_each_practice_readably(client, users, pledge):
+    client.force_login(users["reviewer"])
+    html = client.get(pledge_urls(pledge)["inspect"]).content.decode()
+    item = pledge.form_page.checklist_items().first()
+    assert f"{item.code} · {item.title}" in html
+    assert "In progress" in html
+    assert "{&#x27;" not in html and "&quot;status&quot;" not in html
 
 
 def test_every_export_is_written_to_the_site_history(client, users, pledge):

@@ -18,6 +18,7 @@ from pledge_forms import services
 from pledge_forms.choices import PracticeStatus, ReviewStatus, Stage
 from pledge_forms.models import OutgoingMail, Pledge
 from pledge_forms.testing.factories import pledge_data, submitted_pledge
+from tests.pledge_forms.test_admin import practices_formset_data
 
 pytestmark = pytest.mark.django_db
 
@@ -77,11 +78,9 @@ def edit_form_data(pledge, **changes) -> dict:
     data = {
         key: value
         for key, value in model_to_dict(pledge).items()
-        if value is not None and key not in {"logo", "practice_statuses"}
+        if value is not None and key != "logo"
     }
-    for code, entry in pledge.practice_statuses.items():
-        data[f"practice_statuses-{code}-status"] = entry["status"]
-        data[f"practice_statuses-{code}-note"] = entry.get("note", "")
+    data.update(practices_formset_data(pledge))
     for name in [name for name, value in data.items() if value is False]:
         del data[name]  # an unticked checkbox is not posted
     data.update(changes)
@@ -357,10 +356,10 @@ def test_publishing_an_unconfirmed_pledge_in_code_is_refused(unconfirmed):
 def all_in_place(pledge):
     """A new draft with every practice of the pledge in place."""
     draft = pledge.get_latest_revision_as_object()
-    draft.practice_statuses = {
-        code: {**entry, "status": PracticeStatus.IN_PLACE}
-        for code, entry in draft.practice_statuses.items()
-    }
+    rows = list(draft.practices.all())
+    for row in rows:
+        row.status = PracticeStatus.IN_PLACE
+    draft.practices = rows
     draft.save_revision(clean=False)
 
 

@@ -27,7 +27,7 @@ def test_a_submission_stores_the_answers_and_creates_one_draft_pledge(
     assert pledge.review_status == ReviewStatus.UNVERIFIED
     assert pledge.latest_revision is not None
     assert pledge.slug == "riverside-falls-police-department"
-    assert len(pledge.practice_statuses) == 25
+    assert pledge.practices.count() == 25
     submission = result.submission
     assert submission.form_data["legal_name"] == data["legal_name"]
     assert submission.labels == {"legal_name": "Legal name"}
@@ -115,7 +115,11 @@ def test_eligibility_lists_each_focus_area(form_page):
 
     first_section = form_page.checklist.sections.first()
     item = first_section.items.first()
-    pledge.practice_statuses[item.code]["status"] = PracticeStatus.IN_PLACE
+    rows = list(pledge.practices.all())
+    for row in rows:
+        if row.item_id == item.pk:
+            row.status = PracticeStatus.IN_PLACE
+    pledge.practices = rows  # as on a draft revision's object, not saved
     result = services.evaluate_eligibility(pledge)
     assert [area.ok for area in result.areas] == [
         True,

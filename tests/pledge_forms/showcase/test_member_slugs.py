@@ -65,6 +65,11 @@ def new_pledge_data(**changes):
         "signatory_title": "Sheriff",
         "stage": "pledged",
         "pledged_at": "2026-01-05 10:00",
+        # The practice rows' formset, empty.
+        "practices-TOTAL_FORMS": "0",
+        "practices-INITIAL_FORMS": "0",
+        "practices-MIN_NUM_FORMS": "0",
+        "practices-MAX_NUM_FORMS": "1000",
     }
     data.update(changes)
     return data
@@ -154,7 +159,14 @@ def test_an_invalid_add_form_is_shown_again_with_the_practices_chosen(
     client.force_login(admin_user())
     item = checklist.sections.first().items.first()
     data = new_pledge_data(chief_email="not an address")
-    data[f"practice_statuses-{item.code}-status"] = "in_place"
+    data.update(
+        {
+            "practices-TOTAL_FORMS": "1",
+            "practices-0-item": str(item.pk),
+            "practices-0-status": "in_place",
+            "practices-0-note": "",
+        }
+    )
     response = client.post(reverse("wagtailsnippets_pledge_forms_pledge:add"), data)
     assert response.status_code == 200
     html = response.content.decode()

@@ -228,7 +228,7 @@ def test_a_member_page_shows_the_public_profile_and_progress(client, page, check
         display_name="Kestrelford Police Department",
         city="Kestrelford",
         public_statement="Trust is earned every day.",
-        practice_statuses={
+        statuses={
             codes[0]: {"status": PracticeStatus.IN_PLACE, "note": ""},
             codes[1]: {"status": PracticeStatus.IN_PROGRESS, "note": ""},
         },
@@ -436,9 +436,9 @@ def test_statistics_count_published_members_by_stage_and_adoption(checklist):
         .values_list("code", flat=True)
     )
     all_in_place = {code: {"status": "in_place"} for code in codes}
-    published_member(stage=Stage.COMPLETED, practice_statuses=all_in_place)
-    published_member(practice_statuses={codes[0]: {"status": "in_progress"}})
-    PledgeFactory(practice_statuses=all_in_place)  # not published
+    published_member(stage=Stage.COMPLETED, statuses=all_in_place)
+    published_member(statuses={codes[0]: {"status": "in_progress"}})
+    PledgeFactory(statuses=all_in_place)  # not published
 
     stats = campaign_statistics(checklist)
 

@@ -32,6 +32,7 @@ from pledge_forms.choices import (
 from pledge_forms.geography import region_choices, region_name
 from pledge_forms.models import Checklist, ChecklistItem, Pledge
 from pledge_forms.models.pledges import slug_is_reserved
+from pledge_forms.models.practices import PledgePractice
 
 LAUNCH = datetime.datetime(2022, 7, 1, tzinfo=datetime.UTC)
 
@@ -165,12 +166,15 @@ def _region(rng: random.Random, country: str) -> str:
     return rng.choice(regions)[0] if regions else ""
 
 
-def _statuses(rng: random.Random, codes: list[str], state: str) -> dict:
+def _practices(rng: random.Random, items: list[ChecklistItem], state: str) -> list:
+    """One practice row per checklist item (not saved: written in bulk with the batch)."""
     if state == "completed":
-        return {code: {"status": PracticeStatus.IN_PLACE, "note": ""} for code in codes}
+        return [
+            PledgePractice(item=item, status=PracticeStatus.IN_PLACE) for item in items
+        ]
     progress = rng.uniform(0.15, 0.9)
-    result = {}
-    for code in codes:
+    result = []
+    for item in items:
         roll = rng.random()
         if roll < progress:
             status = PracticeStatus.IN_PLACE
@@ -180,7 +184,7 @@ def _statuses(rng: random.Random, codes: list[str], state: str) -> dict:
             status = PracticeStatus.PLANNED
         else:
             status = PracticeStatus.NOT_PLANNED
-        result[code] = {"status": status, "note": ""}
+        result.append(PledgePractice(item=item, status=status))
     return result
 
 
@@ -191,7 +195,12 @@ def _moment(rng: random.Random, start: datetime.datetime, end: datetime.datetime
 
 
 def _build(
-    rng: random.Random, index: int, codes: list[str], now, used_keys, used_slugs
+    rng: random.Random,
+    index: int,
+    items: list[ChecklistItem],
+    now,
+    used_keys,
+    used_slugs,
 ):
     country = _pick(rng, COUNTRIES)
     agency_type, pattern = _pick(rng, [((t, p), w) for t, w, p in TYPES])
@@ -222,6 +231,9 @@ def _build(
     state = _pick(rng, STATES)
     pledged_at = _moment(rng, LAUNCH, now)
     chief = f"Chief {rng.choice(STEMS)} {index}"
+    # Drawn in the order the JSON statuses were, so a seed makes the same members.
+    size_band = _pick(rng, SIZES)
+    practices = _practices(rng, items, state)
     pledge = Pledge(
         legal_name=name,
         display_name=name,
@@ -231,13 +243,12 @@ def _build(
         country=country,
         region=region,
         city=place,
-        size_band=_pick(rng, SIZES),
+        size_band=size_band,
         website=f"https://{slug[:50]}.example",
         chief_name=chief,
         chief_title="Chief of Police",
         chief_email=f"chief{index}@{slug[:40]}.example",
         chief_phone=f"+1 555 {index % 10000:04d}",
-        practice_statuses=_statuses(rng, codes, state),
         committed_all_areas=state != "declined",
         signatory_name=chief,
         signatory_title="Chief of Police",
@@ -280,6 +291,8 @@ def _build(
         pledge.decline_reason = "The agency could not be confirmed."
     else:
         pledge.review_status = ReviewStatus.UNVERIFIED
+    # Kept in memory by the pledge (a child relation) until the batch writes it.
+    pledge.practices = practices
     return pledge
 
 
@@ -296,10 +309,12 @@ def generate_members(
         raise CommandError(
             "There is no checklist yet: load the demo content first (make demo)."
         )
-    codes = list(
+    # Item objects rather than ids: the rows keep them, so sorting a pledge's rows by
+    # the item's number reads no item from the database.
+    items = list(
         ChecklistItem.objects.filter(section__checklist=checklist)
         .order_by("number")
-        .values_list("code", flat=True)
+        .only("pk", "number")
     )
     rng = random.Random(seed)  # noqa: S311 (fictional data, not security)
     now = timezone.now()
@@ -312,7 +327,7 @@ def generate_members(
         size = min(batch_size, count - created)
         with transaction.atomic():
             pledges = [
-                _build(rng, start + created + i + 1, codes, now, used_keys, used_slugs)
+                _build(rng, start + created + i + 1, items, now, used_keys, used_slugs)
                 for i in range(size)
             ]
             Pledge.objects.bulk_create(pledges)
@@ -323,6 +338,12 @@ def generate_members(
                 )
                 for pledge in pledges:
                     pledge.pk = pledge.id = keys[pledge.slug]
+            rows = []
+            for pledge in pledges:
+                for row in pledge.practices.all():
+                    row.pledge_id = pledge.pk
+                    rows.append(row)
+            PledgePractice.objects.bulk_create(rows, batch_size=5000)
             revisions = Revision.objects.bulk_create(
                 [
                     Revision(
