@@ -13,6 +13,6 @@ class PledgeShowcaseConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from pledge_forms.showcase import home
+        from pledge_forms.showcase import figures
 
-        home.connect()
+        figures.connect()

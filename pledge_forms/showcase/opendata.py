@@ -36,21 +36,18 @@ appear. Text that a spreadsheet would read as a formula is prefixed with an apos
 from __future__ import annotations
 
 import csv
-import hashlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Count, Max, Sum
 from django.http import StreamingHttpResponse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from pledge_forms.admin.exports import neutralise
+from pledge_forms.showcase.figures import FIGURES_CACHE_SECONDS, figures_key
 from pledge_forms.showcase.members import (
     PublicMember,
-    listed_members,
     listed_profiles,
     public_member,
 )
@@ -60,7 +57,6 @@ CACHE_SECONDS = 300
 # The CSV is kept in the shared cache under a fingerprint of the listed members (rebuilt
 # when one is published, unpublished or changed), unless it is larger than this: a larger
 # file is streamed as it is written, so memory stays flat whatever the number of members.
-CSV_CACHE_SECONDS = 3600
 CSV_CACHE_MAX_BYTES = 8 * 1024 * 1024
 CSV_CACHE_CHUNK = 64 * 1024
 # The address of a member page from its slug (MemberShowcasePage.member_url_builder).
@@ -210,23 +206,9 @@ def _headers(response: StreamingHttpResponse) -> StreamingHttpResponse:
 
 
 def _csv_cache_key(sections: list[Section], member_url: MemberUrl) -> str:
-    """Changes whenever a listed member is published, unpublished or changed, with the
-    checklist's practices, the site's address and the language (of the labels)."""
-    state = (
-        listed_members()
-        .order_by()
-        .aggregate(
-            n=Count("pk"), revisions=Sum("live_revision_id"), changed=Max("updated_at")
-        )
-    )
-    parts = (
-        sorted(state.items()),
-        practice_codes(sections),
-        member_url("-"),
-        get_language(),
-    )
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    return f"pledge_forms:data_csv:{digest}"
+    """The CSV's key in the one cache of figures: it changes with the published pledges,
+    the checklist's practices, the member pages' address and the language (of labels)."""
+    return figures_key("data_csv", practice_codes(sections), member_url("-"))
 
 
 def cached_csv_chunks(sections: list[Section], member_url: MemberUrl) -> Iterator[str]:
@@ -247,7 +229,7 @@ def cached_csv_chunks(sections: list[Section], member_url: MemberUrl) -> Iterato
                 kept = None  # too large to keep: stream only
         yield chunk
     if kept is not None:
-        cache.set(key, "".join(kept), CSV_CACHE_SECONDS)
+        cache.set(key, "".join(kept), FIGURES_CACHE_SECONDS)
 
 
 def csv_response(

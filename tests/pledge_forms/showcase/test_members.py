@@ -491,10 +491,10 @@ def _queries(client, url):
 def test_public_pages_run_the_same_number_of_queries_for_10_and_1000_members(
     client, page, monkeypatch
 ):
-    from pledge_forms.showcase import statistics
+    from pledge_forms.showcase import figures
 
-    # Statistics computed afresh on every request: the worst case.
-    monkeypatch.setattr(statistics, "STATISTICS_CACHE_SECONDS", 0)
+    # Figures computed afresh on every request: the worst case.
+    monkeypatch.setattr(figures, "FIGURES_CACHE_SECONDS", 0)
     generate_members(10, seed=1)
     slug = Pledge.objects.filter(live=True, consent_listed=True).first().slug
     urls = [
