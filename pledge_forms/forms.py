@@ -92,6 +92,11 @@ class PledgeForm(forms.Form):
             "invalid_choice": _("Choose a state or province from the list.")
         },
     )
+    # The two long lists (about 250 countries, 3,600 states and provinces) render the
+    # same markup for the same answer and language: the template keeps it in the cache
+    # (pledge_forms/includes/field.html), keyed by what changes it.
+    country.cache_rendering = True
+    region.cache_rendering = True
     city = forms.CharField(label=_("City"), max_length=255)
     size_band = forms.ChoiceField(
         label=_("Number of sworn officers"),

@@ -340,3 +340,39 @@ def test_each_visitor_gets_a_form_of_their_own(form_page):
         "/pledge/", {**form_post(form_page), "csrfmiddlewaretoken": tokens[1].group(1)}
     )
     assert response.status_code == 302
+
+
+def test_the_long_country_and_region_lists_follow_the_answer_and_the_form(form_page):
+    """The two long lists are kept rendered in the cache: never with another answer,
+    another error state, or the first pledge's enabled lists on an update form."""
+    from django.template.loader import render_to_string
+
+    from pledge_forms.forms import PledgeForm
+
+    def region_markup(form) -> str:
+        return render_to_string(
+            "pledge_forms/includes/field.html", {"field": form["region"]}
+        )
+
+    blank = region_markup(PledgeForm(page=form_page))
+    assert '<option value="US-CA">' in blank
+    assert "selected" not in blank.split('value="US-CA"')[1][:12]
+
+    answered = PledgeForm(
+        {"country": "US", "region": "US-CA"}, page=form_page, check_timing=False
+    )
+    answered.is_valid()
+    assert '<option value="US-CA" selected>' in region_markup(answered)
+
+    wrong = PledgeForm(
+        {"country": "FR", "region": "US-CA"}, page=form_page, check_timing=False
+    )
+    wrong.is_valid()
+    assert 'aria-invalid="true"' in region_markup(wrong)
+
+    update = PledgeForm(
+        initial={"country": "US", "region": "US-CA"}, page=form_page, for_update=True
+    )
+    markup = region_markup(update)
+    assert "disabled" in markup
+    assert '<option value="US-CA" selected>' in markup
