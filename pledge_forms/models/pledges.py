@@ -13,7 +13,6 @@ from wagtail.models import (
     LockableMixin,
     PreviewableMixin,
     RevisionMixin,
-    WorkflowMixin,
 )
 from wagtail.search import index
 
@@ -82,7 +81,6 @@ def slug_is_reserved(slug: str) -> bool:
 
 
 class Pledge(
-    WorkflowMixin,
     DraftStateMixin,
     LockableMixin,
     RevisionMixin,
