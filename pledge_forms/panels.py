@@ -44,6 +44,7 @@ class PracticeFormSet(BaseChildFormSet):
     yet planned)."""
 
     def __init__(self, *args, instance=None, **kwargs):
+        self.items = {}
         super().__init__(*args, instance=instance, **kwargs)
         if self.is_bound:
             return
@@ -52,12 +53,21 @@ class PracticeFormSet(BaseChildFormSet):
         items = ChecklistItem.objects.order_by("section__checklist_id", "number")
         if checklist is not None:
             items = items.filter(section__checklist_id=checklist)
+        # Read once: each row's practice chooser shows its practice from here.
+        self.items = {item.pk: item for item in items}
         self.initial_extra = [
             {"item": pk, "status": PracticeStatus.NOT_PLANNED}
-            for pk in items.values_list("pk", flat=True)
+            for pk in self.items
             if pk not in answered
         ]
         self.extra = len(self.initial_extra)
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        widget = form.fields["item"].widget
+        if hasattr(widget, "known"):
+            widget.known = self.items
+        return form
 
 
 class PracticesPanel(InlinePanel):

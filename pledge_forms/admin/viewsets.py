@@ -12,6 +12,7 @@ from pledge_forms.admin.views import (
     ReviewView,
     pledge_list_display,
 )
+from pledge_forms.admin.widgets import ChecklistItemChooserViewSet
 from pledge_forms.models.checklists import Checklist, ChecklistItem
 from pledge_forms.models.pledges import Pledge
 from pledge_forms.panels import pledge_edit_handler
@@ -77,6 +78,7 @@ class ChecklistViewSet(SnippetViewSet):
 class ChecklistItemViewSet(SnippetViewSet):
     model = ChecklistItem
     icon = "tick"
+    chooser_viewset_class = ChecklistItemChooserViewSet
     menu_label = _("Practices")
     list_display = ["number", "code", "title", "section"]
     list_filter = ["section__checklist"]

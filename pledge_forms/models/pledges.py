@@ -24,6 +24,7 @@ from pledge_forms.choices import (
     Stage,
 )
 from pledge_forms.geography import country_name, region_name
+from pledge_forms.models.practices import PledgePractice
 
 # Contact details: only users with this permission see or edit them.
 CONTACTS_PERMISSION = "pledge_forms.view_pledge_contacts"
@@ -322,6 +323,21 @@ class Pledge(
 
     def country_name(self) -> str:
         return country_name(self.country)
+
+    @classmethod
+    def from_serializable_data(cls, data, check_fks=True, strict_fks=False):
+        """A pledge from stored data (a revision): its practice rows are built by
+        :meth:`PledgePractice.rows_from_serializable_data`, which reads their practices in
+        one query instead of three queries a row."""
+        if "practices" not in data:
+            return super().from_serializable_data(data, check_fks, strict_fks)
+        rest = {key: value for key, value in data.items() if key != "practices"}
+        obj = super().from_serializable_data(rest, check_fks, strict_fks)
+        if obj is not None:
+            obj.practices = PledgePractice.rows_from_serializable_data(
+                data["practices"], check_fks=check_fks
+            )
+        return obj
 
     def with_content_json(self, content):
         obj = super().with_content_json(content)
