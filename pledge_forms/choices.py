@@ -76,3 +76,10 @@ class MailStatus(models.TextChoices):
     SENDING = "sending", _("Sending")  # claimed by a worker, talking to the mail server
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")  # refused for good, or out of attempts
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", _("Being prepared")
+    RUNNING = "running", _("Being written")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")

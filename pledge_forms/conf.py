@@ -2,7 +2,9 @@
 
 E-mail is delivered by a django-tasks task (``pledge_forms.tasks``): the site configures
 ``TASKS`` (a worker-backed backend such as ``django_tasks_db.DatabaseBackend`` in production)
-and runs workers; the ``MAIL_*`` settings below tune retries and the worker lease.
+and runs workers; the ``MAIL_*`` settings below tune retries and the worker lease. Large
+admin exports are written by the same workers (``EXPORT_*``), into the ``STORAGES`` alias
+named by ``PLEDGE_FORMS_EXPORT_STORAGE``, which the site configures as private storage.
 
 =========================================  ==========================================
 setting                                    default
@@ -24,6 +26,11 @@ PLEDGE_FORMS_MAIL_RETRY_MAX_SECONDS        3600 … doubled per attempt up to th
 PLEDGE_FORMS_MAIL_LEASE_SECONDS            300 (a delivery not finished by then is taken
                                            over by another worker; keep it well above
                                            EMAIL_TIMEOUT)
+PLEDGE_FORMS_EXPORT_BACKGROUND_ROWS        5000 (an admin export of more rows is written by
+                                           the task worker and downloaded from
+                                           "My exports")
+PLEDGE_FORMS_EXPORT_STORAGE                "private" (the ``STORAGES`` alias those files
+                                           go to; never the public media storage)
 PLEDGE_FORMS_SITE_NAME                     WAGTAIL_SITE_NAME
 =========================================  ==========================================
 """
@@ -49,6 +56,8 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_RETRY_SECONDS": 60,
     "MAIL_RETRY_MAX_SECONDS": 3600,
     "MAIL_LEASE_SECONDS": 300,
+    "EXPORT_BACKGROUND_ROWS": 5000,
+    "EXPORT_STORAGE": "private",
     "SITE_NAME": None,
 }
 

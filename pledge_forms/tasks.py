@@ -1,4 +1,5 @@
-"""Background work of the plugin (django-tasks): delivering the stored e-mails.
+"""Background work of the plugin (django-tasks): delivering the stored e-mails, and writing
+admin exports too large for a request (see "Large exports" at the end).
 
 ``pledge_forms.emails`` stores every message as an ``OutgoingMail`` and, once the transaction
 that stored it commits, enqueues :data:`deliver_mail` for it. The task runs in a worker
@@ -46,20 +47,33 @@ server's 250 and the database update is the one case where the recipient may get
 Without a backend that can defer tasks (the immediate backend of the tests), nothing is
 enqueued for later: a temporarily failed message waits, visible, until ``manage.py
 retry_pledge_mail`` enqueues whatever is due.
+
+**Large exports.** An admin export of more rows than ``PLEDGE_FORMS_EXPORT_BACKGROUND_ROWS``
+is stored as an ``ExportJob`` and :data:`write_export` is enqueued once that commits. The task
+replays the listing request of the job (its path and filters, as the user who asked, so the
+view checks their permissions and picks their columns), keeps the file the view answers with
+in private storage and marks the job done; the view writes its usual audit-log entry. It
+first claims the job (``pending`` → ``running`` in one ``UPDATE``), so running it twice writes
+one file. A failure marks the job ``failed`` with the error, shown in "My exports".
 """
 
 import logging
 import smtplib
+import tempfile
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from django.core.files import File
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.http import HttpRequest, QueryDict
+from django.urls import resolve
 from django.utils import timezone
 from django_tasks import task
 
 from pledge_forms import conf
-from pledge_forms.choices import MailStatus
+from pledge_forms.choices import ExportStatus, MailStatus
+from pledge_forms.models.exports import ExportJob
 from pledge_forms.models.submissions import OutgoingMail
 
 logger = logging.getLogger(__name__)
@@ -68,9 +82,13 @@ logger = logging.getLogger(__name__)
 # backlog of search-index work.
 MAIL_PRIORITY = 10
 
+# The attribute of a replayed listing request that carries its export job.
+EXPORT_JOB_ATTR = "pledge_forms_export_job"
+
 
 class Outcome(StrEnum):
     SENT = "sent"
+    DONE = "done"  # an export written
     RETRY = "retry"  # temporary failure, tried again later
     FAILED = "failed"  # permanent failure or out of attempts
     SKIPPED = "skipped"  # already sent, failed, not due, or another worker has it
@@ -281,3 +299,62 @@ def resend_failed(
             for mail_id in ids:
                 enqueue_on_commit(mail_id)
     return len(ids)
+
+
+def enqueue_export_on_commit(job_id: int) -> None:
+    """Enqueue :data:`write_export` for ``job_id`` once the current transaction commits."""
+    transaction.on_commit(lambda: write_export.enqueue(job_id), robust=True)
+
+
+def _listing_request(job: ExportJob) -> HttpRequest:
+    """The request that asked for the export, as ``job.user`` made it."""
+    query = QueryDict(job.query, mutable=True)
+    query["export"] = job.export_format
+    request = HttpRequest()
+    request.method = "GET"
+    request.path = request.path_info = job.path
+    request.GET = query
+    request.META["QUERY_STRING"] = query.urlencode()
+    request.user = job.user
+    setattr(request, EXPORT_JOB_ATTR, job)
+    return request
+
+
+def export(job_id: int) -> Outcome:
+    """Write the file of one export job, once; safe to call any number of times."""
+    claimed = ExportJob.objects.filter(pk=job_id, status=ExportStatus.PENDING).update(
+        status=ExportStatus.RUNNING
+    )
+    if not claimed:
+        return Outcome.SKIPPED
+    job = ExportJob.objects.select_related("user").get(pk=job_id)
+    try:
+        request = _listing_request(job)
+        match = resolve(job.path)
+        response = match.func(request, *match.args, **match.kwargs)
+        if response.status_code != 200:
+            raise RuntimeError(f"The listing answered {response.status_code}.")
+        with tempfile.TemporaryFile() as output:
+            chunks = response if response.streaming else [response.content]
+            for chunk in chunks:
+                output.write(chunk)
+            response.close()
+            job.file.save(job.filename, File(output), save=False)
+    except Exception as exc:  # recorded for the user, never raised
+        logger.exception("Export %s failed", job_id)
+        ExportJob.objects.filter(pk=job_id).update(
+            status=ExportStatus.FAILED,
+            error=f"{type(exc).__name__}: {exc}"[:2000],
+            finished_at=timezone.now(),
+        )
+        return Outcome.FAILED
+    job.status = ExportStatus.DONE
+    job.finished_at = timezone.now()
+    job.save(update_fields=["file", "rows", "status", "finished_at"])
+    return Outcome.DONE
+
+
+@task()
+def write_export(job_id: int) -> str:
+    """The task: write the file of ``ExportJob`` ``job_id`` (see the module)."""
+    return export(job_id).value

@@ -6,6 +6,7 @@ from wagtail_modeladmin.options import modeladmin_register
 
 from pledge_forms.admin.inbox import PledgeInboxGroup
 from pledge_forms.admin.log_actions import register_pledge_log_actions
+from pledge_forms.admin.my_exports import my_exports_menu_item, my_exports_urls
 from pledge_forms.admin.views import (
     pledge_review_buttons,
     refuse_publishing_unconfirmed_pledges,
@@ -19,3 +20,5 @@ modeladmin_register(PledgeInboxGroup)
 hooks.register("register_log_actions", register_pledge_log_actions)
 hooks.register("register_snippet_listing_buttons", pledge_review_buttons)
 hooks.register("before_publish", refuse_publishing_unconfirmed_pledges)
+hooks.register("register_reports_menu_item", my_exports_menu_item)
+hooks.register("register_admin_urls", my_exports_urls)

@@ -221,8 +221,15 @@ MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
 
+# Private files (large admin exports): outside MEDIA_ROOT, never served by a URL; the admin
+# streams them to the user who asked for them.
+PRIVATE_ROOT = Path(os.environ.get("PRIVATE_ROOT", VAR_DIR / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(PRIVATE_ROOT)},
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 if AWS_STORAGE_BUCKET_NAME:
@@ -237,6 +244,18 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_S3_FILE_OVERWRITE = False
     AWS_DEFAULT_ACL = None
     AWS_LOCATION = os.environ.get("AWS_LOCATION", "")
+    # Same bucket, under a private prefix: signed URLs only, never the public custom domain.
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "location": os.environ.get(
+                "AWS_PRIVATE_LOCATION", f"{AWS_LOCATION}/private".lstrip("/")
+            ),
+            "querystring_auth": True,
+            "custom_domain": None,
+            "default_acl": "private",
+        },
+    }
     # Credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (read by boto3).
 
 # E-mail: SMTP settings from the environment (dev overrides with the console backend).

@@ -1,7 +1,9 @@
 """Spreadsheet export that never hands a spreadsheet a formula typed by the public, and that
 keeps memory flat whatever the number of rows: rows are read from the database in chunks,
 CSV is streamed as it is written and XLSX is written to a temporary file, not to memory.
-Every export of a listing is written to Wagtail's audit log (Reports → Site history)."""
+Every export of a listing is written to Wagtail's audit log (Reports → Site history).
+An export of more rows than ``PLEDGE_FORMS_EXPORT_BACKGROUND_ROWS`` is written by the task
+worker instead (``BackgroundExportMixin``, ``pledge_forms.tasks``)."""
 
 import csv
 import tempfile
@@ -10,11 +12,18 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.http import FileResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from wagtail.admin import messages
 from wagtail.log_actions import LogFormatter
 from wagtail.models import ModelLogEntry
+
+from pledge_forms import conf, tasks
+from pledge_forms.models.exports import ExportJob
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
 
@@ -87,6 +96,15 @@ class StreamingExportMixin:
         if isinstance(queryset, models.QuerySet):
             queryset = ChunkedRows(self.export_queryset(queryset))
         return super().as_spreadsheet(queryset, spreadsheet_format)
+
+    def count_export_rows(self, queryset) -> int:
+        """The number of rows exported (one query, counted once per request)."""
+        if not hasattr(self, "_export_rows"):
+            if isinstance(queryset, models.QuerySet):
+                self._export_rows = queryset.order_by().count()
+            else:
+                self._export_rows = len(queryset)
+        return self._export_rows
 
     def stream_csv(self, queryset):
         """The CSV a few hundred rows at a time."""
@@ -181,10 +199,7 @@ class AuditedExportMixin:
     def as_spreadsheet(self, queryset, spreadsheet_format):
         response = super().as_spreadsheet(queryset, spreadsheet_format)
         if response is not None:
-            if isinstance(queryset, models.QuerySet):
-                rows = queryset.order_by().count()
-            else:
-                rows = len(queryset)
+            rows = self.count_export_rows(queryset)
             filters = ", ".join(
                 f"{key}: {value}"
                 for key, values in self.request.GET.lists()
@@ -194,3 +209,48 @@ class AuditedExportMixin:
             )
             log_export(self.request.user, self.model, spreadsheet_format, rows, filters)
         return response
+
+
+class BackgroundExportMixin:
+    """For views using ``AuditedExportMixin`` (put it before): an export of more rows than
+    ``PLEDGE_FORMS_EXPORT_BACKGROUND_ROWS`` is stored as an ``ExportJob`` and the user sent
+    back to the listing; the task worker replays this request to write the file (same view,
+    filters, columns and audit-log entry), which the user downloads from "My exports" as
+    long as they have ``export_permission``."""
+
+    export_permission: str
+
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        rows = self.count_export_rows(queryset)
+        job = getattr(self.request, tasks.EXPORT_JOB_ATTR, None)
+        if job is not None:  # the task worker replaying the request
+            job.rows = rows
+        elif rows > conf.get("EXPORT_BACKGROUND_ROWS"):
+            return self.start_background_export(spreadsheet_format)
+        return super().as_spreadsheet(queryset, spreadsheet_format)
+
+    def start_background_export(self, spreadsheet_format):
+        query = self.request.GET.copy()
+        query.pop("export", None)
+        job = ExportJob.objects.create(
+            user=self.request.user,
+            label=capfirst(self.model._meta.verbose_name_plural),
+            path=self.request.path_info,
+            query=query.urlencode(),
+            export_format=spreadsheet_format,
+            permission=self.export_permission,
+        )
+        tasks.enqueue_export_on_commit(job.pk)
+        messages.success(
+            self.request,
+            _(
+                "The export has more than %(limit)s rows: the file is being prepared. "
+                "Download it from Reports → My exports when it is ready."
+            )
+            % {"limit": conf.get("EXPORT_BACKGROUND_ROWS")},
+            buttons=[
+                messages.button(reverse("pledge_forms_exports:index"), _("My exports"))
+            ],
+        )
+        listing = self.request.path
+        return redirect(f"{listing}?{query.urlencode()}" if query else listing)

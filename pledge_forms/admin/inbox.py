@@ -8,9 +8,15 @@ from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 from wagtail_modeladmin.views import IndexView as ModelAdminIndexView
 
-from pledge_forms.admin.exports import AuditedExportMixin, NeutralisingExportMixin
+from pledge_forms.admin.exports import (
+    AuditedExportMixin,
+    BackgroundExportMixin,
+    NeutralisingExportMixin,
+)
 from pledge_forms.models.pages import PledgeFormPage
 from pledge_forms.models.submissions import OutgoingMail, PledgeSubmission
+
+SUBMISSIONS_PERMISSION = "pledge_forms.view_pledgesubmission"
 
 
 class ReadOnlyPermissionHelper(PermissionHelper):
@@ -25,9 +31,12 @@ class ReadOnlyPermissionHelper(PermissionHelper):
 
 
 class SubmissionIndexView(
-    AuditedExportMixin, NeutralisingExportMixin, ModelAdminIndexView
+    BackgroundExportMixin,
+    AuditedExportMixin,
+    NeutralisingExportMixin,
+    ModelAdminIndexView,
 ):
-    pass
+    export_permission = SUBMISSIONS_PERMISSION
 
 
 class SubmissionVerifiedFilter(SimpleListFilter):

@@ -21,7 +21,11 @@ from wagtail.admin.widgets import Button
 from wagtail.snippets.views.snippets import IndexView
 
 from pledge_forms import services
-from pledge_forms.admin.exports import AuditedExportMixin, NeutralisingExportMixin
+from pledge_forms.admin.exports import (
+    AuditedExportMixin,
+    BackgroundExportMixin,
+    NeutralisingExportMixin,
+)
 from pledge_forms.choices import ReviewStatus
 from pledge_forms.models.pledges import CONTACT_FIELDS, CONTACTS_PERMISSION, Pledge
 
@@ -71,8 +75,12 @@ def pledge_list_display():
     ]
 
 
-class PledgeIndexView(AuditedExportMixin, NeutralisingExportMixin, IndexView):
+class PledgeIndexView(
+    BackgroundExportMixin, AuditedExportMixin, NeutralisingExportMixin, IndexView
+):
     """The pledge listing; exports carry contact details only for those allowed to see them."""
+
+    export_permission = EXPORT_PERMISSION
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)

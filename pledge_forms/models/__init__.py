@@ -1,4 +1,5 @@
 from pledge_forms.models.checklists import Checklist, ChecklistItem, ChecklistSection
+from pledge_forms.models.exports import ExportJob
 from pledge_forms.models.pages import PledgeFormField, PledgeFormPage
 from pledge_forms.models.pledges import REVIEW_STATE_FIELDS, Pledge
 from pledge_forms.models.practices import PledgePractice
@@ -13,6 +14,7 @@ __all__ = [
     "Checklist",
     "ChecklistItem",
     "ChecklistSection",
+    "ExportJob",
     "ImmutableRecordError",
     "OutgoingMail",
     "Pledge",
