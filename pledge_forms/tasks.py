@@ -338,7 +338,11 @@ def export(job_id: int) -> Outcome:
             chunks = response if response.streaming else [response.content]
             for chunk in chunks:
                 output.write(chunk)
-            response.close()
+            # The response's own files, closed without response.close(): that sends
+            # request_finished, which closes the database connection the task (and,
+            # with the immediate backend, the request around it) still uses.
+            for closer in response._resource_closers:
+                closer()
             job.file.save(job.filename, File(output), save=False)
     except Exception as exc:  # recorded for the user, never raised
         logger.exception("Export %s failed", job_id)
