@@ -94,23 +94,19 @@ def _checklist_items(pledge: Pledge) -> list[tuple[int, str]]:
     )
 
 
-def checklist_codes(pledge: Pledge) -> list[str]:
-    """Codes of the practices the pledge answers, in the checklist's order."""
-    return [code for _pk, code in _checklist_items(pledge)]
-
-
-def practices_not_in_place(pledge: Pledge, codes: list[str] | None = None) -> list[str]:
-    """Codes of the pledge's practices that are not in place, read from its practice
-    rows (``pledge`` may be a draft revision's object, with that revision's rows)."""
-    items = _checklist_items(pledge)
-    if codes is not None:
-        wanted = set(codes)
-        items = [(pk, code) for pk, code in items if code in wanted]
+def _not_in_place(pledge: Pledge, items: list[tuple[int, str]]) -> list[str]:
     statuses = pledge.statuses_by_item()
     return [code for pk, code in items if statuses.get(pk) != PracticeStatus.IN_PLACE]
+
+
+def practices_not_in_place(pledge: Pledge) -> list[str]:
+    """Codes of the pledge's practices that are not in place, read from its practice
+    rows (``pledge`` may be a draft revision's object, with that revision's rows)."""
+    return _not_in_place(pledge, _checklist_items(pledge))
 
 
 def can_complete(pledge: Pledge) -> bool:
     """The one rule for completion: the pledge's checklist has practices and every one of
     them is in place."""
-    return bool(_checklist_items(pledge)) and not practices_not_in_place(pledge)
+    items = _checklist_items(pledge)
+    return bool(items) and not _not_in_place(pledge, items)
