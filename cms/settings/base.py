@@ -6,8 +6,10 @@ environment (see the configuration table in README.md).
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -90,10 +92,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "storages",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before whitenoise and the page cache: static files and cached pages get the headers too.
+    "cms.headers.ContentSecurityPolicyMiddleware",
+    "cms.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "cms.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -271,6 +277,115 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "campaign@localhost")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
+# --- Security headers (cms/headers.py, docs/headers.md) -------------------------------------
+# Content-Security-Policy through django-csp: a strict policy for the public site (no inline
+# script or style, no nonce, so a cached page is the same for everyone) and a relaxed one for
+# Wagtail's admin. Framing is denied except for Wagtail's preview (same origin only).
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+def _media_origins() -> list[str]:
+    """Where uploaded images and files are served from, when not from our own origin."""
+    configured = env_list("CSP_MEDIA_SRC")
+    if configured or not AWS_STORAGE_BUCKET_NAME:
+        return configured + ([_origin(MEDIA_URL)] if _origin(MEDIA_URL) else [])
+    if AWS_S3_CUSTOM_DOMAIN:
+        return [f"{AWS_S3_URL_PROTOCOL}//{AWS_S3_CUSTOM_DOMAIN}"]
+    if AWS_S3_ENDPOINT_URL:
+        origin = _origin(AWS_S3_ENDPOINT_URL)
+        scheme, host = origin.split("://", 1)
+        return [origin, f"{scheme}://{AWS_STORAGE_BUCKET_NAME}.{host}"]
+    hosts = [f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"]
+    if AWS_S3_REGION_NAME:
+        hosts.append(
+            f"https://{AWS_STORAGE_BUCKET_NAME}.s3.{AWS_S3_REGION_NAME}.amazonaws.com"
+        )
+    return hosts
+
+
+CSP_MEDIA_ORIGINS = _media_origins()
+# Video providers whose players pages may embed (campaign_pages' video block, rich-text embeds).
+CSP_FRAME_SRC = env_list(
+    "CSP_FRAME_SRC",
+    "https://www.youtube.com,https://www.youtube-nocookie.com,https://player.vimeo.com",
+)
+# Where the admin may show an embed's thumbnail from (the rich-text editor's embed preview).
+CSP_ADMIN_IMG_SRC = env_list(
+    "CSP_ADMIN_IMG_SRC", "https://i.ytimg.com,https://i.vimeocdn.com"
+)
+CSP_REPORT_URI = os.environ.get("CSP_REPORT_URI", "")
+CSP_ADMIN_URL_PREFIXES = ("/admin/",)
+
+_CSP_COMMON = {
+    "default-src": [SELF],
+    "script-src": [SELF],
+    "style-src": [SELF],
+    "img-src": [SELF, "data:", *CSP_MEDIA_ORIGINS],
+    "media-src": [SELF, *CSP_MEDIA_ORIGINS],
+    "font-src": [SELF],
+    "connect-src": [SELF],
+    "frame-src": [SELF, *CSP_FRAME_SRC],
+    "object-src": [NONE],
+    "base-uri": [SELF],
+    "form-action": [SELF],
+    "frame-ancestors": [NONE],
+    "report-uri": [CSP_REPORT_URI] if CSP_REPORT_URI else None,
+}
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": {**_CSP_COMMON}}
+# Wagtail 8's admin needs (each reason in docs/headers.md): inline initialisation scripts of
+# its chooser, date and inline-panel widgets; inline style attributes all over its templates
+# and in Draftail; blob: images for upload previews; embed thumbnails.
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "DIRECTIVES": {
+        **_CSP_COMMON,
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:", *CSP_MEDIA_ORIGINS, *CSP_ADMIN_IMG_SRC],
+    }
+}
+# Django's SecurityMiddleware and XFrameOptionsMiddleware, in every environment.
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = os.environ.get(
+    "SECURE_REFERRER_POLICY", "strict-origin-when-cross-origin"
+)
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Browser features no page of the site uses are denied to it and to every frame; embedded
+# players keep full screen and picture-in-picture.
+PERMISSIONS_POLICY = {
+    **{
+        feature: []
+        for feature in (
+            "accelerometer",
+            "autoplay",
+            "browsing-topics",
+            "camera",
+            "display-capture",
+            "geolocation",
+            "gyroscope",
+            "hid",
+            "idle-detection",
+            "interest-cohort",
+            "magnetometer",
+            "microphone",
+            "midi",
+            "payment",
+            "publickey-credentials-get",
+            "screen-wake-lock",
+            "serial",
+            "usb",
+            "xr-spatial-tracking",
+        )
+    },
+    "fullscreen": ["self", *CSP_FRAME_SRC],
+    "picture-in-picture": ["self", *CSP_FRAME_SRC],
+    "encrypted-media": ["self", *CSP_FRAME_SRC],
+}
 
 # Wagtail
 WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "Trust Building Campaign")
