@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
-from csp.constants import NONE, SELF, UNSAFE_INLINE
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -336,7 +336,11 @@ _CSP_COMMON = {
     "frame-ancestors": [NONE],
     "report-uri": [CSP_REPORT_URI] if CSP_REPORT_URI else None,
 }
-CONTENT_SECURITY_POLICY = {"DIRECTIVES": {**_CSP_COMMON}}
+# NONCE: a template that needs an inline script writes {{ request.csp_nonce }}; the header
+# then names that nonce, and the page cache does not keep the page (cms/page_cache.py). No
+# public template does. Not in the admin policy: with a nonce, browsers ignore
+# 'unsafe-inline', which Wagtail's admin needs.
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": {**_CSP_COMMON, "script-src": [SELF, NONCE]}}
 # Wagtail 8's admin needs (each reason in docs/headers.md): inline initialisation scripts of
 # its chooser, date and inline-panel widgets; inline style attributes all over its templates
 # and in Draftail; blob: images for upload previews; embed thumbnails.

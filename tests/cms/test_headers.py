@@ -9,6 +9,7 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
+from csp.constants import NONCE
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.http import HttpResponse
@@ -49,10 +50,19 @@ def production_values(tmp_path_factory):
     )
 
 
+def _nonce_sentinel(value):
+    """JSON turned django-csp's NONCE marker into its repr: turn it back."""
+    if isinstance(value, dict):
+        return {key: _nonce_sentinel(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_nonce_sentinel(item) for item in value]
+    return NONCE if value == repr(NONCE) else value
+
+
 @pytest.fixture
 def production(settings, production_values):
     for name, value in production_values.items():
-        setattr(settings, name, value)
+        setattr(settings, name, _nonce_sentinel(value))
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     return settings
 
