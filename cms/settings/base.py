@@ -325,7 +325,7 @@ _CSP_COMMON = {
     "default-src": [SELF],
     "script-src": [SELF],
     "style-src": [SELF],
-    "img-src": [SELF, "data:", *CSP_MEDIA_ORIGINS],
+    "img-src": [SELF, *CSP_MEDIA_ORIGINS],
     "media-src": [SELF, *CSP_MEDIA_ORIGINS],
     "font-src": [SELF],
     "connect-src": [SELF],
@@ -343,7 +343,8 @@ _CSP_COMMON = {
 CONTENT_SECURITY_POLICY = {"DIRECTIVES": {**_CSP_COMMON, "script-src": [SELF, NONCE]}}
 # Wagtail 8's admin needs (each reason in docs/headers.md): inline initialisation scripts of
 # its chooser, date and inline-panel widgets; inline style attributes all over its templates
-# and in Draftail; blob: images for upload previews; embed thumbnails.
+# and in Draftail; data: images in its stylesheet; blob: images for upload previews; embed
+# thumbnails.
 CONTENT_SECURITY_POLICY_ADMIN = {
     "DIRECTIVES": {
         **_CSP_COMMON,

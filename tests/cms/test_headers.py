@@ -13,7 +13,7 @@ from csp.constants import NONCE
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.http import HttpResponse
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from wagtail.models import Page, Site, get_page_models
 
@@ -310,3 +310,97 @@ def test_rich_text_embeds_carry_no_inline_style(rf):
     html = render_to_string("wagtailembeds/embed_frontend.html", {"embed": Embed()})
     assert 'class="responsive-object"' in html
     assert not re.search(r"\sstyle=", html)
+
+
+# --- In the browser -------------------------------------------------------------------------
+
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+    console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI}`
+                  + ` in ${event.documentURI} (${event.sourceFile}:${event.lineNumber})`);
+});
+"""
+TINY_PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00"
+    b"\x00\x90wS\xde\x00\x00\x00\x0cIDATx\x9cc\xf8\xcf\xc0\x00\x00\x03\x01\x01\x00\xc9\xfe"
+    b"\x92\xef\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def csp_messages(messages) -> list[str]:
+    return [
+        text
+        for text in messages
+        if "Content Security Policy" in text or "CSP violation" in text
+    ]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_no_csp_violation_on_the_site_or_in_the_admin(browser_page, live_server):
+    """The home page, the pledge form, the showcase and the admin's editors (StreamField, rich text, the
+    preview panel, image upload, a pledge snippet) run under the policy without one report."""
+    from wagtail.admin.models import EditingSession
+
+    from pledge_forms.models import Pledge
+
+    call_command("load_demo_content", verbosity=0)
+    page = browser_page
+    messages = []
+    page.context.add_init_script(REPORT_VIOLATIONS)
+    page.on("console", lambda message: messages.append(message.text))
+    page.on("pageerror", lambda error: messages.append(f"page error: {error}"))
+
+    for url in ("/members/", "/members/statistics/", "/", "/pledge/"):
+        assert page.goto(url).status == 200
+        page.wait_for_load_state("networkidle")
+    assert page.locator("form#pledge-form").count() == 1
+    assert not csp_messages(messages), csp_messages(messages)
+
+    editor = get_user_model().objects.create_superuser("ed", "ed@example.org", "pw")
+    django_client = Client()
+    django_client.force_login(editor)
+    page.context.add_cookies(
+        [
+            {
+                "name": "sessionid",
+                "value": django_client.cookies["sessionid"].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    from campaign_pages.models import StandardPage
+
+    about = StandardPage.objects.live().order_by("path").first()
+    page.goto(f"/admin/pages/{about.pk}/edit/")
+    page.wait_for_load_state("networkidle")
+    assert page.locator(".Draftail-Editor").count() >= 1  # rich text in the body
+    page.locator(".DraftEditor-root").first.click()
+    page.keyboard.type(" More.")
+    # The preview panel frames the page from the admin's own origin.
+    page.locator("[data-side-panel-toggle='preview']").first.click()
+    preview = page.frame_locator("iframe.w-preview__iframe").last
+    preview.locator("main h1").first.wait_for(state="attached")
+    assert preview.locator("h1").first.inner_text() == about.title
+
+    page.goto("/admin/images/multiple/add/")
+    page.locator("input[type=file]").first.set_input_files(
+        {"name": "dot.png", "mimeType": "image/png", "buffer": TINY_PNG}
+    )
+    page.locator(
+        ".upload-list li.upload-success, .upload-list li.upload-failure"
+    ).first.wait_for()
+
+    pledge = Pledge.objects.order_by("pk").first()
+    page.goto(f"/admin/snippets/pledge_forms/pledge/edit/{pledge.pk}/")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("form").count() >= 1
+    # Leave the editor before the test ends: its editing session is released on the way out,
+    # and that request must not meet the database being emptied.
+    page.goto("/admin/")
+    page.wait_for_load_state("networkidle")
+    for _ in range(50):
+        if not EditingSession.objects.exists():
+            break
+        page.wait_for_timeout(100)
+    assert not csp_messages(messages), csp_messages(messages)
