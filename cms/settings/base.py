@@ -198,6 +198,8 @@ else:
 # Page cache (cms/page_cache.py): whole public pages for anonymous visitors, invalidated on
 # publish. PAGE_CACHE_SECONDS=0 turns it off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+# Copies of one path with different query strings (of parameters the page reads) kept at most.
+PAGE_CACHE_MAX_VARIANTS = env_int("PAGE_CACHE_MAX_VARIANTS", 100)
 PAGE_CACHE_ALIAS = "page_cache"
 
 # `/bench/ceiling/`, the benchmark's reference view: only when BENCH_CEILING=1 (bench/README.md).
@@ -280,8 +282,9 @@ SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
 # --- Security headers (cms/headers.py, docs/headers.md) -------------------------------------
 # Content-Security-Policy through django-csp: a strict policy for the public site (no inline
-# script or style, no nonce, so a cached page is the same for everyone) and a relaxed one for
-# Wagtail's admin. Framing is denied except for Wagtail's preview (same origin only).
+# script or style, no nonce unless a page asks for one, so a cached page is the same for
+# everyone) and a relaxed one for Wagtail's admin. Framing is denied except for Wagtail's
+# preview (same origin only). Each knob is in README's configuration table.
 
 
 def _origin(url: str) -> str:
@@ -300,6 +303,10 @@ def _media_origins() -> list[str]:
         origin = _origin(AWS_S3_ENDPOINT_URL)
         scheme, host = origin.split("://", 1)
         return [origin, f"{scheme}://{AWS_STORAGE_BUCKET_NAME}.{host}"]
+    # AWS itself: the bucket's own host name, or the regional endpoint for path-style URLs.
+    if AWS_S3_ADDRESSING_STYLE == "path":
+        region = f".{AWS_S3_REGION_NAME}" if AWS_S3_REGION_NAME else ""
+        return [f"https://s3{region}.amazonaws.com"]
     hosts = [f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"]
     if AWS_S3_REGION_NAME:
         hosts.append(
