@@ -24,7 +24,8 @@ SELF = "'self'"
 
 
 def _admin_prefixes() -> tuple[str, ...]:
-    return tuple(getattr(settings, "CSP_ADMIN_URL_PREFIXES", ("/admin/",)))
+    admin = getattr(settings, "CONTENT_SECURITY_POLICY_ADMIN", None) or {}
+    return tuple(admin.get("URL_PREFIXES", ("/admin/",)))
 
 
 def uses_admin_policy(request) -> bool:

@@ -315,33 +315,33 @@ def _media_origins() -> list[str]:
     return hosts
 
 
-CSP_MEDIA_ORIGINS = _media_origins()
+# Named HEADERS_* rather than CSP_*: django-csp's system check refuses its old CSP_* settings.
+HEADERS_MEDIA_ORIGINS = _media_origins()
 # Video providers whose players pages may embed (campaign_pages' video block, rich-text embeds).
-CSP_FRAME_SRC = env_list(
+HEADERS_EMBED_ORIGINS = env_list(
     "CSP_FRAME_SRC",
     "https://www.youtube.com,https://www.youtube-nocookie.com,https://player.vimeo.com",
 )
 # Where the admin may show an embed's thumbnail from (the rich-text editor's embed preview).
-CSP_ADMIN_IMG_SRC = env_list(
+HEADERS_ADMIN_IMAGE_ORIGINS = env_list(
     "CSP_ADMIN_IMG_SRC", "https://i.ytimg.com,https://i.vimeocdn.com"
 )
-CSP_REPORT_URI = os.environ.get("CSP_REPORT_URI", "")
-CSP_ADMIN_URL_PREFIXES = ("/admin/",)
+HEADERS_CSP_REPORT_URI = os.environ.get("CSP_REPORT_URI", "")
 
 _CSP_COMMON = {
     "default-src": [SELF],
     "script-src": [SELF],
     "style-src": [SELF],
-    "img-src": [SELF, *CSP_MEDIA_ORIGINS],
-    "media-src": [SELF, *CSP_MEDIA_ORIGINS],
+    "img-src": [SELF, *HEADERS_MEDIA_ORIGINS],
+    "media-src": [SELF, *HEADERS_MEDIA_ORIGINS],
     "font-src": [SELF],
     "connect-src": [SELF],
-    "frame-src": [SELF, *CSP_FRAME_SRC],
+    "frame-src": [SELF, *HEADERS_EMBED_ORIGINS],
     "object-src": [NONE],
     "base-uri": [SELF],
     "form-action": [SELF],
     "frame-ancestors": [NONE],
-    "report-uri": [CSP_REPORT_URI] if CSP_REPORT_URI else None,
+    "report-uri": [HEADERS_CSP_REPORT_URI] if HEADERS_CSP_REPORT_URI else None,
 }
 # NONCE: a template that needs an inline script writes {{ request.csp_nonce }}; the header
 # then names that nonce, and the page cache does not keep the page (cms/page_cache.py). No
@@ -353,12 +353,19 @@ CONTENT_SECURITY_POLICY = {"DIRECTIVES": {**_CSP_COMMON, "script-src": [SELF, NO
 # and in Draftail; data: images in its stylesheet; blob: images for upload previews; embed
 # thumbnails.
 CONTENT_SECURITY_POLICY_ADMIN = {
+    "URL_PREFIXES": ["/admin/"],
     "DIRECTIVES": {
         **_CSP_COMMON,
         "script-src": [SELF, UNSAFE_INLINE],
         "style-src": [SELF, UNSAFE_INLINE],
-        "img-src": [SELF, "data:", "blob:", *CSP_MEDIA_ORIGINS, *CSP_ADMIN_IMG_SRC],
-    }
+        "img-src": [
+            SELF,
+            "data:",
+            "blob:",
+            *HEADERS_MEDIA_ORIGINS,
+            *HEADERS_ADMIN_IMAGE_ORIGINS,
+        ],
+    },
 }
 # Django's SecurityMiddleware and XFrameOptionsMiddleware, in every environment.
 X_FRAME_OPTIONS = "DENY"
@@ -394,9 +401,9 @@ PERMISSIONS_POLICY = {
             "xr-spatial-tracking",
         )
     },
-    "fullscreen": ["self", *CSP_FRAME_SRC],
-    "picture-in-picture": ["self", *CSP_FRAME_SRC],
-    "encrypted-media": ["self", *CSP_FRAME_SRC],
+    "fullscreen": ["self", *HEADERS_EMBED_ORIGINS],
+    "picture-in-picture": ["self", *HEADERS_EMBED_ORIGINS],
+    "encrypted-media": ["self", *HEADERS_EMBED_ORIGINS],
 }
 
 # Wagtail
