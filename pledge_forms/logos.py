@@ -1,4 +1,8 @@
-"""Logo uploads: PNG, JPEG or WebP, size- and pixel-limited, re-encoded before storing."""
+"""Logo uploads: PNG, JPEG or WebP, size- and pixel-limited, re-encoded before storing.
+
+Re-encoding keeps the pixels only: every kind of metadata (EXIF, JPEG comments, PNG text
+chunks, ICC profiles, XMP) is dropped, so a logo never publishes where or with what a
+photo was taken, or who edited it."""
 
 import io
 import os
@@ -63,6 +67,10 @@ def process_logo(upload) -> ContentFile:
             image = image.convert("RGBA" if has_alpha else "RGB")
             side = conf.get("LOGO_MAX_SIDE")
             image.thumbnail((side, side))
+            # Only the pixels go on: a new image has no ``info`` to carry over, so no
+            # EXIF (GPS, camera, author), JPEG comment, PNG text chunk, ICC profile or
+            # XMP packet reaches the stored file, whatever Pillow's savers copy.
+            image = Image.frombytes(image.mode, image.size, image.tobytes())
             output = io.BytesIO()
             if image_format == "JPEG":
                 image.save(output, "JPEG", quality=88, optimize=True)
