@@ -321,3 +321,32 @@ def test_a_pledge_with_a_web_address_for_a_name_sends_no_link_to_it(
 )
 def test_defanging_breaks_addresses_and_leaves_names_alone(typed, shown):
     assert emails.defang(typed) == shown
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_repeats_send_no_more_than_the_daily_limit(settings):
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+    from wagtail.models import Site
+
+    from pledge_forms.testing.factories import PledgeFormPageFactory, make_checklist
+
+    settings.PLEDGE_FORMS_LINK_MAILS_PER_DAY = 3
+    root = Site.objects.get(is_default_site=True).root_page
+    page = PledgeFormPageFactory(parent=root, checklist=make_checklist())
+    pledge = submitted_pledge(page, "verified")  # its confirmation counts: 1
+    barrier = threading.Barrier(10)
+
+    def send(_):
+        try:
+            barrier.wait()
+            return services.submit(page, pledge_data(page.checklist)).duplicate
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        assert all(pool.map(send, range(10)))
+    assert OutgoingMail.objects.filter(pledge=pledge, purpose="repeat").count() == 2
