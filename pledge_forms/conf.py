@@ -84,7 +84,18 @@ def site_name() -> str:
 
 
 def base_url() -> str:
-    return (getattr(settings, "WAGTAILADMIN_BASE_URL", "") or "").rstrip("/")
+    """Origin of public links (e-mails, member pages): the site's ``PUBLIC_URL`` when it has
+    one, else ``WAGTAILADMIN_BASE_URL``; never the Host header of a request."""
+    return (
+        getattr(settings, "PUBLIC_URL", "")
+        or getattr(settings, "WAGTAILADMIN_BASE_URL", "")
+        or ""
+    ).rstrip("/")
+
+
+def admin_base_url() -> str:
+    """Origin of links into the admin, which may be served under another name."""
+    return (getattr(settings, "WAGTAILADMIN_BASE_URL", "") or base_url()).rstrip("/")
 
 
 def practice_url(section_slug: str, number: int) -> str:

@@ -10,6 +10,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from cms.public_address import parse_origin
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -272,9 +274,24 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "campaign@localhost")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
+# Public address (cms/public_address.py, docs/address.md): the origin of every absolute URL
+# (canonical links, sitemap, feeds, APIs, e-mails, badges, certificates), never the request's
+# Host header. The default Wagtail Site record follows it on `migrate`. WAGTAILADMIN_BASE_URL
+# (links in admin e-mails) defaults to it; either one alone sets both.
+PUBLIC_URL = parse_origin(
+    os.environ.get("PUBLIC_URL")
+    or os.environ.get("WAGTAILADMIN_BASE_URL")
+    or "http://127.0.0.1:8000",
+    "PUBLIC_URL" if os.environ.get("PUBLIC_URL") else "WAGTAILADMIN_BASE_URL",
+)
+WAGTAILADMIN_BASE_URL = (
+    os.environ.get("WAGTAILADMIN_BASE_URL", "").strip().rstrip("/") or PUBLIC_URL
+)
+# Wagtail's API builds detail_url and download_url on this instead of the request's host.
+WAGTAILAPI_BASE_URL = PUBLIC_URL
+
 # Wagtail
 WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "Trust Building Campaign")
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILIMAGES_IMAGE_MODEL = "media.CampaignImage"
 WAGTAILDOCS_DOCUMENT_MODEL = "media.CampaignDocument"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = env_int(
