@@ -83,13 +83,16 @@ def site_name() -> str:
     return get("SITE_NAME") or getattr(settings, "WAGTAIL_SITE_NAME", "") or ""
 
 
+def public_url() -> str:
+    """The site's public origin (its ``PUBLIC_URL`` setting), or "" when it has none."""
+    return (getattr(settings, "PUBLIC_URL", "") or "").rstrip("/")
+
+
 def base_url() -> str:
-    """Origin of public links (e-mails, member pages): the site's ``PUBLIC_URL`` when it has
-    one, else ``WAGTAILADMIN_BASE_URL``; never the Host header of a request."""
+    """Origin of public links in e-mails: the site's ``PUBLIC_URL`` when it has one, else
+    ``WAGTAILADMIN_BASE_URL``; never the Host header of a request."""
     return (
-        getattr(settings, "PUBLIC_URL", "")
-        or getattr(settings, "WAGTAILADMIN_BASE_URL", "")
-        or ""
+        public_url() or getattr(settings, "WAGTAILADMIN_BASE_URL", "") or ""
     ).rstrip("/")
 
 

@@ -98,14 +98,14 @@ class MemberShowcasePage(RoutablePageMixin, Page):
         of the showcase (member pages, badges, certificates, open data, the API) is built
         here.
 
-        The origin is the site's public address (``PUBLIC_URL``, see ``conf.base_url``),
+        The origin is the site's public address (``PUBLIC_URL``, ``conf.public_url``),
         never the Host header of ``request``: a request to another allowed host name must
         not put that name into embed codes, certificates or cached pages. Without that
         setting (the plugin on its own), Wagtail's Site record gives the origin."""
         path = self.get_url(request)
         if not path:
             return ""
-        origin = conf.base_url()
+        origin = conf.public_url()
         if path.startswith("/"):
             path = (origin + path) if origin else (self.get_full_url(request) or path)
         return path + (self.reverse_subpage(route, kwargs=kwargs) if route else "")
