@@ -309,3 +309,17 @@ def test_absolute_leaves_absolute_urls_alone(settings):
     )
     assert absolute("//cdn.example.net/a.png") == "https://cdn.example.net/a.png"
     assert absolute("") == ""
+
+
+@pytest.mark.django_db
+def test_the_admin_password_reset_e_mail_ignores_the_host_header(
+    other_host, public, django_user_model, mailoutbox
+):
+    django_user_model.objects.create_user("editor", "editor@example.org", "pw-12345")
+    response = other_host.post(
+        "/admin/password_reset/", {"email": "editor@example.org"}
+    )
+    assert response.status_code == 302
+    (message,) = mailoutbox
+    assert f"{PUBLIC}/admin/password_reset/confirm/" in message.body
+    assert OTHER_HOST not in message.body
