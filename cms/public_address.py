@@ -7,55 +7,19 @@ put that name into e-mails, canonical links or cached pages. Wagtail builds its 
 URLs from the default Site record, so that record follows the setting too: ``migrate``
 (:func:`sync_default_site`, a post_migrate handler) and the demo command move it.
 
-Imported by the settings (:func:`parse_origin`), so nothing here imports models at the top.
+The value is checked where it is read, in the settings (``parse_origin`` in
+cms/settings/base.py).
 """
 
 from urllib.parse import urlsplit
 
-from django.core.exceptions import ImproperlyConfigured
-
-
-def parse_origin(value: str, name: str = "PUBLIC_URL") -> str:
-    """``value`` as ``scheme://host[:port]`` without a trailing slash, or ImproperlyConfigured.
-
-    Only an origin is accepted: a path would be glued in front of every page's path, and a
-    query, fragment or user name has no place in a link."""
-    value = (value or "").strip()
-    example = "for example https://campaign.example.org"
-    try:
-        parts = urlsplit(value)
-        port = parts.port
-    except ValueError as exc:
-        raise ImproperlyConfigured(
-            f"{name} is not a valid URL ({example}): {exc}"
-        ) from exc
-    if parts.scheme not in {"http", "https"}:
-        raise ImproperlyConfigured(
-            f"{name} must start with http:// or https:// ({example}), not {value!r}"
-        )
-    if not parts.hostname:
-        raise ImproperlyConfigured(
-            f"{name} must name a host ({example}), not {value!r}"
-        )
-    if parts.username is not None or parts.password is not None:
-        raise ImproperlyConfigured(f"{name} must not contain a user name or password")
-    if parts.path not in {"", "/"} or parts.query or parts.fragment:
-        raise ImproperlyConfigured(
-            f"{name} must be an origin without a path, query or fragment ({example}), "
-            f"not {value!r}"
-        )
-    host = parts.hostname
-    if ":" in host:  # IPv6 literal
-        host = f"[{host}]"
-    default_port = 443 if parts.scheme == "https" else 80
-    netloc = host if port in (None, default_port) else f"{host}:{port}"
-    return f"{parts.scheme}://{netloc}"
+from django.conf import settings
+from django.db import connections
+from wagtail.models import Site
 
 
 def public_url() -> str:
     """The configured origin, e.g. ``https://campaign.example.org`` (no trailing slash)."""
-    from django.conf import settings
-
     return settings.PUBLIC_URL
 
 
@@ -85,8 +49,6 @@ def sync_default_site(using: str = "default") -> str:
     Wagtail's ``root_url`` is ``http://host`` for port 80, ``https://host`` for 443 and
     ``http://host:port`` otherwise, so an https origin on another port cannot be expressed
     by the record; the project's own absolute URLs do not depend on it (:func:`absolute`)."""
-    from wagtail.models import Site
-
     site = Site.objects.using(using).filter(is_default_site=True).first()
     if site is None:
         return ""
@@ -111,8 +73,6 @@ def sync_default_site(using: str = "default") -> str:
 
 def on_post_migrate(sender, using="default", verbosity=1, **kwargs):
     """post_migrate: the default Site follows PUBLIC_URL after every ``migrate``."""
-    from django.db import connections
-
     if "wagtailcore_site" not in connections[using].introspection.table_names():
         return  # wagtailcore not migrated on this database (yet)
     message = sync_default_site(using)

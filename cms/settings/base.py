@@ -6,11 +6,10 @@ environment (see the configuration table in README.md).
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-
-from cms.public_address import parse_origin
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -47,6 +46,43 @@ def env_int(name: str, default: int) -> int:
         return int(value)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}") from exc
+
+
+def parse_origin(value: str, name: str = "PUBLIC_URL") -> str:
+    """``value`` as ``scheme://host[:port]`` without a trailing slash, or ImproperlyConfigured.
+
+    Only an origin is accepted: a path would be glued in front of every page's path, and a
+    query, fragment or user name has no place in a link."""
+    value = (value or "").strip()
+    example = "for example https://campaign.example.org"
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"{name} is not a valid URL ({example}): {exc}"
+        ) from exc
+    if parts.scheme not in {"http", "https"}:
+        raise ImproperlyConfigured(
+            f"{name} must start with http:// or https:// ({example}), not {value!r}"
+        )
+    if not parts.hostname:
+        raise ImproperlyConfigured(
+            f"{name} must name a host ({example}), not {value!r}"
+        )
+    if parts.username is not None or parts.password is not None:
+        raise ImproperlyConfigured(f"{name} must not contain a user name or password")
+    if parts.path not in {"", "/"} or parts.query or parts.fragment:
+        raise ImproperlyConfigured(
+            f"{name} must be an origin without a path, query or fragment ({example}), "
+            f"not {value!r}"
+        )
+    host = parts.hostname
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    default_port = 443 if parts.scheme == "https" else 80
+    netloc = host if port in (None, default_port) else f"{host}:{port}"
+    return f"{parts.scheme}://{netloc}"
 
 
 DEBUG = env_bool("DEBUG", False)

@@ -14,7 +14,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from wagtail.models import Site
 
-from cms.public_address import absolute, parse_origin, sync_default_site
+from cms.public_address import absolute, sync_default_site
+from cms.settings.base import parse_origin
 from pledge_forms.choices import Stage
 from tests.campaign_pages.conftest import build_site
 from tests.cms.test_settings import read_settings, run_python
