@@ -386,7 +386,7 @@ PLEDGE_FORMS_LINK_MAILS_PER_DAY = env_int("PLEDGE_LINK_MAILS_PER_DAY", 3)
 
 
 # --- Privacy ---
-# Privacy: how long the personal data of a pledge is kept before it is erased (names, e-mails,
+# How long the personal data of a pledge is kept before it is erased (names, e-mails,
 # phones, statement, logo, notes; see docs/privacy.md), counted from the decline, from the
 # pledge for one never confirmed, from the deadline for one not completed by then; and how often
 # the housekeeping task that erases it runs (manage.py schedule_housekeeping starts it).
