@@ -34,6 +34,16 @@ PLEDGE_FORMS_EXPORT_BACKGROUND_ROWS        5000 (an admin export of more rows is
 PLEDGE_FORMS_EXPORT_STORAGE                "private" (the ``STORAGES`` alias those files
                                            go to; never the public media storage)
 PLEDGE_FORMS_SITE_NAME                     WAGTAIL_SITE_NAME
+PLEDGE_FORMS_RETENTION_DECLINED_DAYS       180 (personal data of a declined pledge is
+                                           erased this long after the decline)
+PLEDGE_FORMS_RETENTION_UNVERIFIED_DAYS     None: PURGE_UNVERIFIED_DAYS (… of a pledge never
+                                           confirmed, counted from its creation)
+PLEDGE_FORMS_RETENTION_LAPSED_DAYS         180 (… of a pledge still "pledged" when its
+                                           deadline passed, counted from the deadline)
+PLEDGE_FORMS_HOUSEKEEPING_INTERVAL_HOURS   24 (the housekeeping task runs this often)
+PLEDGE_FORMS_PRIVACY_NOTICE_URL            "" (linked from the form when no site hook
+                                           names a privacy notice)
+PLEDGE_FORMS_ACCESSIBILITY_URL             "" (the same for the accessibility statement)
 =========================================  ==========================================
 """
 
@@ -62,6 +72,12 @@ DEFAULTS: dict[str, Any] = {
     "EXPORT_BACKGROUND_ROWS": 5000,
     "EXPORT_STORAGE": "private",
     "SITE_NAME": None,
+    "RETENTION_DECLINED_DAYS": 180,
+    "RETENTION_UNVERIFIED_DAYS": None,
+    "RETENTION_LAPSED_DAYS": 180,
+    "HOUSEKEEPING_INTERVAL_HOURS": 24,
+    "PRIVACY_NOTICE_URL": "",
+    "ACCESSIBILITY_URL": "",
 }
 
 

@@ -384,6 +384,30 @@ PAGE_CACHE_CDN_SECONDS = env_int("PAGE_CACHE_CDN_SECONDS", 0)
 # make the site send, per pledge in 24 hours; beyond it nothing is sent. 0: no limit.
 PLEDGE_FORMS_LINK_MAILS_PER_DAY = env_int("PLEDGE_LINK_MAILS_PER_DAY", 3)
 
+
+# --- Privacy ---
+# How long the personal data of a pledge is kept before it is erased (names, e-mails,
+# phones, statement, logo, notes; see docs/privacy.md), counted from the decline, from the
+# pledge for one never confirmed, from the deadline for one not completed by then; and how often
+# the housekeeping task that erases it runs (manage.py schedule_housekeeping starts it).
+def env_days(name: str, default: int) -> int:
+    value = env_int(name, default)
+    if value < 1:
+        raise ImproperlyConfigured(f"{name} must be 1 or more, not {value}")
+    return value
+
+
+PLEDGE_FORMS_RETENTION_DECLINED_DAYS = env_days(
+    "PLEDGE_FORMS_RETENTION_DECLINED_DAYS", 180
+)
+PLEDGE_FORMS_RETENTION_UNVERIFIED_DAYS = env_days(
+    "PLEDGE_FORMS_RETENTION_UNVERIFIED_DAYS", 30
+)
+PLEDGE_FORMS_RETENTION_LAPSED_DAYS = env_days("PLEDGE_FORMS_RETENTION_LAPSED_DAYS", 180)
+PLEDGE_FORMS_HOUSEKEEPING_INTERVAL_HOURS = env_days(
+    "PLEDGE_FORMS_HOUSEKEEPING_INTERVAL_HOURS", 24
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
