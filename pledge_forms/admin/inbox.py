@@ -85,6 +85,7 @@ class PledgeSubmissionAdmin(ModelAdmin):
         "pledge",
         "form_data",
         "labels",
+        "consent_text",
     ]
     list_display = ["submit_time", "agency_name", "kind", "page", "verified"]
     list_select_related = ["page", "pledge"]

@@ -3,7 +3,9 @@ from pledge_forms.models.exports import ExportJob
 from pledge_forms.models.pages import PledgeFormField, PledgeFormPage
 from pledge_forms.models.pledges import REVIEW_STATE_FIELDS, Pledge
 from pledge_forms.models.practices import PledgePractice
+from pledge_forms.models.privacy import ErasureReason, PledgeErasure, ScheduledTask
 from pledge_forms.models.submissions import (
+    ConsentText,
     ImmutableRecordError,
     OutgoingMail,
     PledgeSubmission,
@@ -14,12 +16,16 @@ __all__ = [
     "Checklist",
     "ChecklistItem",
     "ChecklistSection",
+    "ConsentText",
+    "ErasureReason",
     "ExportJob",
     "ImmutableRecordError",
     "OutgoingMail",
     "Pledge",
+    "PledgeErasure",
     "PledgeFormField",
     "PledgeFormPage",
     "PledgePractice",
     "PledgeSubmission",
+    "ScheduledTask",
 ]

@@ -1,19 +1,16 @@
-"""Protection against abuse: a rate limit per client and the purge of pledges whose
-address was never confirmed."""
+"""Protection against abuse: a rate limit per client and the purge (erasure) of pledges
+whose address was never confirmed."""
 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from django.core.cache import cache
-from django.core.files.storage import default_storage
-from django.db import transaction
 from django.utils import timezone
 
 from pledge_forms import conf
-from pledge_forms.models.pledges import Pledge
 from pledge_forms.services.identity import hash_client
+from pledge_forms.services.privacy import erase_unverified
 
 logger = logging.getLogger(__name__)
 
@@ -39,18 +36,9 @@ def rate_limited(client_address: str) -> bool:
 
 
 def purge_unverified(days: int | None = None) -> int:
-    """Delete pledges never confirmed within ``days`` (their submissions stay, unlinked)."""
-    days = conf.get("PURGE_UNVERIFIED_DAYS") if days is None else days
-    cutoff = timezone.now() - timedelta(days=days)
-    stale = Pledge.objects.filter(
-        verified_at__isnull=True, live=False, created_at__lt=cutoff
-    )
-    count = 0
-    for pledge in stale:
-        with transaction.atomic():
-            if pledge.logo:
-                name = pledge.logo.name
-                transaction.on_commit(lambda name=name: default_storage.delete(name))
-            pledge.delete()
-            count += 1
-    return count
+    """Erase the personal data of pledges never confirmed within ``days``.
+
+    They used to be deleted; erasing them instead (``services.privacy``) keeps the rows,
+    without anything that names a person, so counts of pledges received stay true and the
+    agency can still pledge again."""
+    return erase_unverified(days)

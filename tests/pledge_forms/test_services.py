@@ -70,6 +70,7 @@ def test_a_repeat_pledge_sends_the_update_link_to_the_verified_contact_only(
     )
     assert [m.to for m in mail.outbox] == [[pledge.chief_email]]
     assert "/update/" in mail.outbox[0].body
+    assert OutgoingMail.objects.filter(pledge=pledge, purpose="repeat").count() == 1
 
 
 def test_same_name_in_another_state_is_another_agency(form_page):
@@ -247,15 +248,19 @@ def test_a_failing_mail_server_never_loses_the_pledge(
     assert len(mail.outbox) == 1
 
 
-def test_unverified_pledges_are_purged_after_the_configured_days(form_page):
+def test_unverified_pledges_are_erased_after_the_configured_days(form_page):
     stale = submitted_pledge(form_page, "unverified")
     kept = submitted_pledge(form_page, "verified", legal_name="Lakeside PD")
     Pledge.objects.filter(pk__in=[stale.pk, kept.pk]).update(
         created_at=stale.created_at.replace(year=2020)
     )
     assert services.purge_unverified(30) == 1
-    assert list(Pledge.objects.values_list("pk", flat=True)) == [kept.pk]
+    # The row stays, without its people (tests/pledge_forms/test_privacy.py has it all).
+    stale.refresh_from_db()
+    assert (stale.chief_email, stale.erasure.reason) == ("", "unverified")
+    assert Pledge.objects.get(pk=kept.pk).chief_email
     assert PledgeSubmission.objects.count() == 2
+    assert services.purge_unverified(30) == 0
 
 
 def test_the_rate_limit_counts_per_client_and_fails_open(settings, monkeypatch):
