@@ -7,9 +7,11 @@ class CmsConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
-        from cms import page_cache
+        from cms import page_cache, spreadsheets
+        from cms.staff_auth import middleware  # noqa: F401 (connects its signal)
 
         page_cache.connect_signals()
+        spreadsheets.neutralise_every_export()
         if apps.is_installed("pledge_forms.showcase"):
             # Curating the showcase (featuring, ordering) publishes nothing but changes pages.
             from pledge_forms.showcase.signals import showcase_changed
