@@ -266,3 +266,23 @@ def test_a_password_shorter_than_twelve_characters_is_refused():
     with pytest.raises(ValidationError):
         validate_password("Xq7#pLm2vR9")
     validate_password("Xq7#pLm2vR9w")
+
+
+def test_the_account_page_links_to_two_factor_setup(client, staff):
+    sign_in(client)
+    response = client.get(reverse("wagtailadmin_account"))
+    assert response.status_code == 200
+    assert reverse("staff_2fa_setup") in response.content.decode()
+
+
+def test_an_enrolled_user_replaces_their_app_after_passing_the_old_one(client, staff):
+    old = enrol(staff)
+    sign_in(client)
+    client.post(reverse("staff_2fa_verify"), {"token": code_for(old)})
+    response = client.get(reverse("staff_2fa_setup"))
+    assert response.status_code == 200
+    assert response.context["replacing"]
+    new = TOTPDevice.objects.get(user=staff, confirmed=False)
+    response = client.post(reverse("staff_2fa_setup"), {"token": code_for(new)})
+    assert len(response.context["codes"]) == 10
+    assert list(TOTPDevice.objects.filter(user=staff)) == [new]
