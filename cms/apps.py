@@ -1,4 +1,5 @@
 from django.apps import AppConfig, apps
+from django.db.models.signals import post_migrate
 
 
 class CmsConfig(AppConfig):
@@ -7,11 +8,17 @@ class CmsConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
-        from cms import page_cache, spreadsheets
+        from cms import page_cache, public_address, spreadsheets
         from cms.staff_auth import middleware  # noqa: F401 (connects its signal)
 
         page_cache.connect_signals()
         spreadsheets.neutralise_every_export()
+        # The default Wagtail Site follows PUBLIC_URL whenever the database is migrated.
+        post_migrate.connect(
+            public_address.on_post_migrate,
+            sender=self,
+            dispatch_uid="cms-public-address-site",
+        )
         if apps.is_installed("pledge_forms.showcase"):
             # Curating the showcase (featuring, ordering) publishes nothing but changes pages.
             from pledge_forms.showcase.signals import showcase_changed

@@ -17,6 +17,8 @@ PLEDGE_FORMS_MIN_FILL_SECONDS              5 (faster submissions are refused)
 PLEDGE_FORMS_RATE_LIMIT                    10 submissions per client …
 PLEDGE_FORMS_RATE_WINDOW_SECONDS           … per 3600 seconds
 PLEDGE_FORMS_CLIENT_HASH_SALT              derived from SECRET_KEY
+PLEDGE_FORMS_LINK_MAILS_PER_DAY            3 (e-mails with a private link the public can
+                                           cause per pledge in 24 hours; 0: no limit)
 PLEDGE_FORMS_LOGO_MAX_BYTES                2 MB
 PLEDGE_FORMS_LOGO_MAX_PIXELS               16 megapixels
 PLEDGE_FORMS_LOGO_MAX_SIDE                 1200 (re-encoded logos are at most this wide/high)
@@ -49,6 +51,7 @@ DEFAULTS: dict[str, Any] = {
     "RATE_LIMIT": 10,
     "RATE_WINDOW_SECONDS": 3600,
     "CLIENT_HASH_SALT": None,
+    "LINK_MAILS_PER_DAY": 3,
     "LOGO_MAX_BYTES": 2 * 1024 * 1024,
     "LOGO_MAX_PIXELS": 16_000_000,
     "LOGO_MAX_SIDE": 1200,
@@ -80,8 +83,22 @@ def site_name() -> str:
     return get("SITE_NAME") or getattr(settings, "WAGTAIL_SITE_NAME", "") or ""
 
 
+def public_url() -> str:
+    """The site's public origin (its ``PUBLIC_URL`` setting), or "" when it has none."""
+    return (getattr(settings, "PUBLIC_URL", "") or "").rstrip("/")
+
+
 def base_url() -> str:
-    return (getattr(settings, "WAGTAILADMIN_BASE_URL", "") or "").rstrip("/")
+    """Origin of public links in e-mails: the site's ``PUBLIC_URL`` when it has one, else
+    ``WAGTAILADMIN_BASE_URL``; never the Host header of a request."""
+    return (
+        public_url() or getattr(settings, "WAGTAILADMIN_BASE_URL", "") or ""
+    ).rstrip("/")
+
+
+def admin_base_url() -> str:
+    """Origin of links into the admin, which may be served under another name."""
+    return (getattr(settings, "WAGTAILADMIN_BASE_URL", "") or base_url()).rstrip("/")
 
 
 def practice_url(section_slug: str, number: int) -> str:
