@@ -173,3 +173,27 @@ def test_a_cache_store_counts_with_an_atomic_increment_and_fails_open(settings, 
         assert not services.rate_limited("198.51.100.7")
         assert not services.rate_limited("198.51.100.7")
     assert "rate limit unavailable" in caplog.text
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_pledges_of_one_client_are_each_counted_once(settings):
+    """Twenty pledges of one client at the same moment, each on its own connection (as
+    from as many workers): exactly the limit gets through, the row counts all twenty."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    settings.PLEDGE_FORMS_RATE_CACHE = None
+    settings.PLEDGE_FORMS_RATE_LIMIT = 5
+
+    def pledge(_):
+        try:
+            return services.rate_limited("198.51.100.7")
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(10) as pool:
+        results = list(pool.map(pledge, range(20)))
+    assert results.count(False) == 5
+    assert list(RateCounter.objects.values_list("count", flat=True)) == [20]
