@@ -232,6 +232,21 @@ else:
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 PAGE_CACHE_ALIAS = "page_cache"
 
+# Behind proxies, and the pledge rate limit (docs/proxy.md). PROXY_COUNT says how many trusted
+# proxies (nginx, a load balancer, a CDN) each append the address they received a request from
+# to X-Forwarded-For before it reaches gunicorn; the client is the PROXY_COUNT-th entry from the
+# right. 0 (default): the header is never read, the client is REMOTE_ADDR. The rate limit counts
+# each client in Redis when REDIS_URL is set (an atomic increment), else in a database row: in
+# both cases shared by every worker and app server, never a per-process memory.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+PLEDGE_FORMS_RATE_LIMIT = env_int("PLEDGE_FORMS_RATE_LIMIT", 10)
+PLEDGE_FORMS_RATE_WINDOW_SECONDS = env_int("PLEDGE_FORMS_RATE_WINDOW_SECONDS", 3600)
+PLEDGE_FORMS_RATE_CACHE = "default" if REDIS_URL else None
+if PROXY_COUNT < 0 or PLEDGE_FORMS_RATE_LIMIT < 0:
+    raise ImproperlyConfigured("PROXY_COUNT and PLEDGE_FORMS_RATE_LIMIT must be >= 0")
+if PLEDGE_FORMS_RATE_WINDOW_SECONDS < 1:
+    raise ImproperlyConfigured("PLEDGE_FORMS_RATE_WINDOW_SECONDS must be at least 1")
+
 # `/bench/ceiling/`, the benchmark's reference view: only when BENCH_CEILING=1 (bench/README.md).
 BENCH_CEILING = env_bool("BENCH_CEILING", False)
 
