@@ -288,25 +288,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "cms.staff_auth.views.locked_out"
 
 
-def axes_ipware_settings(proxy_count: int) -> dict:
-    """django-axes' client address (read by django-ipware) behind ``proxy_count`` proxies.
-
-    Each proxy appends the address it received from to X-Forwarded-For and the last one is
-    REMOTE_ADDR, so the header holds the client and ``proxy_count - 1`` proxies: ipware
-    counts those proxies and takes the left-most address when the header has exactly that
-    many entries (else REMOTE_ADDR, or none). With no proxy the header, which anyone can
-    send, is ignored."""
-    if proxy_count <= 0:
-        return {"AXES_IPWARE_META_PRECEDENCE_ORDER": ["REMOTE_ADDR"]}
-    return {
-        "AXES_IPWARE_PROXY_COUNT": proxy_count - 1,
-        "AXES_IPWARE_PROXY_ORDER": "left-most",
-        "AXES_IPWARE_META_PRECEDENCE_ORDER": ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"],
-    }
-
-
-# PROXY_COUNT: the number of proxies in front of the app servers (0: none).
-globals().update(axes_ipware_settings(env_int("PROXY_COUNT", 0)))
+# The client address by the same rule as the pledge form's rate limit (PROXY_COUNT, above):
+# one rule, in one function, for every count of attempts by address.
+AXES_CLIENT_IP_CALLABLE = "pledge_forms.views.client_address"
 
 # Two-factor authentication (django-otp, TOTP apps and static backup codes). Required of
 # everyone with admin access unless STAFF_2FA_REQUIRED=0 (dev settings turn it off); a user

@@ -1,4 +1,5 @@
-"""Counters of the pledge rate limit, kept in the database when the site has no Redis."""
+"""Counters of the pledge rate limit and one-time claims (used start tokens), kept in the
+database when the site has no Redis."""
 
 from django.db import models
 

@@ -13,6 +13,7 @@ each other directly, never through this package.
 """
 
 from pledge_forms.services.abuse import purge_unverified, rate_limited
+from pledge_forms.services.claims import claim_once, release_claim
 from pledge_forms.services.clients import client_address
 from pledge_forms.services.eligibility import (
     AreaResult,
@@ -81,6 +82,8 @@ __all__ = [
     "practices_not_in_place",
     "purge_unverified",
     "rate_limited",
+    "claim_once",
+    "release_claim",
     "revoke_update_links",
     "send_update_link",
     "submit",

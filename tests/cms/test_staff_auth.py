@@ -14,7 +14,6 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cms.settings.base import axes_ipware_settings
 from cms.staff_auth import LAST_SEEN_KEY
 
 pytestmark = pytest.mark.django_db
@@ -93,8 +92,7 @@ def test_the_lock_is_per_username_and_address(client, staff):
 def test_behind_proxies_the_client_address_is_the_one_they_forwarded(
     client, staff, settings, proxies, forwarded_for, client_address
 ):
-    for name, value in axes_ipware_settings(proxies).items():
-        setattr(settings, name, value)
+    settings.PROXY_COUNT = proxies
     sign_in(client, password="wrong", HTTP_X_FORWARDED_FOR=forwarded_for)
     assert AccessAttempt.objects.get().ip_address == client_address
 
