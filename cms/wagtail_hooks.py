@@ -1,8 +1,22 @@
-"""Wagtail hooks of the site package: registration only."""
+"""The site's additions to Wagtail: the second factor's pages (cms/staff_auth) and what the
+page cache learns from a page before it is served."""
 
+from django.urls import path
 from wagtail import hooks
 
 from cms import page_cache
+from cms.staff_auth.views import SetupView, VerifyView, account_menu_item
+
+
+@hooks.register("register_admin_urls")
+def staff_auth_urls():
+    return [
+        path("two-factor/", VerifyView.as_view(), name="staff_2fa_verify"),
+        path("two-factor/setup/", SetupView.as_view(), name="staff_2fa_setup"),
+    ]
+
+
+hooks.register("register_account_menu_item", account_menu_item)
 
 
 @hooks.register("before_serve_page")

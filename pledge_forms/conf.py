@@ -16,6 +16,13 @@ PLEDGE_FORMS_PURGE_UNVERIFIED_DAYS         30 (purge_unverified_pledges)
 PLEDGE_FORMS_MIN_FILL_SECONDS              5 (faster submissions are refused)
 PLEDGE_FORMS_RATE_LIMIT                    10 submissions per client …
 PLEDGE_FORMS_RATE_WINDOW_SECONDS           … per 3600 seconds
+PLEDGE_FORMS_RATE_CACHE                    None: counted in the database (one row per
+                                           client and window, shared by every process);
+                                           or the alias of a shared cache (Redis) to count
+                                           in, never a per-process local-memory cache
+PLEDGE_FORMS_PROXY_COUNT                   the site's PROXY_COUNT, else 0: how many trusted
+                                           proxies append to X-Forwarded-For in front of
+                                           the site (0: the header is never read)
 PLEDGE_FORMS_CLIENT_HASH_SALT              derived from SECRET_KEY
 PLEDGE_FORMS_LINK_MAILS_PER_DAY            3 (e-mails with a private link the public can
                                            cause per pledge in 24 hours; 0: no limit)
@@ -60,6 +67,8 @@ DEFAULTS: dict[str, Any] = {
     "MIN_FILL_SECONDS": 5,
     "RATE_LIMIT": 10,
     "RATE_WINDOW_SECONDS": 3600,
+    "RATE_CACHE": None,
+    "PROXY_COUNT": None,
     "CLIENT_HASH_SALT": None,
     "LINK_MAILS_PER_DAY": 3,
     "LOGO_MAX_BYTES": 2 * 1024 * 1024,
@@ -93,6 +102,19 @@ def client_hash_salt() -> str:
     return hashlib.sha256(
         f"pledge-forms-client:{settings.SECRET_KEY}".encode()
     ).hexdigest()
+
+
+def proxy_count() -> int:
+    """Trusted proxies in front of the site: ``PLEDGE_FORMS_PROXY_COUNT``, else the site's
+    ``PROXY_COUNT``, else 0. Anything that is not a whole number >= 0 counts as 0, so a
+    mistake never makes the plugin trust a header the client wrote."""
+    value = get("PROXY_COUNT")
+    if value is None:
+        value = getattr(settings, "PROXY_COUNT", 0)
+    try:
+        return max(int(value), 0)
+    except (TypeError, ValueError):
+        return 0
 
 
 def site_name() -> str:

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core import signing
-from django.core.cache import cache
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +25,7 @@ from pledge_forms.geography import (
     region_fits_country,
 )
 from pledge_forms.logos import process_logo
+from pledge_forms.services.claims import claim_once, release_claim
 
 logger = logging.getLogger(__name__)
 
@@ -390,20 +390,15 @@ class PledgeForm(forms.Form):
         """Mark this form's start token used; False when an earlier post already did.
 
         Called once the post is accepted, so a form sent back with errors keeps its token.
-        The mark lives in the shared cache (``cache.add`` is atomic in Redis) until the
-        token would have expired anyway. A cache outage lets the post through (fails
-        open, like the rate limit): the duplicate key still stops a second pledge.
+        The mark is shared by every process (``claim_once``, where the rate limit
+        counts) until the token would have expired anyway. A store outage lets the post
+        through (fails open, like the rate limit): the duplicate key still stops a second
+        pledge.
         """
         if not self.check_timing or self.started_at is None:
             return True
         remaining = int(self.started_at + STARTED_MAX_AGE - timezone.now().timestamp())
-        try:
-            self._claimed = cache.add(
-                self._started_key(), 1, timeout=max(remaining, 1) + 60
-            )
-        except Exception as exc:  # cache outage: never an error page
-            logger.warning("Pledge start token store unavailable: %s", exc)
-            return True
+        self._claimed = claim_once(self._started_key(), max(remaining, 1) + 60)
         return self._claimed
 
     def release_started(self) -> None:
@@ -411,10 +406,7 @@ class PledgeForm(forms.Form):
         if not self._claimed:
             return
         self._claimed = False
-        try:
-            cache.delete(self._started_key())
-        except Exception as exc:  # cache outage
-            logger.warning("Pledge start token store unavailable: %s", exc)
+        release_claim(self._started_key())
 
     def refuse_replay(self) -> None:
         """A post whose start token was used: ask for the form again, answers kept.

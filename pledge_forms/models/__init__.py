@@ -1,3 +1,4 @@
+from pledge_forms.models.abuse import RateCounter
 from pledge_forms.models.checklists import Checklist, ChecklistItem, ChecklistSection
 from pledge_forms.models.exports import ExportJob
 from pledge_forms.models.pages import PledgeFormField, PledgeFormPage
@@ -27,5 +28,6 @@ __all__ = [
     "PledgeFormPage",
     "PledgePractice",
     "PledgeSubmission",
+    "RateCounter",
     "ScheduledTask",
 ]

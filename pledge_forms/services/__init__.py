@@ -5,13 +5,16 @@
 - :mod:`.submission`: storing a pledge, its confirmation and its updates;
 - :mod:`.eligibility`: the recognition rule and the rule for completion;
 - :mod:`.review`: approve (any publication), decline, withdraw, mark completed;
-- :mod:`.abuse`: the rate limit and the purge of unconfirmed pledges.
+- :mod:`.abuse`: the rate limit and the purge of unconfirmed pledges;
+- :mod:`.clients`: the client's address behind trusted proxies.
 
 Views, the admin and the showcase use the names below; modules of this package import
 each other directly, never through this package.
 """
 
 from pledge_forms.services.abuse import purge_unverified, rate_limited
+from pledge_forms.services.claims import claim_once, release_claim
+from pledge_forms.services.clients import client_address
 from pledge_forms.services.eligibility import (
     AreaResult,
     Eligibility,
@@ -64,6 +67,7 @@ __all__ = [
     "approve",
     "can_complete",
     "can_mark_completed",
+    "client_address",
     "decline",
     "evaluate_eligibility",
     "hash_client",
@@ -78,6 +82,8 @@ __all__ = [
     "practices_not_in_place",
     "purge_unverified",
     "rate_limited",
+    "claim_once",
+    "release_claim",
     "revoke_update_links",
     "send_update_link",
     "submit",

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from pledge_forms import emails, services
 from pledge_forms.choices import SubmissionKind
-from pledge_forms.models import OutgoingMail, Pledge, PledgeSubmission
+from pledge_forms.models import OutgoingMail, Pledge, PledgeSubmission, RateCounter
 from pledge_forms.services import links
 from pledge_forms.testing.factories import pledge_data, submitted_pledge
 from tests.pledge_forms.test_public_form import form_post
@@ -181,6 +181,7 @@ def redis_default_cache(settings):
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
+    settings.PLEDGE_FORMS_RATE_CACHE = "default"  # as the site sets it with REDIS_URL
     client = redis.Redis.from_url(REDIS_URL)
     yield client, prefix
     for key in client.scan_iter(match=f"{prefix}:*"):
@@ -200,6 +201,27 @@ def test_used_start_tokens_are_shared_in_redis_until_the_token_expires(
     # Another app server (another client, same Redis) refuses the replay.
     assert "already sent once" in Client().post("/pledge/", answers).content.decode()
     assert Pledge.objects.count() == 1
+
+
+def test_without_redis_used_start_tokens_are_a_database_row_every_process_sees(
+    client, form_page, settings
+):
+    settings.PLEDGE_FORMS_RATE_CACHE = None
+    answers = form_post(form_page)
+    assert client.post("/pledge/", answers).status_code == 302
+    claim = RateCounter.objects.get(key__contains="started")
+    assert (
+        timedelta(days=7) - timedelta(minutes=2)
+        < claim.expires_at - timezone.now()
+        <= timedelta(days=7, minutes=1)
+    )
+    cache.clear()  # nothing of it was in this process's memory
+    assert "already sent once" in Client().post("/pledge/", answers).content.decode()
+    assert Pledge.objects.count() == 1
+    # Once the token's lifetime is over the claim is forgotten (the token is refused
+    # anyway by then, for its age).
+    RateCounter.objects.filter(pk=claim.pk).update(expires_at=timezone.now())
+    assert services.claim_once(claim.key, 60) is True
 
 
 # --- 4. Tokens: checked before any lookup, exchanged for the session ---

@@ -275,6 +275,7 @@ def test_the_rate_limit_counts_per_client_and_fails_open(settings, monkeypatch):
     def broken(*args, **kwargs):
         raise ConnectionError("cache down")
 
+    settings.PLEDGE_FORMS_RATE_CACHE = "default"
     monkeypatch.setattr(cache, "add", broken)
     assert not services.rate_limited("198.51.100.1")
 
