@@ -14,8 +14,20 @@ What is never cached (the request is passed through untouched):
   message or an unlocked password-protected page), or a query string longer than
   ``PAGE_CACHE_MAX_QUERY_LENGTH`` (the full URL, query string included, is hashed into the key);
 - responses that are not a plain 200, that stream, set a cookie, used the CSRF token (pages with a
-  form), say ``Cache-Control: private/no-cache/no-store``, vary on anything but ``Cookie``, or are
-  larger than ``PAGE_CACHE_MAX_BYTES``.
+  form) or a Content-Security-Policy nonce (both are per visitor), say
+  ``Cache-Control: private/no-cache/no-store``, vary on anything but ``Cookie``, or are larger
+  than ``PAGE_CACHE_MAX_BYTES``;
+- pages with a view restriction (private, password, groups) on themselves or an ancestor;
+- URLs with a query parameter the page does not know. A page lists the parameters it reads in
+  ``page_cache_query_parameters`` (the showcase: its filters and ``page``; most pages: none), a
+  Django view with :func:`accept_query_parameters`. ``?utm_source=x`` or junk is served
+  uncached rather than normalised away: the middleware looks a page up before it knows which
+  page it is, and a normalised key would hand the page rendered for one URL to another. Known
+  parameters with any values make at most ``PAGE_CACHE_MAX_VARIANTS`` entries per path and
+  generation, so no run of query strings can fill the cache.
+
+Changing a page's privacy (a ``PageViewRestriction`` saved, given other groups or deleted) is a
+change like a publish: it invalidates at once.
 
 The middleware sits before the session middleware, so a hit costs one cache round trip and nothing else.
 Responses of eligible requests carry ``X-Page-Cache: hit`` or ``miss``. A cache outage never
@@ -104,6 +116,31 @@ def _is_excluded(path: str) -> bool:
     return any(path.startswith(prefix) for prefix in prefixes)
 
 
+def accept_query_parameters(request, names) -> None:
+    """Let a view's responses be cached for query strings made only of these parameters."""
+    request.page_cache_query_parameters = frozenset(names)
+
+
+def note_page(request, page) -> None:
+    """Called before Wagtail serves ``page`` (``cms/wagtail_hooks.py``): what it lets us cache."""
+    if not getattr(request, "page_cache_eligible", False):
+        return
+    accept_query_parameters(request, getattr(page, "page_cache_query_parameters", ()))
+    # Wagtail's own check lets a visitor through who unlocked the page (a session cookie,
+    # never cached); this one keeps any response of a restricted page out of the cache.
+    request.page_cache_restricted = bool(page.get_view_restrictions())
+
+
+def query_is_known(request) -> bool:
+    """Every parameter is one the page reads, and none is given twice."""
+    if not request.META.get("QUERY_STRING"):
+        return True
+    known = getattr(request, "page_cache_query_parameters", frozenset())
+    return all(
+        name in known and len(values) == 1 for name, values in request.GET.lists()
+    )
+
+
 def request_is_eligible(request) -> bool:
     if request.method not in ("GET", "HEAD") or cache_seconds() <= 0:
         return False
@@ -132,8 +169,35 @@ def cache_key(digest: str) -> str:
     return f"page-cache:{digest}"
 
 
+def variants_key(request, generation: str) -> str:
+    """Counts the query-string variants of one path stored under one generation."""
+    path = f"{request.get_host()}{request.path}"
+    digest = hashlib.sha256(path.encode("utf-8", "surrogateescape")).hexdigest()
+    return f"page-cache:variants:{generation}:{digest}"
+
+
+def may_store_variant(cache, request, generation: str) -> bool:
+    """A path alone is always stored; with a query string, at most PAGE_CACHE_MAX_VARIANTS."""
+    if not request.META.get("QUERY_STRING"):
+        return True
+    key = variants_key(request, generation)
+    cache.add(key, 0, cache_seconds())
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr: count from one again
+        cache.set(key, 1, cache_seconds())
+        count = 1
+    return count <= int(_setting("PAGE_CACHE_MAX_VARIANTS", 100))
+
+
 def response_is_cacheable(request, response) -> bool:
     if response.status_code != 200 or response.streaming:
+        return False
+    if getattr(request, "page_cache_restricted", False) or not query_is_known(request):
+        return False
+    # django-csp sets _csp_nonce when a template used request.csp_nonce: that page's scripts
+    # carry this visitor's nonce, and a copy would carry it for everyone.
+    if isinstance(getattr(request, "_csp_nonce", None), str):
         return False
     # get_token() marks the request (Django 5: CSRF_COOKIE_NEEDS_UPDATE, earlier: _USED):
     # the page holds a token bound to this visitor's cookie and cannot be shared.
@@ -167,6 +231,7 @@ class PageCacheMiddleware:
         if not request_is_eligible(request):
             return self.get_response(request)
 
+        request.page_cache_eligible = True
         key = cache_key(url_digest(request))
         generation = stored = None
         try:
@@ -199,7 +264,10 @@ class PageCacheMiddleware:
                 if name.lower() not in DROPPED_HEADERS
             ]
             try:
-                cache.set(key, (generation, response.content, headers), cache_seconds())
+                if may_store_variant(cache, request, generation):
+                    cache.set(
+                        key, (generation, response.content, headers), cache_seconds()
+                    )
             except Exception:
                 logger.warning("could not store a page in the cache", exc_info=True)
             mark_shared(response)
@@ -219,6 +287,8 @@ def mark_shared(response):
 #: Models whose changes alter public pages although they are neither pages nor published
 #: snippets. Connected by label if the app is installed; a missing model is skipped.
 DEFAULT_INVALIDATING_MODELS = (
+    # A page made private, public again, or given another password or other groups.
+    "wagtailcore.PageViewRestriction",
     "pledge_forms.Checklist",
     "pledge_forms.ChecklistSection",
     "pledge_forms.ChecklistItem",
@@ -249,6 +319,11 @@ def _on_any_save_or_delete(sender, instance=None, **kwargs):
         invalidate()
 
 
+def _on_groups_changed(sender, action=None, **kwargs):
+    if action in {"post_add", "post_remove", "post_clear"}:
+        invalidate()
+
+
 def _on_any_save(sender, instance=None, **kwargs):
     _on_any_save_or_delete(sender, instance, signal_name="save", **kwargs)
 
@@ -260,8 +335,9 @@ def _on_any_delete(sender, instance=None, **kwargs):
 def connect_signals() -> None:
     """Called from the cms app's ``ready()``."""
     from django.apps import apps
-    from django.db.models.signals import post_delete, post_save
+    from django.db.models.signals import m2m_changed, post_delete, post_save
     from wagtail import signals as wagtail_signals
+    from wagtail.models import PageViewRestriction
 
     for signal in (
         wagtail_signals.published,
@@ -271,6 +347,12 @@ def connect_signals() -> None:
         wagtail_signals.post_page_move,
     ):
         signal.connect(_on_change, dispatch_uid=f"page-cache-{id(signal)}")
+    # The groups of a "private, for these groups" restriction are set after it is saved.
+    m2m_changed.connect(
+        _on_groups_changed,
+        sender=PageViewRestriction.groups.through,
+        dispatch_uid="page-cache-view-restriction-groups",
+    )
     post_save.connect(_on_any_save, dispatch_uid="page-cache-any-save")
     post_delete.connect(_on_any_delete, dispatch_uid="page-cache-any-delete")
 

@@ -1,8 +1,10 @@
-"""The site's additions to Wagtail's admin: the second factor's pages (cms/staff_auth)."""
+"""The site's additions to Wagtail: the second factor's pages (cms/staff_auth) and what the
+page cache learns from a page before it is served."""
 
 from django.urls import path
 from wagtail import hooks
 
+from cms import page_cache
 from cms.staff_auth.views import SetupView, VerifyView, account_menu_item
 
 
@@ -15,3 +17,9 @@ def staff_auth_urls():
 
 
 hooks.register("register_account_menu_item", account_menu_item)
+
+
+@hooks.register("before_serve_page")
+def note_page_for_the_page_cache(page, request, serve_args, serve_kwargs):
+    """Tell the page cache which query parameters the page reads and whether it is private."""
+    page_cache.note_page(request, page)

@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -128,10 +129,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "storages",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before whitenoise and the page cache: static files and cached pages get the headers too.
+    "cms.headers.ContentSecurityPolicyMiddleware",
+    "cms.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "cms.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -230,6 +235,8 @@ else:
 # Page cache (cms/page_cache.py): whole public pages for anonymous visitors, invalidated on
 # publish. PAGE_CACHE_SECONDS=0 turns it off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+# Copies of one path with different query strings (of parameters the page reads) kept at most.
+PAGE_CACHE_MAX_VARIANTS = env_int("PAGE_CACHE_MAX_VARIANTS", 100)
 PAGE_CACHE_ALIAS = "page_cache"
 
 # Behind proxies, and the pledge rate limit (docs/proxy.md). PROXY_COUNT says how many trusted
@@ -381,6 +388,132 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "campaign@localhost")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
+# --- Security headers (cms/headers.py, docs/headers.md) -------------------------------------
+# Content-Security-Policy through django-csp: a strict policy for the public site (no inline
+# script or style, no nonce unless a page asks for one, so a cached page is the same for
+# everyone) and a relaxed one for Wagtail's admin. Framing is denied except for Wagtail's
+# preview (same origin only). Each knob is in README's configuration table.
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+def _media_origins() -> list[str]:
+    """Where uploaded images and files are served from, when not from our own origin."""
+    configured = env_list("CSP_MEDIA_SRC")
+    if configured or not AWS_STORAGE_BUCKET_NAME:
+        return configured + ([_origin(MEDIA_URL)] if _origin(MEDIA_URL) else [])
+    if AWS_S3_CUSTOM_DOMAIN:
+        return [f"{AWS_S3_URL_PROTOCOL}//{AWS_S3_CUSTOM_DOMAIN}"]
+    if AWS_S3_ENDPOINT_URL:
+        origin = _origin(AWS_S3_ENDPOINT_URL)
+        scheme, host = origin.split("://", 1)
+        return [origin, f"{scheme}://{AWS_STORAGE_BUCKET_NAME}.{host}"]
+    # AWS itself: the bucket's own host name, or the regional endpoint for path-style URLs.
+    if AWS_S3_ADDRESSING_STYLE == "path":
+        region = f".{AWS_S3_REGION_NAME}" if AWS_S3_REGION_NAME else ""
+        return [f"https://s3{region}.amazonaws.com"]
+    hosts = [f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com"]
+    if AWS_S3_REGION_NAME:
+        hosts.append(
+            f"https://{AWS_STORAGE_BUCKET_NAME}.s3.{AWS_S3_REGION_NAME}.amazonaws.com"
+        )
+    return hosts
+
+
+# Named HEADERS_* rather than CSP_*: django-csp's system check refuses its old CSP_* settings.
+HEADERS_MEDIA_ORIGINS = _media_origins()
+# Video providers whose players pages may embed (campaign_pages' video block, rich-text embeds).
+HEADERS_EMBED_ORIGINS = env_list(
+    "CSP_FRAME_SRC",
+    "https://www.youtube.com,https://www.youtube-nocookie.com,https://player.vimeo.com",
+)
+# Where the admin may show an embed's thumbnail from (the rich-text editor's embed preview).
+HEADERS_ADMIN_IMAGE_ORIGINS = env_list(
+    "CSP_ADMIN_IMG_SRC", "https://i.ytimg.com,https://i.vimeocdn.com"
+)
+HEADERS_CSP_REPORT_URI = os.environ.get("CSP_REPORT_URI", "")
+
+_CSP_COMMON = {
+    "default-src": [SELF],
+    "script-src": [SELF],
+    "style-src": [SELF],
+    "img-src": [SELF, *HEADERS_MEDIA_ORIGINS],
+    "media-src": [SELF, *HEADERS_MEDIA_ORIGINS],
+    "font-src": [SELF],
+    "connect-src": [SELF],
+    "frame-src": [SELF, *HEADERS_EMBED_ORIGINS],
+    "object-src": [NONE],
+    "base-uri": [SELF],
+    "form-action": [SELF],
+    "frame-ancestors": [NONE],
+    "report-uri": [HEADERS_CSP_REPORT_URI] if HEADERS_CSP_REPORT_URI else None,
+}
+# NONCE: a template that needs an inline script writes {{ request.csp_nonce }}; the header
+# then names that nonce, and the page cache does not keep the page (cms/page_cache.py). No
+# public template does. Not in the admin policy: with a nonce, browsers ignore
+# 'unsafe-inline', which Wagtail's admin needs.
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": {**_CSP_COMMON, "script-src": [SELF, NONCE]}}
+# Wagtail 8's admin needs (each reason in docs/headers.md): inline initialisation scripts of
+# its chooser, date and inline-panel widgets; inline style attributes all over its templates
+# and in Draftail; data: images in its stylesheet; blob: images for upload previews; embed
+# thumbnails.
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        **_CSP_COMMON,
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [
+            SELF,
+            "data:",
+            "blob:",
+            *HEADERS_MEDIA_ORIGINS,
+            *HEADERS_ADMIN_IMAGE_ORIGINS,
+        ],
+    },
+}
+# Django's SecurityMiddleware and XFrameOptionsMiddleware, in every environment.
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = os.environ.get(
+    "SECURE_REFERRER_POLICY", "strict-origin-when-cross-origin"
+)
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Browser features no page of the site uses are denied to it and to every frame; embedded
+# players keep full screen and picture-in-picture.
+PERMISSIONS_POLICY = {
+    **{
+        feature: []
+        for feature in (
+            "accelerometer",
+            "autoplay",
+            "browsing-topics",
+            "camera",
+            "display-capture",
+            "geolocation",
+            "gyroscope",
+            "hid",
+            "idle-detection",
+            "interest-cohort",
+            "magnetometer",
+            "microphone",
+            "midi",
+            "payment",
+            "publickey-credentials-get",
+            "screen-wake-lock",
+            "serial",
+            "usb",
+            "xr-spatial-tracking",
+        )
+    },
+    "fullscreen": ["self", *HEADERS_EMBED_ORIGINS],
+    "picture-in-picture": ["self", *HEADERS_EMBED_ORIGINS],
+    "encrypted-media": ["self", *HEADERS_EMBED_ORIGINS],
+}
 
 # Public address (cms/public_address.py, docs/address.md): the origin of every absolute URL
 # (canonical links, sitemap, feeds, APIs, e-mails, badges, certificates), never the request's

@@ -329,12 +329,17 @@ def tile_map(data: MapData, link_for: Callable[[str], str]) -> str:
 
 
 def legend(items: Sequence[tuple[str, str]]) -> str:
-    """A colour key: (colour key or hex, label)."""
+    """A colour key: (colour key or hex, label).
+
+    Each swatch is a small SVG filled through its ``fill`` attribute, not a ``style``
+    attribute: the site's Content-Security-Policy allows no inline style."""
     return format_html(
         '<ul class="pf-legend">{}</ul>',
         format_html_join(
             "",
-            '<li><span class="pf-swatch" style="background:{}"></span>{}</li>',
+            '<li><svg class="pf-swatch" viewBox="0 0 1 1" aria-hidden="true" '
+            'focusable="false"><rect width="1" height="1" fill="{}"></rect></svg>'
+            "{}</li>",
             ((COLOURS.get(key, key), label) for key, label in items),
         ),
     )

@@ -13,6 +13,7 @@ from wagtail.models import Page
 
 from pledge_forms import conf
 from pledge_forms.showcase import views
+from pledge_forms.showcase.filters import ShowcaseFilterSet
 from pledge_forms.showcase.members import listed_member, listed_members, public_member
 from pledge_forms.showcase.statistics import checklist_sections
 
@@ -72,6 +73,9 @@ class MemberShowcasePage(RoutablePageMixin, Page):
     subpage_types = []
     max_count = 1
     template = "pledge_forms/member_showcase_page.html"
+    #: The query parameters the list reads (its filters and the page number): a site's page
+    #: cache may keep a copy per combination of these, and of no others.
+    page_cache_query_parameters = (*ShowcaseFilterSet.base_filters, "page")
 
     class Meta:
         db_table = "pledge_forms_membershowcasepage"

@@ -167,10 +167,13 @@ def test_changing_the_site_invalidates(client, cached, home):
     assert client.get("/")[HEADER] == "miss"
 
 
-def test_each_query_string_is_its_own_entry(client, cached, home):
-    client.get("/?page=2")
-    assert client.get("/?page=2")[HEADER] == "hit"
-    assert client.get("/?page=3")[HEADER] == "miss"
+def test_each_known_query_string_is_its_own_entry(cached):
+    middleware = PageCacheMiddleware(listing_view)
+    assert _get(middleware, "/list/?page=2")[HEADER] == "miss"
+    assert _get(middleware, "/list/?page=2")[HEADER] == "hit"
+    assert _get(middleware, "/list/?page=3")[HEADER] == "miss"
+    assert _get(middleware, "/list/?page=2&stage=pledged")[HEADER] == "miss"
+    assert _get(middleware, "/list/?page=2&stage=pledged")[HEADER] == "hit"
 
 
 def test_overlong_query_strings_are_not_cached(client, cached, home):
@@ -190,6 +193,16 @@ def test_not_found_is_not_cached(client, cached, home):
     response = client.get("/nowhere/")
     assert response.status_code == 404
     assert response[HEADER] == "miss"
+
+
+def listing_view(request):
+    """A Django view that reads two query parameters."""
+    page_cache.accept_query_parameters(request, ("page", "stage"))
+    return HttpResponse(f"list {request.GET.urlencode()}")
+
+
+def _get(middleware, url):
+    return middleware(RequestFactory().get(url))
 
 
 def _run(middleware, method="get", **cookies):
@@ -282,7 +295,7 @@ def test_page_cache_on_a_plain_redis_backend_that_is_down_fails_open(
 def test_cdn_may_keep_shared_pages_only_when_configured(client, cached, home):
     assert "Cache-Control" not in client.get("/")
     cached.PAGE_CACHE_CDN_SECONDS = 60
-    for response in (client.get("/?cdn"), client.get("/?cdn")):
+    for response in (client.get("/"), client.get("/")):
         assert response["Cache-Control"] == "public, max-age=0, s-maxage=60"
     client.get("/admin/login/")
     assert "s-maxage" not in client.get("/admin/login/").get("Cache-Control", "")
@@ -317,3 +330,209 @@ def test_saving_site_settings_invalidates_but_reading_them_first_does_not(
     settings_row.footer_text = "New footer"
     settings_row.save()
     assert client.get("/")[HEADER] == "miss"
+
+
+# --- Query strings: only those the page knows --------------------------------------------
+
+
+def stored_pages(cache) -> int:
+    """Pages in the local-memory page cache (its counters aside)."""
+    return sum(
+        1
+        for key in cache._cache
+        if ":page-cache:" in key
+        and ":generation" not in key
+        and ":variants:" not in key
+    )
+
+
+def test_junk_query_strings_are_served_but_never_stored(cached):
+    cache = page_cache.get_cache()
+    middleware = PageCacheMiddleware(listing_view)
+    _get(middleware, "/list/")
+    assert stored_pages(cache) == 1
+    for number in range(300):
+        response = _get(middleware, f"/list/?junk{number}=1")
+        assert response.status_code == 200
+        assert response[HEADER] == "miss"
+    assert stored_pages(cache) == 1
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["utm_source=mail", "page=2&utm_source=mail", "page=2&page=3", "fbclid=x"],
+)
+def test_a_query_string_with_an_unknown_or_repeated_parameter_is_not_cached(
+    cached, query
+):
+    middleware = PageCacheMiddleware(listing_view)
+    _get(middleware, f"/list/?{query}")
+    assert _get(middleware, f"/list/?{query}")[HEADER] == "miss"
+
+
+def test_known_parameters_with_endless_values_make_a_bounded_number_of_entries(cached):
+    cached.PAGE_CACHE_MAX_VARIANTS = 5
+    cache = page_cache.get_cache()
+    middleware = PageCacheMiddleware(listing_view)
+    _get(middleware, "/list/")
+    for number in range(300):
+        _get(middleware, f"/list/?stage=s{number}")
+    assert stored_pages(cache) == 1 + 5
+    assert _get(middleware, "/list/?stage=s0")[HEADER] == "hit"
+    assert _get(middleware, "/list/?stage=s299")[HEADER] == "miss"
+    assert _get(middleware, "/list/")[HEADER] == "hit"  # the path itself always is
+    # A new generation (something was published) starts a new count.
+    page_cache.invalidate()
+    assert _get(middleware, "/list/?stage=s299")[HEADER] == "miss"
+    assert _get(middleware, "/list/?stage=s299")[HEADER] == "hit"
+
+
+def test_a_page_without_declared_parameters_is_cached_only_without_a_query_string(
+    client, cached, home
+):
+    client.get("/?utm_campaign=spring")
+    assert client.get("/?utm_campaign=spring")[HEADER] == "miss"
+    client.get("/")
+    assert client.get("/")[HEADER] == "hit"
+
+
+# --- Nonces ---------------------------------------------------------------------------------
+
+
+def test_a_response_that_used_a_csp_nonce_is_never_cached(cached):
+    from cms.headers import ContentSecurityPolicyMiddleware
+
+    def view(request):
+        return HttpResponse(f'<script nonce="{request.csp_nonce}">go()</script>')
+
+    stack = ContentSecurityPolicyMiddleware(PageCacheMiddleware(view))
+    first, second = (stack(RequestFactory().get("/nonce/")) for _ in range(2))
+    assert first[HEADER] == second[HEADER] == "miss"
+    assert first.content != second.content
+    for response in (first, second):
+        nonce = response.content.decode().split('nonce="')[1].split('"')[0]
+        assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
+
+    plain = ContentSecurityPolicyMiddleware(
+        PageCacheMiddleware(lambda request: HttpResponse("<p>no script</p>"))
+    )
+    plain(RequestFactory().get("/plain/"))
+    hit = plain(RequestFactory().get("/plain/"))
+    assert hit[HEADER] == "hit"
+    assert "nonce-" not in hit["Content-Security-Policy"]
+
+
+# --- Privacy ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def section(home):
+    """A published section with a published child page, both public for now."""
+    section = home.add_child(instance=Page(title="Members area", slug="members-area"))
+    section.add_child(instance=Page(title="Minutes", slug="minutes"))
+    return section
+
+
+def cache_both(client):
+    for url in ("/members-area/", "/members-area/minutes/"):
+        client.get(url)
+        assert client.get(url)[HEADER] == "hit"
+
+
+def test_making_a_cached_page_private_stops_serving_it_at_once(client, cached, section):
+    from wagtail.models import PageViewRestriction
+
+    cache_both(client)
+    PageViewRestriction.objects.create(
+        page=section, restriction_type=PageViewRestriction.LOGIN
+    )
+    for url in ("/members-area/", "/members-area/minutes/"):  # the page and below it
+        for _ in range(2):
+            response = client.get(url)
+            assert response.status_code == 302
+            assert "/login/" in response["Location"]
+            assert response.get(HEADER) != "hit"
+
+
+def test_a_password_protected_page_is_never_served_from_the_cache(
+    client, cached, section
+):
+    from wagtail.models import PageViewRestriction
+
+    cache_both(client)
+    PageViewRestriction.objects.create(
+        page=section, restriction_type=PageViewRestriction.PASSWORD, password="s3cret"
+    )
+    for _ in range(2):
+        response = client.get("/members-area/minutes/")
+        assert response.status_code == 200
+        assert response[HEADER] == "miss"
+        assert b'name="password"' in response.content
+
+
+def test_changing_or_deleting_a_restriction_invalidates(client, cached, section):
+    from django.contrib.auth.models import Group
+    from wagtail.models import PageViewRestriction
+
+    generation = page_cache.current_generation(page_cache.get_cache())
+
+    def bumped() -> bool:
+        nonlocal generation
+        now = page_cache.current_generation(page_cache.get_cache())
+        changed, generation = now != generation, now
+        return changed
+
+    restriction = PageViewRestriction.objects.create(
+        page=section, restriction_type=PageViewRestriction.GROUPS
+    )
+    assert bumped()
+    restriction.groups.add(Group.objects.create(name="Board"))
+    assert bumped()
+    restriction.groups.clear()
+    assert bumped()
+    restriction.restriction_type = PageViewRestriction.LOGIN
+    restriction.save()
+    assert bumped()
+    restriction.delete()
+    assert bumped()
+    # Public again: served and cached as before.
+    cache_both(client)
+
+
+def test_a_restricted_page_is_not_stored_even_when_a_visitor_may_see_it(
+    cached, section
+):
+    """A visitor who unlocked the page sees it, but what they see is never stored, whatever
+    path through the middleware led there."""
+    from wagtail.models import PageViewRestriction
+
+    child = section.get_children().get().specific
+    PageViewRestriction.objects.create(
+        page=section, restriction_type=PageViewRestriction.PASSWORD, password="pw"
+    )
+
+    def serve_unlocked(request):
+        page_cache.note_page(request, child)
+        return HttpResponse("the minutes")
+
+    middleware = PageCacheMiddleware(serve_unlocked)
+    for _ in range(2):
+        assert _get(middleware, "/members-area/minutes/")[HEADER] == "miss"
+    assert stored_pages(page_cache.get_cache()) == 0
+
+
+def test_the_showcase_caches_its_filters_but_not_junk(client, cached):
+    from pledge_forms.testing.factories import make_checklist
+    from tests.pledge_forms.showcase.showcase_helpers import showcase_page
+
+    make_checklist()
+    showcase_page()
+    cache = page_cache.get_cache()
+    assert client.get("/members/?stage=pledged&sort=newest")[HEADER] == "miss"
+    assert client.get("/members/?stage=pledged&sort=newest")[HEADER] == "hit"
+    stored = stored_pages(cache)
+    for number in range(20):
+        response = client.get(f"/members/?junk{number}=1")
+        assert response.status_code == 200
+        assert response[HEADER] == "miss"
+    assert stored_pages(cache) == stored
