@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import io
 import json
-from types import SimpleNamespace
 from urllib.parse import quote
 
 import pytest
+from django import forms
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
@@ -133,7 +133,10 @@ PAGE_TYPES = sorted(
 
 # name -> parameters; the URL itself is known once the demo site exists (``site_urls``).
 TARGETS: dict[str, list[str]] = {
-    **{f"page:{label}": PAGE_TYPE_PARAMETERS.get(label, ["page"]) for label in PAGE_TYPES},
+    **{
+        f"page:{label}": PAGE_TYPE_PARAMETERS.get(label, ["page"])
+        for label in PAGE_TYPES
+    },
     "news-feed": ["page"],
     "showcase-map": [],
     "showcase-statistics": [],
@@ -177,12 +180,11 @@ def site_urls(django_db_setup, django_db_blocker):
     """The demo site (every page type, the pledge form, the showcase with members), once
     for the module, inside a transaction rolled back at the end; each test runs in a
     savepoint within it."""
-    with django_db_blocker.unblock():
-        with transaction.atomic():
-            call_command("load_demo_content", stdout=io.StringIO())
-            urls = demo_urls()
-            yield urls
-            transaction.set_rollback(True)
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo_content", stdout=io.StringIO())
+        urls = demo_urls()
+        yield urls
+        transaction.set_rollback(True)
 
 
 def demo_urls() -> dict[str, str]:
@@ -367,7 +369,11 @@ PATH_SEGMENTS = {
 @pytest.mark.parametrize("segment", list(PATH_SEGMENTS))
 def test_a_hostile_path_segment_is_never_a_server_error(site_urls, http, segment):
     s = PATH_SEGMENTS[segment]
-    showcase, form, news = site_urls["_showcase"], site_urls["_form"], site_urls["_news"]
+    showcase, form, news = (
+        site_urls["_showcase"],
+        site_urls["_form"],
+        site_urls["_news"],
+    )
     document = site_urls["document"].rsplit("/", 2)[0]
     for url in [
         f"/{s}/",
@@ -460,3 +466,139 @@ def test_a_malformed_body_is_never_a_server_error(site_urls, http, body):
     ]:
         response = http.generic("POST", url, data, content_type=content_type)
         assert_handled(response, f"POST {body} to {url}")
+
+
+# --- The cases of the issue, one by one ------------------------------------------------
+
+
+def message_of(response) -> str:
+    if response["Content-Type"].startswith("application/json"):
+        return response.json()["message"]
+    return response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("/members/?q=%00", "query string contains a null character"),
+        ("/members/?q=%ff%fe", "query string is not valid UTF-8"),
+        ("/%00/", "address contains a null character"),
+        ("/api/v2/pages/?search=%00", "query string contains a null character"),
+        ("/api/v2/pages/?offset=" + "9" * 26, "offset cannot be higher than"),
+        ("/api/v2/members/?offset=" + "9" * 26, "offset cannot be higher than"),
+        ("/api/v2/images/?offset=" + "9" * 26, "offset cannot be higher than"),
+        ("/api/v2/documents/?offset=" + "9" * 26, "offset cannot be higher than"),
+        ("/api/v2/pages/find/?id=abc", "id must be a positive integer"),
+        ("/api/v2/images/find/?id=", "id must be a positive integer"),
+        ("/api/v2/pages/?search=x&search_operator=xor", "search_operator must be"),
+    ],
+)
+def test_each_reported_request_is_a_400_that_says_why(site_urls, http, url, message):
+    response = http.get(url)
+    assert response.status_code == 400
+    assert message in message_of(response)
+
+
+def test_an_api_search_with_quotes_or_operators_searches_the_words(site_urls, http):
+    response = http.get('/api/v2/pages/?search="News" (')
+    assert response.status_code == 200
+    titles = [item["title"] for item in response.json()["items"]]
+    assert titles and all("news" in title.lower() for title in titles)
+    assert http.get('/api/v2/pages/?search="').json()["items"] == []
+    assert http.get("/api/v2/pages/?offset=1000000000").json()["items"] == []
+
+
+def test_a_form_in_utf_16_or_an_unknown_charset_is_a_400_that_says_why(site_urls, http):
+    for charset in ("utf-16", "no-such-charset"):
+        response = http.generic(
+            "POST",
+            site_urls["_form"],
+            "legal_name=A".encode("utf-16"),
+            content_type=f"{FORM}; charset={charset}",
+        )
+        assert response.status_code == 400
+        assert "Form data must be sent as UTF-8" in message_of(response)
+    response = http.post(
+        site_urls["_form"], b"legal_name=A", content_type=f"{FORM}; charset=UTF-8"
+    )
+    assert response.status_code == 200  # read, and the form shows what is missing
+
+
+def long_address(length: int) -> str:
+    domain = ".".join(["b" * 60] * 3) + ".example.org"
+    return "a" * (length - len(domain) - 1) + "@" + domain
+
+
+@pytest.mark.parametrize("field", ["chief_email", "contact_email"])
+def test_an_e_mail_address_longer_than_the_database_stores_is_a_field_error(
+    site_urls, http, field
+):
+    from pledge_forms.models import Pledge
+    from tests.pledge_forms.test_public_form import form_post
+
+    page = PledgeFormPage.objects.live().first()
+    before = Pledge.objects.count()
+    data = form_post(page, contact_name="Sam Example", legal_name="Long Mail PD")
+    data[field] = long_address(255)
+    response = http.post(site_urls["_form"], data)
+    assert response.status_code == 200
+    assert "An e-mail address can have at most 254 characters." in message_of(response)
+    assert Pledge.objects.count() == before
+
+    data[field] = long_address(254)
+    response = http.post(site_urls["_form"], data)
+    assert response.status_code == 302
+    assert Pledge.objects.filter(**{field: long_address(254)}).exists()
+
+
+def test_every_form_field_allows_exactly_what_its_model_field_stores():
+    from pledge_forms.forms import PledgeForm
+    from pledge_forms.models import Pledge, PledgePractice
+
+    model_fields = {field.name: field for field in Pledge._meta.get_fields()}
+    checked = 0
+    for name, form_field in PledgeForm.base_fields.items():
+        model_field = model_fields.get(name)
+        if not isinstance(form_field, forms.CharField) or model_field is None:
+            continue
+        if model_field.max_length is None:  # a TextField: the form sets the limit
+            assert form_field.max_length, name
+            continue
+        assert form_field.max_length == model_field.max_length, name
+        checked += 1
+    assert checked >= 12
+    note = PledgePractice._meta.get_field("note").max_length
+    page = PledgeFormPage.objects.live().first()
+    form = PledgeForm(page=page, items=page.checklist_items()[:1])
+    notes = [f for n, f in form.fields.items() if n.startswith("note_")]
+    assert notes and all(f.max_length == note for f in notes)
+
+
+# --- Echoes are escaped ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("target", "parameter"),
+    [
+        ("search", "q"),
+        ("page:campaign_pages.resourceindexpage", "q"),
+        ("page:pledge_forms_showcase.membershowcasepage", "q"),
+    ],
+)
+def test_a_script_in_a_search_box_or_filter_comes_back_escaped(
+    site_urls, http, target, parameter
+):
+    response = http.get(site_urls[target], {parameter: SCRIPT})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert SCRIPT not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+
+
+def test_a_400_page_escapes_what_it_shows(http):
+    response = http.generic(
+        "POST", "/search/", b"q=1", content_type=f"{FORM}; charset=a<i>b"
+    )
+    assert response.status_code == 400
+    assert "a<i>b" not in message_of(response)
+    assert "a&lt;i&gt;b" in message_of(response)
