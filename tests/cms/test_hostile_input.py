@@ -551,7 +551,7 @@ def test_an_e_mail_address_longer_than_the_database_stores_is_a_field_error(
     assert Pledge.objects.filter(**{field: long_address(254)}).exists()
 
 
-def test_every_form_field_allows_exactly_what_its_model_field_stores():
+def test_every_form_field_allows_exactly_what_its_model_field_stores(site_urls):
     from pledge_forms.forms import PledgeForm
     from pledge_forms.models import Pledge, PledgePractice
 
