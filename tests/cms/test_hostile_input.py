@@ -44,11 +44,9 @@ HOSTILE_VALUES = {
     "long": "x" * 10_000,
     "huge-int": "9" * 30,
     "negative": "-1",
-    "negative-huge": "-" + "9" * 30,
     "float": "1e309",
     "unicode": quote("\u202eevil\u200f 😀 e\u0301\u0338 \ufeff\u0600"),
     "invalid-utf8": "%ff%fe",
-    "overlong-utf8": "%c0%af",
     "broken-escape": "%",
     "control": "%01%1b%7f",
     "sql": quote("1' OR '1'='1'; DROP TABLE wagtailcore_page; --"),
@@ -403,7 +401,7 @@ def test_posts_and_junk_methods_to_any_url_are_never_server_errors(
     url = site_urls[target]
     assert_handled(http.post(url, {"q": SCRIPT, "x": "1"}), f"POST {url}")
     assert_handled(http.post(url, "x=%ff%00", content_type=FORM), f"POST {url}")
-    for method in ("PUT", "DELETE", "OPTIONS", "PROPFIND", "FOO"):
+    for method in ("PUT", "DELETE", "PROPFIND", "FOO"):
         assert_handled(http.generic(method, url, "x=1"), f"{method} {url}")
     assert_handled(http.head(url), f"HEAD {url}")
 
