@@ -2,14 +2,17 @@
 
 One rule for every URL, checked before any view, cache or database sees the request:
 
-- the path, the query string and form values must be UTF-8 without a NUL character
-  (PostgreSQL refuses NUL in text, so a NUL that reached a query or a ``jsonb`` value
-  was a server error there and nothing on SQLite);
+- the path and the query string must be UTF-8 without a NUL character (PostgreSQL
+  refuses NUL in text, so a NUL that reached a query was a server error there and
+  nothing on SQLite); an urlencoded body must be UTF-8;
 - a form body (``application/x-www-form-urlencoded`` or ``multipart/form-data``) must
   declare no charset, or UTF-8 (Django would decode a ``charset=utf-16`` body into
   nonsense, or fail on a charset it does not know);
 - a form body must parse (a multipart body without its boundary, or cut short, is the
   client's mistake, not the server's).
+
+A NUL in a form value is left to the form: Django's text fields refuse it with a
+field-level message, and the visitor keeps the other answers.
 
 Requests under ``/api/`` get the Wagtail API's JSON error shape, ``{"message": ...}``;
 the others the site's 400 page.
@@ -37,12 +40,13 @@ class MalformedRequest(Exception):
 
 
 def decode_form_encoded(
-    raw: bytes, *, not_utf8: str, nul: str
+    raw: bytes, *, not_utf8: str, nul: str | None
 ) -> list[tuple[str, str]]:
     """The ``name=value`` pairs of a query string or an urlencoded body, decoded strictly
     as UTF-8 (where Django would quietly put U+FFFD in place of bytes it cannot read).
 
-    Raises :class:`MalformedRequest` with the message ``not_utf8`` or ``nul``."""
+    Raises :class:`MalformedRequest` with the message ``not_utf8``, or ``nul`` on a NUL
+    character unless ``nul`` is None."""
     pairs = []
     for part in raw.split(b"&"):
         if not part:
@@ -54,7 +58,7 @@ def decode_form_encoded(
                 decoded.append(unquote_to_bytes(piece.replace(b"+", b" ")).decode())
             except UnicodeDecodeError:
                 raise MalformedRequest(not_utf8) from None
-        if any("\x00" in text for text in decoded):
+        if nul is not None and any("\x00" in text for text in decoded):
             raise MalformedRequest(nul)
         pairs.append((decoded[0], decoded[1]))
     return pairs
@@ -101,7 +105,7 @@ def check_form_body(request: HttpRequest) -> None:
         decode_form_encoded(
             request.body,
             not_utf8=_("The form data is not valid UTF-8."),
-            nul=_("The form data contains a null character."),
+            nul=None,  # left to the form, as in a multipart body
         )
         return
     try:
@@ -114,9 +118,7 @@ def check_form_body(request: HttpRequest) -> None:
         raise MalformedRequest(
             _("The form data could not be read: a part is in an unknown encoding.")
         ) from None
-    for name, values in fields.lists():
-        if "\x00" in name or any("\x00" in value for value in values):
-            raise MalformedRequest(_("The form data contains a null character."))
+    del fields  # parsed: the form reads the values
 
 
 def bad_request(request: HttpRequest, message: str) -> HttpResponse:
