@@ -34,6 +34,10 @@ STARTED_SALT = "pledge_forms.started"
 # How long a start token stays valid (a form left open over a weekend still works).
 STARTED_MAX_AGE = 7 * 86400
 HONEYPOT_FIELD = "fax_number"
+# What the pledge's EmailFields store (Django's default); a form field allowing more (the
+# form default is 320) would accept an address the database then refuses.
+EMAIL_MAX_LENGTH = 254
+EMAIL_TOO_LONG = _("An e-mail address can have at most 254 characters.")
 
 
 class PledgeFormBuilder(FormBuilder):
@@ -127,12 +131,19 @@ class PledgeForm(forms.Form):
     chief_email = forms.EmailField(
         label=_("Chief executive's e-mail"),
         help_text=_("We send the confirmation link to this address."),
+        max_length=EMAIL_MAX_LENGTH,
+        error_messages={"max_length": EMAIL_TOO_LONG},
     )
     chief_phone = forms.CharField(label=_("Chief executive's phone"), max_length=40)
     contact_name = forms.CharField(
         label=_("Second contact's name"), max_length=255, required=False
     )
-    contact_email = forms.EmailField(label=_("Second contact's e-mail"), required=False)
+    contact_email = forms.EmailField(
+        label=_("Second contact's e-mail"),
+        required=False,
+        max_length=EMAIL_MAX_LENGTH,
+        error_messages={"max_length": EMAIL_TOO_LONG},
+    )
     contact_phone = forms.CharField(
         label=_("Second contact's phone"), max_length=40, required=False
     )

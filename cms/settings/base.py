@@ -148,6 +148,14 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
+# --- Malformed requests -------------------------------------------------------------
+# Answered 400 with a message before anything reads them (cms/malformed_requests.py):
+# right after the security middleware, so neither the page cache nor a view sees them.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "cms.malformed_requests.MalformedRequestMiddleware",
+)
+
 ROOT_URLCONF = "cms.urls"
 WSGI_APPLICATION = "cms.wsgi.application"
 
