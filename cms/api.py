@@ -10,7 +10,6 @@ import re
 
 from django.conf import settings
 from wagtail.api.v2.filters import SearchFilter
-from wagtail.api.v2.pagination import WagtailPagination
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
@@ -20,27 +19,11 @@ from wagtail.search.backends import get_search_backend
 from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 
 from campaign_pages.queries import clean_search_query, search_terms
-from pledge_forms.showcase.api import MembersAPIViewSet
+from pledge_forms.showcase.api import BoundedPagination, MembersAPIViewSet
 
-# Far beyond any listing here, and offset + limit still fits PostgreSQL's bigint and
-# SQLite's 64-bit integer.
-MAX_OFFSET = 1_000_000_000
 MAX_SEARCH_LENGTH = 200
 SEARCH_OPERATORS = ("and", "or")
 ID_RE = re.compile(r"[0-9]{1,18}\Z")
-
-
-class BoundedPagination(WagtailPagination):
-    """Wagtail's ``limit``/``offset`` pagination with an upper bound on the offset."""
-
-    def paginate_queryset(self, queryset, request, view=None):
-        try:
-            offset = int(request.GET.get("offset", 0))
-        except ValueError:
-            offset = 0  # Wagtail's own check gives the message
-        if offset > MAX_OFFSET:
-            raise BadRequestError(f"offset cannot be higher than {MAX_OFFSET}")
-        return super().paginate_queryset(queryset, request, view)
 
 
 class WordSearchFilter(SearchFilter):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.http import Http404
 from rest_framework import serializers
 from rest_framework.response import Response
+from wagtail.api.v2.pagination import WagtailPagination
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import BaseAPIViewSet
 
@@ -19,6 +20,22 @@ from pledge_forms.showcase.models import showcase_page
 from pledge_forms.showcase.opendata import member_record
 
 FILTER_PARAMETERS = frozenset(MemberFilterSet.base_filters)
+# Far beyond any listing here, and offset + limit still fits PostgreSQL's bigint and
+# SQLite's 64-bit integer.
+MAX_OFFSET = 1_000_000_000
+
+
+class BoundedPagination(WagtailPagination):
+    """Wagtail's ``limit``/``offset`` pagination with an upper bound on the offset."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        try:
+            offset = int(request.GET.get("offset", 0))
+        except ValueError:
+            offset = 0  # Wagtail's own check gives the message
+        if offset > MAX_OFFSET:
+            raise BadRequestError(f"offset cannot be higher than {MAX_OFFSET}")
+        return super().paginate_queryset(queryset, request, view)
 
 
 class MemberSerializer(serializers.BaseSerializer):
@@ -40,6 +57,7 @@ class MembersAPIViewSet(BaseAPIViewSet):
         FILTER_PARAMETERS
     )
     filter_backends = []
+    pagination_class = BoundedPagination
 
     def get_queryset(self):
         return listed_profiles().order_by("pk")

@@ -427,6 +427,8 @@ def test_the_api_lists_members_with_public_fields_only(client, page):
     assert client.get(f"/api/v2/members/{hidden.pk}/").status_code == 404
     assert client.get("/api/v2/members/?chief_email=x").status_code == 400
     assert client.get("/api/v2/members/?country=<b>").status_code == 400
+    huge = client.get("/api/v2/members/?offset=99999999999999999999999999")
+    assert huge.status_code == 400 and "offset" in huge.json()["message"]
     assert client.get("/api/v2/pages/").status_code == 200
 
 
