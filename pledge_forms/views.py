@@ -2,6 +2,7 @@
 
 import logging
 
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -55,15 +56,19 @@ def pledge_form(request: HttpRequest, page) -> HttpResponse:
                     client_address=client,
                     logo=form.processed_logo,
                 )
-            except OSError:
-                logger.exception("Storing a pledge logo failed")
+            except DatabaseError:
+                # Nothing was stored (a logo media storage refuses is kept for later,
+                # never an error here): the post does not count against the limit.
+                logger.exception("Storing a pledge failed")
+                services.release_rate_limit(client)
                 form.add_error(
-                    "logo",
+                    None,
                     _(
-                        "The logo could not be stored just now. Send the pledge without "
-                        "it, or try again in a moment."
+                        "Your pledge could not be stored just now. Please send it again "
+                        "in a few minutes; your answers are still here."
                     ),
                 )
+                return _render(request, page, page.template, status=503, form=form)
             else:
                 if result.duplicate:
                     return _render(
@@ -149,14 +154,22 @@ def update(request: HttpRequest, page, token: str) -> HttpResponse:
                     client_address=client_address(request),
                     logo=form.processed_logo,
                 )
-            except OSError:
-                logger.exception("Storing a pledge logo failed")
+            except DatabaseError:
+                logger.exception("Storing a pledge update failed")
                 form.add_error(
-                    "logo",
+                    None,
                     _(
-                        "The logo could not be stored just now. Send the update without "
-                        "it, or try again in a moment."
+                        "Your update could not be stored just now. Please send it again "
+                        "in a few minutes; your answers are still here."
                     ),
+                )
+                return _render(
+                    request,
+                    page,
+                    "pledge_forms/pledge_update.html",
+                    status=503,
+                    form=form,
+                    pledge=pledge,
                 )
             else:
                 return _render(

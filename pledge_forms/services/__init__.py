@@ -3,6 +3,7 @@
 - :mod:`.identity`: the duplicate key, member slugs, the client's hash, month arithmetic;
 - :mod:`.links`: signed confirmation and update links, the addresses e-mails point at;
 - :mod:`.submission`: storing a pledge, its confirmation and its updates;
+- :mod:`.logo_storage`: a logo media storage cannot take waits for a worker;
 - :mod:`.eligibility`: the recognition rule and the rule for completion;
 - :mod:`.review`: approve (any publication), decline, withdraw, mark completed;
 - :mod:`.abuse`: the rate limit and the purge of unconfirmed pledges.
@@ -11,7 +12,11 @@ Views, the admin and the showcase use the names below; modules of this package i
 each other directly, never through this package.
 """
 
-from pledge_forms.services.abuse import purge_unverified, rate_limited
+from pledge_forms.services.abuse import (
+    purge_unverified,
+    rate_limited,
+    release_rate_limit,
+)
 from pledge_forms.services.eligibility import (
     AreaResult,
     Eligibility,
@@ -78,6 +83,7 @@ __all__ = [
     "practices_not_in_place",
     "purge_unverified",
     "rate_limited",
+    "release_rate_limit",
     "revoke_update_links",
     "send_update_link",
     "submit",

@@ -18,6 +18,24 @@ from pledge_forms.services.identity import hash_client
 logger = logging.getLogger(__name__)
 
 
+def _rate_key(client_address: str) -> str:
+    bucket = int(timezone.now().timestamp()) // conf.get("RATE_WINDOW_SECONDS")
+    return f"pledge_forms:rate:{hash_client(client_address)[:32]}:{bucket}"
+
+
+def release_rate_limit(client_address: str) -> None:
+    """Give back the count :func:`rate_limited` took for a post that was not stored (the
+    database failed): only stored pledges count against the limit."""
+    if not conf.get("RATE_LIMIT") or not client_address:
+        return
+    try:
+        cache.decr(_rate_key(client_address))
+    except ValueError:
+        pass  # the window turned over meanwhile: nothing to give back
+    except Exception as exc:  # cache outage: the limit is failing open anyway
+        logger.warning("Pledge rate limit unavailable: %s", exc)
+
+
 def rate_limited(client_address: str) -> bool:
     """True once a client has sent too many pledges in the window.
 
@@ -27,8 +45,7 @@ def rate_limited(client_address: str) -> bool:
     window = conf.get("RATE_WINDOW_SECONDS")
     if not limit or not client_address:
         return False
-    bucket = int(timezone.now().timestamp()) // window
-    key = f"pledge_forms:rate:{hash_client(client_address)[:32]}:{bucket}"
+    key = _rate_key(client_address)
     try:
         cache.add(key, 0, timeout=window)
         count = cache.incr(key)
