@@ -6,7 +6,8 @@
 - :mod:`.logo_storage`: a logo media storage cannot take waits for a worker;
 - :mod:`.eligibility`: the recognition rule and the rule for completion;
 - :mod:`.review`: approve (any publication), decline, withdraw, mark completed;
-- :mod:`.abuse`: the rate limit and the purge of unconfirmed pledges.
+- :mod:`.abuse`: the rate limit and the purge of unconfirmed pledges;
+- :mod:`.backlog`: undelivered e-mails and logos, for a site's health view.
 
 Views, the admin and the showcase use the names below; modules of this package import
 each other directly, never through this package.
@@ -17,6 +18,7 @@ from pledge_forms.services.abuse import (
     rate_limited,
     release_rate_limit,
 )
+from pledge_forms.services.backlog import outstanding
 from pledge_forms.services.eligibility import (
     AreaResult,
     Eligibility,
@@ -77,6 +79,7 @@ __all__ = [
     "mark_completed",
     "member_link",
     "normalise_key",
+    "outstanding",
     "pledge_for_update_token",
     "pledge_for_verify_token",
     "practice_rows",
