@@ -288,6 +288,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             _pg_options.get("options", "")
             + f" -c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000}"
         ).strip()
+# The admin's password-reset e-mail is sent by the task worker too (cms/password_reset.py);
+# Wagtail's moderation e-mails are moved there by cms/moderation_mail.py.
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "cms.password_reset.QueuedPasswordResetForm"  # noqa: S105
 # /healthz/ answers within HEALTHZ_TIMEOUT_MS whatever hangs (cms/health.py); a task due
 # for longer than HEALTHZ_QUEUE_OVERDUE_SECONDS is reported as overdue.
 HEALTHZ_TIMEOUT_MS = env_int("HEALTHZ_TIMEOUT_MS", 2500)

@@ -1,4 +1,5 @@
-"""Wagtail's moderation e-mails are sent by the task worker, never in the editor's request."""
+"""Wagtail's moderation e-mails and the admin's password reset are sent by the task worker,
+never in the request."""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -57,3 +58,34 @@ def test_submitting_a_page_for_moderation_leaves_the_mail_to_the_worker(
         .exclude(status="SUCCESSFUL")
         .exists()
     )
+
+
+def test_the_admin_password_reset_mail_is_sent_by_the_worker_with_a_working_link(
+    client, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    import re
+
+    from django.urls import reverse
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    get_user_model().objects.create_user(
+        "forgetful", "forgetful@example.org", "old-pass-word-1"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("wagtailadmin_password_reset"), {"email": "forgetful@example.org"}
+        )
+    assert response.status_code == 302
+    assert mail.outbox == []
+    assert DBTaskResult.objects.filter(
+        task_path="cms.password_reset.send_password_reset", status="READY"
+    ).exists()
+    run_worker_once(monkeypatch)
+    assert [message.to for message in mail.outbox] == [["forgetful@example.org"]]
+    assert "\n" not in mail.outbox[0].subject
+    link = re.search(
+        r"https?://[^/\s]+(/admin/password_reset/\S+/)", mail.outbox[0].body
+    )
+    response = client.get(link.group(1), follow=True)
+    assert response.status_code == 200
+    assert "new_password1" in response.content.decode()
