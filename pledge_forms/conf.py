@@ -17,6 +17,8 @@ PLEDGE_FORMS_MIN_FILL_SECONDS              5 (faster submissions are refused)
 PLEDGE_FORMS_RATE_LIMIT                    10 submissions per client …
 PLEDGE_FORMS_RATE_WINDOW_SECONDS           … per 3600 seconds
 PLEDGE_FORMS_CLIENT_HASH_SALT              derived from SECRET_KEY
+PLEDGE_FORMS_LINK_MAILS_PER_DAY            3 (e-mails with a private link the public can
+                                           cause per pledge in 24 hours; 0: no limit)
 PLEDGE_FORMS_LOGO_MAX_BYTES                2 MB
 PLEDGE_FORMS_LOGO_MAX_PIXELS               16 megapixels
 PLEDGE_FORMS_LOGO_MAX_SIDE                 1200 (re-encoded logos are at most this wide/high)
@@ -56,6 +58,7 @@ DEFAULTS: dict[str, Any] = {
     "RATE_LIMIT": 10,
     "RATE_WINDOW_SECONDS": 3600,
     "CLIENT_HASH_SALT": None,
+    "LINK_MAILS_PER_DAY": 3,
     "LOGO_MAX_BYTES": 2 * 1024 * 1024,
     "LOGO_MAX_PIXELS": 16_000_000,
     "LOGO_MAX_SIDE": 1200,

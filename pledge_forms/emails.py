@@ -3,7 +3,10 @@
 Every message is stored as an ``OutgoingMail`` first; once the transaction that stored it
 commits, a delivery task is enqueued (``pledge_forms.tasks``), which a worker runs: nothing in
 the pledge flow waits for SMTP. Failures are retried by the task and stay visible to staff.
-Subjects never contain text typed by the public.
+Subjects never contain text typed by the public. In the bodies, values typed by the public
+(``PUBLIC_VALUES``) are escaped and *defanged* the way security advisories quote addresses
+(``example[.]org``, ``hxxps[:]//``, ``name[@]example[.]org``), so no mail client turns
+them into links; the only link in an e-mail is the site's own ``{link}``.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.utils.html import escape, linebreaks, urlize
+from django.utils.html import escape, format_html, linebreaks
 from django.utils.translation import gettext as _
 
 from pledge_forms import conf, tasks
@@ -29,6 +32,13 @@ if TYPE_CHECKING:
 _discard = ContextVar("pledge_forms_discard_mail", default=False)
 
 PLACEHOLDER = re.compile(r"\{(agency|link|reason|site)\}")
+
+# Placeholders whose values come from the public form (the others are the site's own).
+PUBLIC_VALUES = frozenset({"agency"})
+
+# A full stop (or an ideographic / full-width one) between two word characters: a host name.
+_HOST_DOT = re.compile(r"(?<=\w)[.\u3002\uff0e\uff61](?=\w)")
+_SCHEME = re.compile(r"(?i)\b(h)tt(ps?)?(:)(?=//)|(:)(//)")
 
 
 @dataclass(frozen=True)
@@ -67,6 +77,17 @@ def default_templates() -> dict[str, Template]:
                 "You are welcome to send a new pledge once this is addressed."
             ),
         ),
+        "repeat": Template(
+            _("Someone sent a new pledge for your agency – {site}"),
+            _(
+                "Someone has just sent a pledge for {agency}, which has already "
+                "pledged, so no second pledge was made. If it was you or a colleague, "
+                "use this private link to report progress or correct the details; "
+                "keep it to yourself, anyone with the link can send an update:\n"
+                "{link}\n\n"
+                "If nobody at your agency sent it, you need not do anything."
+            ),
+        ),
         "update": Template(
             _("Your private update link – {site}"),
             _(
@@ -79,6 +100,40 @@ def default_templates() -> dict[str, Template]:
 
 def _fill(text: str, values: dict[str, str]) -> str:
     return PLACEHOLDER.sub(lambda match: values.get(match.group(1), ""), text)
+
+
+def defang(value: str) -> str:
+    """``value`` with every address in it broken so that mail clients do not link it.
+
+    The convention of security advisories: ``https://a.example/x`` reads
+    ``hxxps[:]//a[.]example/x`` and ``me@a.example`` reads ``me[@]a[.]example``; names
+    such as "St. Louis County" are left alone (a full stop followed by a space is no host).
+    """
+
+    def scheme(match: re.Match) -> str:
+        if match.group(1):
+            return f"{match.group(1)}xx{match.group(2) or ''}[:]"
+        return "[:]//"
+
+    value = _SCHEME.sub(scheme, value)
+    value = _HOST_DOT.sub("[.]", value)
+    return value.replace("@", "[@]")
+
+
+def _html_body(source: str, values: dict[str, str]) -> str:
+    """The editor's text escaped, each placeholder filled escaped; ``{link}`` a link."""
+    parts = []
+    position = 0
+    for match in PLACEHOLDER.finditer(source):
+        parts.append(escape(source[position : match.start()]))
+        value = values.get(match.group(1), "")
+        if match.group(1) == "link" and value.startswith(("https://", "http://")):
+            parts.append(format_html('<a href="{}">{}</a>', value, value))
+        else:
+            parts.append(escape(value))
+        position = match.end()
+    parts.append(escape(source[position:]))
+    return linebreaks("".join(parts))
 
 
 def compose(
@@ -94,9 +149,12 @@ def compose(
     # Only the site name goes into a subject: never text typed by the public.
     subject = _fill(subject_source, {"site": values["site"]})
     subject = " ".join(subject.split())[:200]
-    text = _fill(body_source, values)
-    escaped = {key: escape(value) for key, value in values.items()}
-    html = urlize(linebreaks(_fill(escape(body_source), escaped)), autoescape=False)
+    shown = {
+        key: defang(value or "") if key in PUBLIC_VALUES else (value or "")
+        for key, value in values.items()
+    }
+    text = _fill(body_source, shown)
+    html = _html_body(body_source, shown)
     return subject, text, html
 
 

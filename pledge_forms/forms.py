@@ -5,10 +5,13 @@
 never clash with the fixed fields.
 """
 
+import hashlib
+import logging
 from dataclasses import dataclass
 
 from django import forms
 from django.core import signing
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -24,8 +27,12 @@ from pledge_forms.geography import (
 )
 from pledge_forms.logos import process_logo
 
+logger = logging.getLogger(__name__)
+
 EXTRA_PREFIX = "extra_"
 STARTED_SALT = "pledge_forms.started"
+# How long a start token stays valid (a form left open over a weekend still works).
+STARTED_MAX_AGE = 7 * 86400
 HONEYPOT_FIELD = "fax_number"
 
 
@@ -68,8 +75,9 @@ class ChecklistSectionRows:
     rows: list[PracticeRow]
 
 
-def started_token() -> str:
-    return signing.dumps(timezone.now().timestamp(), salt=STARTED_SALT)
+def started_token(seconds_ago: float = 0) -> str:
+    """The signed time the form was shown (``seconds_ago`` earlier, when given)."""
+    return signing.dumps(timezone.now().timestamp() - seconds_ago, salt=STARTED_SALT)
 
 
 class PledgeForm(forms.Form):
@@ -214,6 +222,8 @@ class PledgeForm(forms.Form):
         self.check_timing = check_timing
         self.spam = False
         self.processed_logo = None
+        self.started_at: float | None = None
+        self._claimed = False
         self.fields["signed_on"].initial = timezone.localdate
         self.fields["started"].initial = started_token
         for item in self.items:
@@ -351,20 +361,83 @@ class PledgeForm(forms.Form):
 
     def _check_started(self, token: str) -> None:
         try:
-            started = signing.loads(token, salt=STARTED_SALT, max_age=7 * 86400)
-        except signing.BadSignature:
+            started = float(
+                signing.loads(token, salt=STARTED_SALT, max_age=STARTED_MAX_AGE)
+            )
+        except (signing.BadSignature, TypeError, ValueError):
             self.add_error(
                 None,
                 _("The form had expired. Please check your answers and send it again."),
             )
             return
-        if timezone.now().timestamp() - float(started) < conf.get("MIN_FILL_SECONDS"):
+        self.started_at = started
+        if timezone.now().timestamp() - started < conf.get("MIN_FILL_SECONDS"):
             self.add_error(
                 None,
                 _(
                     "That was very fast. Please check your answers and send the form again."
                 ),
             )
+
+    # --- The start token is good for one accepted post ---
+
+    def _started_key(self) -> str:
+        token = self.cleaned_data.get("started") or ""
+        digest = hashlib.sha256(token.encode()).hexdigest()[:40]
+        return f"pledge_forms:started:{digest}"
+
+    def claim_started(self) -> bool:
+        """Mark this form's start token used; False when an earlier post already did.
+
+        Called once the post is accepted, so a form sent back with errors keeps its token.
+        The mark lives in the shared cache (``cache.add`` is atomic in Redis) until the
+        token would have expired anyway. A cache outage lets the post through (fails
+        open, like the rate limit): the duplicate key still stops a second pledge.
+        """
+        if not self.check_timing or self.started_at is None:
+            return True
+        remaining = int(self.started_at + STARTED_MAX_AGE - timezone.now().timestamp())
+        try:
+            self._claimed = cache.add(
+                self._started_key(), 1, timeout=max(remaining, 1) + 60
+            )
+        except Exception as exc:  # cache outage: never an error page
+            logger.warning("Pledge start token store unavailable: %s", exc)
+            return True
+        return self._claimed
+
+    def release_started(self) -> None:
+        """Make a token this form claimed usable again (its post could not be stored)."""
+        if not self._claimed:
+            return
+        self._claimed = False
+        try:
+            cache.delete(self._started_key())
+        except Exception as exc:  # cache outage
+            logger.warning("Pledge start token store unavailable: %s", exc)
+
+    def refuse_replay(self) -> None:
+        """A post whose start token was used: ask for the form again, answers kept.
+
+        A double click lands here (the first click was stored, the second must not make
+        another pledge), and so does a form sent again with the browser's Back button."""
+        self.add_error(
+            None,
+            _(
+                "This form was already sent once, and that sending has arrived. If you "
+                "meant to send it again (for another agency, say), check your answers "
+                "below and send it once more."
+            ),
+        )
+        self.renew_started()
+
+    def renew_started(self) -> None:
+        """The form shown again carries a fresh start token (the typed answers stay).
+
+        Dated as if shown ``MIN_FILL_SECONDS`` ago: this person has filled the form in."""
+        data = self.data.copy()
+        data["started"] = started_token(conf.get("MIN_FILL_SECONDS"))
+        self.data = data
 
     def pledge_data(self) -> dict:
         """The answers as the services expect them (no spam fields, no file)."""

@@ -1,4 +1,8 @@
-"""Logo uploads: PNG, JPEG or WebP, size- and pixel-limited, re-encoded before storing."""
+"""Logo uploads: PNG, JPEG or WebP, size- and pixel-limited, re-encoded before storing.
+
+Re-encoding keeps the pixels only: every kind of metadata (EXIF, JPEG comments, PNG text
+chunks, ICC profiles, XMP) is dropped, so a logo never publishes where or with what a
+photo was taken, or who edited it."""
 
 import io
 import os
@@ -8,11 +12,30 @@ import warnings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageCms, UnidentifiedImageError
 
 from pledge_forms import conf
 
 ALLOWED_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
+
+
+def _to_srgb(image: Image.Image, mode: str) -> Image.Image:
+    """``image`` in ``mode`` with its colours moved to sRGB when it has an ICC profile.
+
+    The profile itself is not stored (it is metadata, and can name its maker), so colours
+    are converted first; a profile Little CMS cannot use is ignored."""
+    profile = image.info.get("icc_profile")
+    if profile:
+        try:
+            return ImageCms.profileToProfile(
+                image,
+                ImageCms.ImageCmsProfile(io.BytesIO(profile)),
+                ImageCms.createProfile("sRGB"),
+                outputMode=mode,
+            )
+        except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+            pass
+    return image.convert(mode)
 
 
 def process_logo(upload) -> ContentFile:
@@ -60,9 +83,13 @@ def process_logo(upload) -> ContentFile:
             has_alpha = (
                 image.mode in {"RGBA", "LA", "PA"} or "transparency" in image.info
             )
-            image = image.convert("RGBA" if has_alpha else "RGB")
+            image = _to_srgb(image, "RGBA" if has_alpha else "RGB")
             side = conf.get("LOGO_MAX_SIDE")
             image.thumbnail((side, side))
+            # Only the pixels go on: a new image has no ``info`` to carry over, so no
+            # EXIF (GPS, camera, author), JPEG comment, PNG text chunk, ICC profile or
+            # XMP packet reaches the stored file, whatever Pillow's savers copy.
+            image = Image.frombytes(image.mode, image.size, image.tobytes())
             output = io.BytesIO()
             if image_format == "JPEG":
                 image.save(output, "JPEG", quality=88, optimize=True)

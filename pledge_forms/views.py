@@ -1,4 +1,14 @@
-"""Public views of the pledge form page (its routes stay thin: services do the work)."""
+"""Public views of the pledge form page (its routes stay thin: services do the work).
+
+What the form answers never depends on whether the agency has pledged before: a repeat is
+stored and its recorded contact told by e-mail (``services.submit``), the screen is the
+same "received" page.
+
+Private links (confirmation, update) are exchanged for the session on first use: the GET
+of ``verify/<token>/`` or ``update/<token>/`` stores the token in the session and redirects
+to ``verify/`` or ``update/``, so the token does not stay in the address bar, the history,
+``Referer`` headers or access logs of later requests.
+"""
 
 import logging
 
@@ -12,6 +22,9 @@ from django.views.decorators.cache import never_cache
 from pledge_forms import services
 
 logger = logging.getLogger(__name__)
+
+VERIFY_SESSION_KEY = "pledge_forms_verify"
+UPDATE_SESSION_KEY = "pledge_forms_update"
 
 
 def client_address(request: HttpRequest) -> str:
@@ -27,6 +40,45 @@ def _render(request, page, template, status=200, **context):
 def _route_url(request, route: str) -> str:
     """A sibling route of the form page (the form always posts to the page's own URL)."""
     return request.path.rstrip("/") + "/" + route
+
+
+def _invalid_link(request, page) -> HttpResponse:
+    return _render(request, page, "pledge_forms/pledge_link_invalid.html", status=404)
+
+
+def _see_other(url: str) -> HttpResponse:
+    """A 303 redirect: the browser follows it with a GET, whatever the method was."""
+    response = redirect(url)
+    response.status_code = 303
+    return response
+
+
+def _exchange_token(request, page, token: str, session_key: str, check):
+    """The first use of a private link: keep its token in the session, drop it from the URL.
+
+    ``check`` (a service) rejects a forged, expired or revoked token first: junk never
+    reaches the session. A GET is redirected (303) to the token-free route; a POST (a form
+    that was open before links worked this way) is answered by that route's view here.
+    Returns the response to send, or ``None`` when the caller should answer the POST.
+    """
+    if request.method not in {"GET", "HEAD", "POST"}:
+        return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
+    try:
+        check(token)
+    except services.InvalidLink:
+        return _invalid_link(request, page)
+    if not hasattr(request, "session"):  # a site without sessions keeps token URLs
+        return None
+    request.session[session_key] = token
+    if request.method == "POST":
+        return None
+    token_free = request.path.rstrip("/").rpartition("/")[0] + "/"
+    return _see_other(token_free)
+
+
+def _session_token(request, session_key: str) -> str:
+    session = getattr(request, "session", None)
+    return session.get(session_key, "") if session is not None else ""
 
 
 @never_cache
@@ -48,8 +100,11 @@ def pledge_form(request: HttpRequest, page) -> HttpResponse:
                     ),
                 )
                 return _render(request, page, page.template, status=429, form=form)
+            if not form.claim_started():
+                form.refuse_replay()
+                return _render(request, page, page.template, form=form)
             try:
-                result = services.submit(
+                services.submit(
                     page,
                     form.pledge_data(),
                     form.labels(),
@@ -61,6 +116,7 @@ def pledge_form(request: HttpRequest, page) -> HttpResponse:
                 # never an error here): the post does not count against the limit.
                 logger.exception("Storing a pledge failed")
                 services.release_rate_limit(client)
+                form.release_started()
                 form.add_error(
                     None,
                     _(
@@ -70,18 +126,14 @@ def pledge_form(request: HttpRequest, page) -> HttpResponse:
                 )
                 return _render(request, page, page.template, status=503, form=form)
             else:
-                if result.duplicate:
-                    return _render(
-                        request,
-                        page,
-                        "pledge_forms/pledge_duplicate.html",
-                        pledge_verified=result.pledge.is_verified,
-                    )
+                # A repeat pledge gets the same answer as a new one (``result.duplicate``
+                # is not shown): the form must not tell who has pledged.
                 return redirect(_route_url(request, "received/"))
     elif request.method in {"GET", "HEAD"}:
         form = page.get_form()
     else:
         return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
+    form.release_started()  # nothing was stored: the same form may be sent again
     return _render(request, page, page.template, form=form)
 
 
@@ -91,20 +143,36 @@ def received(request: HttpRequest, page) -> HttpResponse:
 
 @never_cache
 def verify(request: HttpRequest, page, token: str) -> HttpResponse:
+    """The link in the confirmation e-mail: its token goes into the session."""
+    response = _exchange_token(
+        request, page, token, VERIFY_SESSION_KEY, services.pledge_for_verify_token
+    )
+    if response is not None:
+        return response
+    return _verify_page(request, page, token)
+
+
+@never_cache
+def verify_pending(request: HttpRequest, page) -> HttpResponse:
+    """The token-free confirmation page; the token is the one kept in the session."""
+    if request.method not in {"GET", "HEAD", "POST"}:
+        return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
+    return _verify_page(request, page, _session_token(request, VERIFY_SESSION_KEY))
+
+
+def _verify_page(request, page, token: str) -> HttpResponse:
     """GET shows a button; only the POST confirms (link scanners never verify)."""
     try:
         pledge = services.pledge_for_verify_token(token)
     except services.InvalidLink:
-        return _render(
-            request, page, "pledge_forms/pledge_link_invalid.html", status=404
-        )
+        return _invalid_link(request, page)
     if request.method == "POST":
         try:
             pledge = services.verify(token)
         except services.InvalidLink:
-            return _render(
-                request, page, "pledge_forms/pledge_link_invalid.html", status=404
-            )
+            return _invalid_link(request, page)
+        if hasattr(request, "session"):
+            request.session.pop(VERIFY_SESSION_KEY, None)
         return _render(
             request, page, "pledge_forms/pledge_verified.html", pledge=pledge
         )
@@ -130,22 +198,39 @@ def _initial_from(pledge, page) -> dict:
 
 @never_cache
 def update(request: HttpRequest, page, token: str) -> HttpResponse:
+    """The link in the update e-mail: its token goes into the session."""
+    response = _exchange_token(
+        request, page, token, UPDATE_SESSION_KEY, services.pledge_for_update_token
+    )
+    if response is not None:
+        return response
+    return _update_page(request, page, token)
+
+
+@never_cache
+def update_pending(request: HttpRequest, page) -> HttpResponse:
+    """The token-free update form; the token is the one kept in the session."""
+    if request.method not in {"GET", "HEAD", "POST"}:
+        return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
+    return _update_page(request, page, _session_token(request, UPDATE_SESSION_KEY))
+
+
+def _update_page(request, page, token: str) -> HttpResponse:
     try:
         pledge = services.pledge_for_update_token(token)
     except services.InvalidLink:
-        return _render(
-            request, page, "pledge_forms/pledge_link_invalid.html", status=404
-        )
+        return _invalid_link(request, page)
     if pledge.form_page_id not in (None, page.pk):
-        return _render(
-            request, page, "pledge_forms/pledge_link_invalid.html", status=404
-        )
+        return _invalid_link(request, page)
     initial = _initial_from(pledge, page)
     if request.method == "POST":
         form = page.get_form(
             request.POST, request.FILES, initial=initial, for_update=True
         )
-        if form.is_valid() and not form.spam:
+        # The start token is claimed only for a post that will be stored.
+        if form.is_valid() and not form.spam and not form.claim_started():
+            form.refuse_replay()
+        elif form.is_valid() and not form.spam:
             try:
                 services.submit_update(
                     token,
@@ -156,6 +241,7 @@ def update(request: HttpRequest, page, token: str) -> HttpResponse:
                 )
             except DatabaseError:
                 logger.exception("Storing a pledge update failed")
+                form.release_started()
                 form.add_error(
                     None,
                     _(
@@ -180,6 +266,7 @@ def update(request: HttpRequest, page, token: str) -> HttpResponse:
                 )
     else:
         form = page.get_form(initial=initial, for_update=True)
+    form.release_started()  # nothing was stored: the same form may be sent again
     return _render(
         request, page, "pledge_forms/pledge_update.html", form=form, pledge=pledge
     )

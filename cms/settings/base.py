@@ -365,6 +365,11 @@ if os.environ.get("FRONTEND_CACHE_CLOUDFLARE_ZONE_ID"):
 # 0 (default): pages carry no shared-cache header and the CDN does not keep them.
 PAGE_CACHE_CDN_SECONDS = env_int("PAGE_CACHE_CDN_SECONDS", 0)
 
+# --- Abuse of the public pledge form ---
+# E-mails with a private link (update or confirmation link) that visitors of the form can
+# make the site send, per pledge in 24 hours; beyond it nothing is sent. 0: no limit.
+PLEDGE_FORMS_LINK_MAILS_PER_DAY = env_int("PLEDGE_LINK_MAILS_PER_DAY", 3)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

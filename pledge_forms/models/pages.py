@@ -233,9 +233,17 @@ class PledgeFormPage(RoutablePageMixin, AbstractForm):
     def verify(self, request, token):
         return views.verify(request, self, token)
 
+    @path("verify/")
+    def verify_pending(self, request):
+        return views.verify_pending(request, self)
+
     @path("update/<str:token>/")
     def update(self, request, token):
         return views.update(request, self, token)
+
+    @path("update/")
+    def update_pending(self, request):
+        return views.update_pending(request, self)
 
     def clean(self):
         super().clean()

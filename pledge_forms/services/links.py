@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import base64
 import logging
+import re
+from datetime import timedelta
 
 from django.core import signing
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.log_actions import log
@@ -14,12 +17,20 @@ from wagtail.log_actions import log
 from pledge_forms import conf, emails
 from pledge_forms.choices import ReviewStatus
 from pledge_forms.models.pledges import Pledge
+from pledge_forms.models.submissions import OutgoingMail
 
 logger = logging.getLogger(__name__)
 
 VERIFY_SALT = "pledge_forms.verify"
 UPDATE_SALT = "pledge_forms.update"
 MEMBER_URL_HOOK = "pledge_forms_member_url"
+
+# What ``_encode`` produces: URL-safe base64 of a signed value, about 80 to 120 characters.
+# Anything else is refused before it is decoded, and long before the database is asked.
+TOKEN_FORMAT = re.compile(r"[A-Za-z0-9_-]{40,200}")
+
+# E-mails that carry a private link to the pledge's contact; counted for the daily limit.
+LINK_PURPOSES = ("confirmation", "update", "repeat")
 
 
 class InvalidLink(Exception):
@@ -91,7 +102,14 @@ def update_link(pledge: Pledge) -> str:
     return page_link(pledge.form_page, f"update/{make_update_token(pledge)}/")
 
 
+def token_is_well_formed(token: str) -> bool:
+    """True when ``token`` could be one of ours (letters, digits, "-", "_"; its length)."""
+    return isinstance(token, str) and TOKEN_FORMAT.fullmatch(token) is not None
+
+
 def _load(token: str, salt: str, days: int) -> dict:
+    if not token_is_well_formed(token):
+        raise InvalidLink(_("This link is not valid or has expired."))
     try:
         payload = signing.loads(_decode(token), salt=salt, max_age=days * 86400)
     except signing.BadSignature as exc:
@@ -122,8 +140,33 @@ def pledge_for_update_token(token: str) -> Pledge:
     return pledge
 
 
-def send_update_link(pledge: Pledge) -> None:
+def link_mails_left(pledge: Pledge) -> int:
+    """How many more link-carrying e-mails the public may still cause for ``pledge`` today.
+
+    Counted from the stored ``OutgoingMail`` rows of the last 24 hours (every worker and
+    process sees the same rows); ``PLEDGE_FORMS_LINK_MAILS_PER_DAY`` is the limit, 0 turns
+    it off.
+    """
+    limit = conf.get("LINK_MAILS_PER_DAY")
+    if not limit:
+        return 1
+    since = timezone.now() - timedelta(days=1)
+    sent = OutgoingMail.objects.filter(
+        pledge=pledge, purpose__in=LINK_PURPOSES, created_at__gte=since
+    ).count()
+    return max(limit - sent, 0)
+
+
+def send_update_link(pledge: Pledge, *, limited: bool = False) -> bool:
+    """E-mail the update link to the pledge's recorded address; True when one was queued.
+
+    ``limited`` is for sends the public can cause (a repeat pledge): beyond the daily
+    limit nothing is sent. Staff actions are not limited."""
+    if limited and not link_mails_left(pledge):
+        logger.info("Daily link e-mail limit reached for pledge %s", pledge.pk)
+        return False
     emails.send_kind("update", pledge, [pledge.chief_email], link=update_link(pledge))
+    return True
 
 
 def revoke_update_links(pledge: Pledge, user=None) -> None:

@@ -10,6 +10,7 @@ for a worker (:mod:`.logo_storage`): an S3 outage never loses a pledge.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -36,15 +37,19 @@ from pledge_forms.services.identity import (
 )
 from pledge_forms.services.links import (
     admin_link,
+    link_mails_left,
     pledge_for_update_token,
     pledge_for_verify_token,
     send_update_link,
+    update_link,
     verify_link,
 )
 
 if TYPE_CHECKING:
     from pledge_forms.models.checklists import Checklist
     from pledge_forms.models.pages import PledgeFormPage
+
+logger = logging.getLogger(__name__)
 
 # Form fields copied onto the pledge as they are.
 PLEDGE_FIELDS = (
@@ -158,6 +163,31 @@ def _store_submission(
     )
 
 
+def _tell_recorded_contact(pledge: Pledge) -> None:
+    """Someone sent a pledge for an agency that has one: tell its recorded contact.
+
+    The person at the form learns nothing (the view answers as for a new pledge); the mail
+    goes to the address stored on the pledge, never to the one typed this time, and at
+    most ``PLEDGE_FORMS_LINK_MAILS_PER_DAY`` link e-mails a day go out for one pledge.
+    The pledge row is locked first so concurrent repeats count one after the other.
+    """
+    pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
+    if not link_mails_left(pledge):
+        logger.info("Repeat pledge for %s: daily link e-mail limit reached", pledge.pk)
+        return
+    if pledge.review_status == ReviewStatus.DECLINED:
+        # Declined agencies keep the behaviour they had (their case is handled apart).
+        send_update_link(pledge)
+    elif pledge.is_verified:
+        emails.send_kind(
+            "repeat", pledge, [pledge.chief_email], link=update_link(pledge)
+        )
+    else:
+        emails.send_kind(
+            "confirmation", pledge, [pledge.chief_email], link=verify_link(pledge)
+        )
+
+
 def submit(
     page: PledgeFormPage,
     data: dict[str, Any],
@@ -169,8 +199,8 @@ def submit(
     """Store what arrived and create the draft pledge, in one transaction.
 
     When the agency (same normalised name and location) already has a pledge, the
-    submission is stored as a repeat, no second pledge is made, and the verified contact
-    of the existing pledge is sent an update link. Safe under concurrent identical posts:
+    submission is stored as a repeat, no second pledge is made, and the existing pledge's
+    recorded contact is told by e-mail (see ``_tell_recorded_contact``). Safe under concurrent identical posts:
     the database's unique key decides which one creates the pledge.
     """
     labels = labels or {}
@@ -229,8 +259,7 @@ def submit(
             submission = _store_submission(
                 page, data, labels, client_address, SubmissionKind.DUPLICATE, existing
             )
-            if existing.is_verified:
-                send_update_link(existing)
+            _tell_recorded_contact(existing)
             return SubmitResult(existing, submission, duplicate=True)
     except Exception:
         if stored_logo:

@@ -142,7 +142,7 @@ def test_an_update_link_replaces_the_logo_once_a_reviewer_publishes_it(
 
     pledge = submitted_pledge(form_page, "approved")
     token = services.make_update_token(pledge)
-    html = client.get(f"/pledge/update/{token}/").content.decode()
+    html = client.get(f"/pledge/update/{token}/", follow=True).content.decode()
     assert 'enctype="multipart/form-data"' in html and 'name="logo"' in html
     upload = SimpleUploadedFile("new.png", image_bytes(), content_type="image/png")
     response = client.post(
@@ -200,3 +200,94 @@ def test_an_update_whose_logo_cannot_be_stored_keeps_it_for_the_draft(
     assert not live.logo  # the member page keeps what was approved
     draft = live.get_latest_revision_as_object()
     assert "/new-" in draft.logo.name and draft.logo.storage.exists(draft.logo.name)
+
+
+# --- Metadata: nothing but the pixels is stored ---
+
+XMP = b'<x:xmpmeta xmlns:x="adobe:ns:meta/">XMP-SECRET</x:xmpmeta>'
+SECRETS = (b"EXIF-SECRET", b"COMMENT-SECRET", b"XMP-SECRET", b"TEXT-SECRET")
+
+
+def logo_with_metadata(fmt):
+    """A logo carrying EXIF, an ICC profile and XMP, plus a JPEG comment or PNG texts."""
+    from PIL import ImageCms, PngImagePlugin
+
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    exif = Image.Exif()
+    exif[0x010E] = "EXIF-SECRET"  # ImageDescription
+    save = {"exif": exif, "icc_profile": icc}
+    if fmt == "JPEG":
+        save.update(comment=b"COMMENT-SECRET", xmp=XMP)
+    elif fmt == "WEBP":
+        save.update(xmp=XMP)
+    else:
+        texts = PngImagePlugin.PngInfo()
+        texts.add_text("Author", "TEXT-SECRET")
+        texts.add_text("Comment", "COMMENT-SECRET", zip=True)
+        texts.add_itxt("XML:com.adobe.xmp", XMP.decode())
+        save["pnginfo"] = texts
+    return image_bytes(fmt, **save)
+
+
+def jpeg_segments(data):
+    """The markers of a JPEG's header segments (APPn, COM, …) up to the image data."""
+    markers, position = [], 2
+    while data[position] == 0xFF and data[position + 1] != 0xDA:
+        marker = data[position + 1]
+        (length,) = struct.unpack(">H", data[position + 2 : position + 4])
+        markers.append((marker, data[position + 4 : position + 4 + length - 2][:5]))
+        position += 2 + length
+    return markers
+
+
+def png_chunks(data):
+    chunks, position = [], 8
+    while position < len(data):
+        (length,) = struct.unpack(">I", data[position : position + 4])
+        chunks.append(data[position + 4 : position + 8].decode())
+        position += 12 + length
+    return chunks
+
+
+def webp_chunks(data):
+    chunks, position = [], 12
+    while position < len(data):
+        chunks.append(data[position : position + 4].decode())
+        (length,) = struct.unpack("<I", data[position + 4 : position + 8])
+        position += 8 + length + (length & 1)
+    return chunks
+
+
+def metadata_in(fmt, data):
+    """Every metadata container found in ``data`` (an empty list: pixels only)."""
+    if fmt == "JPEG":
+        found = [
+            f"{marker:02X}:{head!r}"
+            for marker, head in jpeg_segments(data)
+            if marker == 0xFE or (0xE1 <= marker <= 0xEF)  # COM, APP1-APP15
+        ]
+    elif fmt == "PNG":
+        found = [
+            chunk
+            for chunk in png_chunks(data)
+            if chunk in {"tEXt", "zTXt", "iTXt", "iCCP", "eXIf", "sRGB", "tIME"}
+        ]
+    else:
+        found = [c for c in webp_chunks(data) if c in {"EXIF", "ICCP", "XMP "}]
+    return found + [secret.decode() for secret in SECRETS if secret in data]
+
+
+@pytest.mark.parametrize("fmt,ext", [("JPEG", "jpg"), ("PNG", "png"), ("WEBP", "webp")])
+def test_a_stored_logo_keeps_no_metadata(client, form_page, fmt, ext):
+    original = logo_with_metadata(fmt)
+    assert len(metadata_in(fmt, original)) >= 3  # the upload does carry them
+    upload = SimpleUploadedFile(f"logo.{ext}", original, content_type=f"image/{ext}")
+    response = client.post("/pledge/", {**form_post(form_page), "logo": upload})
+    assert response.status_code == 302
+    with Pledge.objects.get().logo.open("rb") as stored:
+        data = stored.read()
+    assert metadata_in(fmt, data) == []
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.format == fmt and image.size == (64, 32)
+        assert not {"exif", "icc_profile", "comment", "xmp"} & set(image.info)
+        assert not image.getexif()

@@ -70,6 +70,7 @@ def test_a_repeat_pledge_sends_the_update_link_to_the_verified_contact_only(
     )
     assert [m.to for m in mail.outbox] == [[pledge.chief_email]]
     assert "/update/" in mail.outbox[0].body
+    assert OutgoingMail.objects.filter(pledge=pledge, purpose="repeat").count() == 1
 
 
 def test_same_name_in_another_state_is_another_agency(form_page):
