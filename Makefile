@@ -44,7 +44,9 @@ demo: migrate ## Load the demo content (idempotent)
 admin: $(STAMP) ## Make sure the local admin user exists and print its login
 	$(MANAGE) ensure_admin
 
-run admin: export WAGTAILADMIN_BASE_URL ?= http://$(HOST):$(PORT)
+# The public address (docs/address.md): `make run` serves on this one, so its links point here;
+# its `migrate` (a prerequisite, which inherits the value) moves the default Site record to it.
+run admin: export PUBLIC_URL = http://$(HOST):$(PORT)
 run: demo ## Set everything up, serve the site on http://127.0.0.1:8000 with one task worker
 	@$(MANAGE) ensure_admin
 	@echo "Serving on http://$(HOST):$(PORT)/ (admin at http://$(HOST):$(PORT)/admin/)"
@@ -75,6 +77,7 @@ format: $(STAMP) ## Apply ruff format and fixes
 
 serve: $(STAMP) ## Serve with gunicorn and production settings (needs SECRET_KEY etc.)
 	DJANGO_SETTINGS_MODULE=cms.settings.production $(MANAGE) collectstatic --noinput -v0
+	DJANGO_SETTINGS_MODULE=cms.settings.production $(MANAGE) public_address
 	DJANGO_SETTINGS_MODULE=cms.settings.production $(BIN)/gunicorn cms.wsgi:application \
 		--bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2} --no-control-socket \
 		--access-logfile -

@@ -33,6 +33,7 @@ from campaign_pages.testing.factories import (
 )
 from campaign_pages.workflows import attach_news_workflow
 from cms.models import SiteSettings
+from cms.public_address import site_fields
 from media.testing import DocumentFactory, ImageFactory
 from pledge_forms.models import Checklist, ChecklistItem, ChecklistSection
 from pledge_forms.showcase.demo import ensure_showcase_page
@@ -86,8 +87,8 @@ def ensure_home() -> CampaignHomePage:
     Site.objects.update_or_create(
         is_default_site=True,
         defaults={
-            "hostname": "localhost",
-            "port": 80,
+            # The public address (PUBLIC_URL), as `migrate` sets it.
+            **site_fields(),
             "root_page": home,
             "site_name": SITE_NAME,
         },

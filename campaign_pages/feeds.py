@@ -4,11 +4,16 @@ from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.translation import gettext as _
 
+from cms.public_address import absolute
+
 FEED_ITEMS = 20
 
 
 class NewsFeed(Feed):
-    """The latest news posts as RSS 2.0; links are absolute, text is escaped by Django."""
+    """The latest news posts as RSS 2.0; text is escaped by Django.
+
+    Links are absolute on the public address: Django would otherwise put the request's
+    Host header in front of a path."""
 
     feed_type = Rss201rev2Feed
 
@@ -24,7 +29,10 @@ class NewsFeed(Feed):
         return obj.title
 
     def link(self, obj):
-        return obj.get_url(request=self.request)
+        return absolute(obj.get_url(request=self.request))
+
+    def feed_url(self, obj):
+        return absolute(self.request.path)
 
     def description(self, obj):
         return obj.search_description or obj.intro or _("Campaign news")
@@ -39,7 +47,7 @@ class NewsFeed(Feed):
         return item.summary
 
     def item_link(self, item):
-        return item.get_url(request=self.request)
+        return absolute(item.get_url(request=self.request))
 
     def item_pubdate(self, item):
         return item.published_datetime

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from wagtail.models import Page, Site
 
 from campaign_pages.queries import clean_search_query, search_terms
+from cms.public_address import absolute
 
 SEARCH_RESULTS_PER_PAGE = 10
 MAX_QUERY_LENGTH = 200
@@ -45,8 +46,9 @@ def search(request):
 
 @require_GET
 def robots_txt(request):
-    """Allow everything public, keep crawlers out of the admin, point at the sitemap."""
-    sitemap_url = request.build_absolute_uri(reverse("sitemap"))
+    """Allow everything public, keep crawlers out of the admin, point at the sitemap (on
+    the public address, whatever host the crawler asked)."""
+    sitemap_url = absolute(reverse("sitemap"))
     lines = [
         "User-agent: *",
         "Disallow: /admin/",

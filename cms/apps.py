@@ -1,4 +1,5 @@
 from django.apps import AppConfig, apps
+from django.db.models.signals import post_migrate
 
 
 class CmsConfig(AppConfig):
@@ -7,11 +8,17 @@ class CmsConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
-        from cms import moderation_mail, page_cache
+        from cms import moderation_mail, page_cache, public_address
 
         page_cache.connect_signals()
         # Before wagtail.admin connects its own: moderation mail goes to the task worker.
         moderation_mail.connect()
+        # The default Wagtail Site follows PUBLIC_URL whenever the database is migrated.
+        post_migrate.connect(
+            public_address.on_post_migrate,
+            sender=self,
+            dispatch_uid="cms-public-address-site",
+        )
         if apps.is_installed("pledge_forms.showcase"):
             # Curating the showcase (featuring, ordering) publishes nothing but changes pages.
             from pledge_forms.showcase.signals import showcase_changed

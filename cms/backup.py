@@ -2,7 +2,7 @@
 
 The archive (a tar file) holds:
 
-- ``data.json.gz``: every row of every model (pages and their revisions, snippets, the checklist,
+- ``data.json_exact.gz``: every row of every model (pages and their revisions, snippets, the checklist,
   pledges, practice rows, submissions, outgoing e-mails, the audit log, users, groups and their
   permissions, settings), written by Django's serializer with primary keys kept, content types
   and permissions included, so that every reference inside (revisions' JSON, log entries'
@@ -35,6 +35,7 @@ from pathlib import Path
 import django
 import wagtail
 from django.apps import apps
+from django.core import serializers
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
@@ -46,7 +47,10 @@ logger = logging.getLogger(__name__)
 
 FORMAT = "tbc-campaign-backup"
 FORMAT_VERSION = 1
-DATA_NAME = "data.json.gz"
+# The name tells loaddata the format (cms/serializers.py): Django's JSON, exact to the microsecond.
+SERIALIZER = "json_exact"
+DATA_NAME = f"data.{SERIALIZER}.gz"
+serializers.register_serializer(SERIALIZER, "cms.serializers")
 MANIFEST_NAME = "manifest.json"
 MEDIA_PREFIX = "media/"
 
@@ -159,7 +163,7 @@ def create_backup(path: Path, *, include_media: bool = False) -> BackupResult:
             "dumpdata",
             *[model._meta.label for model in model_list],
             output=str(data_path),
-            format="json",
+            format=SERIALIZER,
             use_base_manager=True,
             verbosity=0,
         )

@@ -1,5 +1,7 @@
+import re
+
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -8,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from campaign_pages.views import robots_txt, search
 from cms.api import api_router
 from cms.health import healthz
+from cms.media_files import media, serves_local_media
 
 urlpatterns = [
     path("healthz/", healthz, name="healthz"),
@@ -16,10 +19,16 @@ urlpatterns = [
     path("api/v2/", api_router.urls),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if serves_local_media():
+    # Uploads on local disk, in production too (cms/media_files.py); with S3 their URLs
+    # point at the bucket and nothing is routed here.
+    urlpatterns += [
+        re_path(
+            "^" + re.escape(settings.MEDIA_URL.lstrip("/")) + "(?P<path>.*[^/])$",
+            media,
+            name="media",
+        )
+    ]
 
 if settings.BENCH_CEILING:
     from cms.ceiling import ceiling

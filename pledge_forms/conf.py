@@ -94,8 +94,22 @@ def site_name() -> str:
     return get("SITE_NAME") or getattr(settings, "WAGTAIL_SITE_NAME", "") or ""
 
 
+def public_url() -> str:
+    """The site's public origin (its ``PUBLIC_URL`` setting), or "" when it has none."""
+    return (getattr(settings, "PUBLIC_URL", "") or "").rstrip("/")
+
+
 def base_url() -> str:
-    return (getattr(settings, "WAGTAILADMIN_BASE_URL", "") or "").rstrip("/")
+    """Origin of public links in e-mails: the site's ``PUBLIC_URL`` when it has one, else
+    ``WAGTAILADMIN_BASE_URL``; never the Host header of a request."""
+    return (
+        public_url() or getattr(settings, "WAGTAILADMIN_BASE_URL", "") or ""
+    ).rstrip("/")
+
+
+def admin_base_url() -> str:
+    """Origin of links into the admin, which may be served under another name."""
+    return (getattr(settings, "WAGTAILADMIN_BASE_URL", "") or base_url()).rstrip("/")
 
 
 def practice_url(section_slug: str, number: int) -> str:

@@ -6,6 +6,7 @@ environment (see the configuration table in README.md).
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -45,6 +46,43 @@ def env_int(name: str, default: int) -> int:
         return int(value)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}") from exc
+
+
+def parse_origin(value: str, name: str = "PUBLIC_URL") -> str:
+    """``value`` as ``scheme://host[:port]`` without a trailing slash, or ImproperlyConfigured.
+
+    Only an origin is accepted: a path would be glued in front of every page's path, and a
+    query, fragment or user name has no place in a link."""
+    value = (value or "").strip()
+    example = "for example https://campaign.example.org"
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"{name} is not a valid URL ({example}): {exc}"
+        ) from exc
+    if parts.scheme not in {"http", "https"}:
+        raise ImproperlyConfigured(
+            f"{name} must start with http:// or https:// ({example}), not {value!r}"
+        )
+    if not parts.hostname:
+        raise ImproperlyConfigured(
+            f"{name} must name a host ({example}), not {value!r}"
+        )
+    if parts.username is not None or parts.password is not None:
+        raise ImproperlyConfigured(f"{name} must not contain a user name or password")
+    if parts.path not in {"", "/"} or parts.query or parts.fragment:
+        raise ImproperlyConfigured(
+            f"{name} must be an origin without a path, query or fragment ({example}), "
+            f"not {value!r}"
+        )
+    host = parts.hostname
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    default_port = 443 if parts.scheme == "https" else 80
+    netloc = host if port in (None, default_port) else f"{host}:{port}"
+    return f"{parts.scheme}://{netloc}"
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -311,9 +349,24 @@ if AWS_STORAGE_BUCKET_NAME:
         retries={"mode": "standard", "total_max_attempts": AWS_S3_MAX_ATTEMPTS},
     )
 
+# Public address (cms/public_address.py, docs/address.md): the origin of every absolute URL
+# (canonical links, sitemap, feeds, APIs, e-mails, badges, certificates), never the request's
+# Host header. The default Wagtail Site record follows it on `migrate`. WAGTAILADMIN_BASE_URL
+# (links in admin e-mails) defaults to it; either one alone sets both.
+PUBLIC_URL = parse_origin(
+    os.environ.get("PUBLIC_URL")
+    or os.environ.get("WAGTAILADMIN_BASE_URL")
+    or "http://127.0.0.1:8000",
+    "PUBLIC_URL" if os.environ.get("PUBLIC_URL") else "WAGTAILADMIN_BASE_URL",
+)
+WAGTAILADMIN_BASE_URL = (
+    os.environ.get("WAGTAILADMIN_BASE_URL", "").strip().rstrip("/") or PUBLIC_URL
+)
+# Wagtail's API builds detail_url and download_url on this instead of the request's host.
+WAGTAILAPI_BASE_URL = PUBLIC_URL
+
 # Wagtail
 WAGTAIL_SITE_NAME = os.environ.get("WAGTAIL_SITE_NAME", "Trust Building Campaign")
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILIMAGES_IMAGE_MODEL = "media.CampaignImage"
 WAGTAILDOCS_DOCUMENT_MODEL = "media.CampaignDocument"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = env_int(

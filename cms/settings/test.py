@@ -31,7 +31,8 @@ STORAGES = {  # noqa: F405
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-WAGTAILADMIN_BASE_URL = "http://testserver"
+# The public address (cms/public_address.py) is the test client's own host name.
+PUBLIC_URL = WAGTAILADMIN_BASE_URL = WAGTAILAPI_BASE_URL = "http://testserver"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -53,7 +53,7 @@ def page_link(page, route: str) -> str:
 
 def admin_link(pledge: Pledge) -> str:
     """Where reviewers open the pledge in the admin."""
-    return conf.base_url() + pledge.get_admin_url()
+    return conf.admin_base_url() + pledge.get_admin_url()
 
 
 def member_link(pledge: Pledge) -> str:

@@ -11,6 +11,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_pat
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from pledge_forms import conf
 from pledge_forms.showcase import views
 from pledge_forms.showcase.members import listed_member, listed_members, public_member
 from pledge_forms.showcase.statistics import checklist_sections
@@ -93,11 +94,21 @@ class MemberShowcasePage(RoutablePageMixin, Page):
         return public_member(pledge)
 
     def absolute_url(self, request=None, route: str = "", **kwargs) -> str:
-        """Absolute address of the showcase, or of one of its routes."""
-        base = self.get_full_url(request)
-        if not base:
-            base = request.build_absolute_uri(self.url) if request else self.url
-        return base + (self.reverse_subpage(route, kwargs=kwargs) if route else "")
+        """Absolute address of the showcase, or of one of its routes: every absolute link
+        of the showcase (member pages, badges, certificates, open data, the API) is built
+        here.
+
+        The origin is the site's public address (``PUBLIC_URL``, ``conf.public_url``),
+        never the Host header of ``request``: a request to another allowed host name must
+        not put that name into embed codes, certificates or cached pages. Without that
+        setting (the plugin on its own), Wagtail's Site record gives the origin."""
+        path = self.get_url(request)
+        if not path:
+            return ""
+        origin = conf.public_url()
+        if path.startswith("/"):
+            path = (origin + path) if origin else (self.get_full_url(request) or path)
+        return path + (self.reverse_subpage(route, kwargs=kwargs) if route else "")
 
     def member_url(self, slug: str, request=None, base: str = "") -> str:
         """Absolute address of a member page: every member link is built here.
@@ -113,7 +124,7 @@ class MemberShowcasePage(RoutablePageMixin, Page):
 
     def get_sitemap_urls(self, request=None):
         urls = super().get_sitemap_urls(request)
-        base = self.get_full_url(request)
+        base = self.absolute_url(request)
         if base:
             for slug, updated in (
                 listed_members()

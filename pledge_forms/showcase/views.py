@@ -143,17 +143,22 @@ def data_json(request, page):
 
 def member(request, page, slug):
     profile = page.member_or_404(slug)
+    # Absolute (public address) where the address leaves the site: the canonical link and
+    # the embed code agencies copy. Within the page, relative: the badge image then loads
+    # from whichever host name the visitor used.
     member_url = page.member_url(slug, request)
-    badge_url = page.absolute_url(request, "badge", slug=slug)
     context = page.get_context(request)
+    base = context["showcase_url"]
     context.update(
         member=profile,
         progress=member_progress(profile, page.sections()),
         member_url=member_url,
-        badge_url=badge_url,
-        badge_code=badges.embed_code(profile, member_url, badge_url),
+        badge_url=base + page.reverse_subpage("badge", kwargs={"slug": slug}),
+        badge_code=badges.embed_code(
+            profile, member_url, page.absolute_url(request, "badge", slug=slug)
+        ),
         certificate_url=(
-            page.url + page.reverse_subpage("certificate", kwargs={"slug": slug})
+            base + page.reverse_subpage("certificate", kwargs={"slug": slug})
             if profile.is_completed
             else ""
         ),

@@ -18,6 +18,7 @@ from campaign_pages.testing.factories import (
     StandardPageFactory,
 )
 from cms.models import SiteSettings
+from cms.public_address import site_fields
 from media.testing import DocumentFactory, ImageFactory
 
 
@@ -28,7 +29,8 @@ def build_site(resources: int = 3, news: int = 3) -> SimpleNamespace:
     home = CampaignHomePageFactory(parent=root, hero_image=image)
     site, _ = Site.objects.update_or_create(
         is_default_site=True,
-        defaults={"hostname": "localhost", "port": 80, "root_page": home},
+        # Where `migrate` points it: the public address (PUBLIC_URL).
+        defaults={**site_fields(), "root_page": home},
     )
     site_settings = SiteSettings.for_site(site)
     site_settings.logo = image

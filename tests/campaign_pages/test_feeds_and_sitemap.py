@@ -45,10 +45,10 @@ def test_sitemap_lists_live_pages_only(client, campaign_site):
     root = ET.fromstring(response.content)  # noqa: S314
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     locations = {loc.text for loc in root.findall("./s:url/s:loc", ns)}
-    assert "http://localhost/" in locations
-    assert "http://localhost" + campaign_site.use_of_force.url in locations
-    assert "http://localhost" + campaign_site.resources[0].url in locations
-    assert "http://localhost" + draft.url_path.removeprefix("/home") not in locations
+    assert "http://testserver/" in locations
+    assert "http://testserver" + campaign_site.use_of_force.url in locations
+    assert "http://testserver" + campaign_site.resources[0].url in locations
+    assert "http://testserver" + draft.url_path.removeprefix("/home") not in locations
 
 
 def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_the_admin(client):

@@ -87,7 +87,7 @@ def test_every_page_has_breadcrumbs_a_description_and_opengraph_tags(
     assert 'aria-label="Breadcrumb"' in page
     assert '<meta property="og:title" content="Resource 000">' in page
     assert (
-        'property="og:url" content="http://localhost/resources/resource-000/"' in page
+        'property="og:url" content="http://testserver/resources/resource-000/"' in page
     )
     assert '<meta name="description"' in page
 

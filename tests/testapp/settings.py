@@ -19,6 +19,10 @@ MIDDLEWARE = [
 WAGTAILIMAGES_IMAGE_MODEL = "wagtailimages.Image"
 WAGTAILDOCS_DOCUMENT_MODEL = "wagtaildocs.Document"
 ROOT_URLCONF = "tests.testapp.urls"
+# The site's public address (cms/public_address.py) is not the plugin's: on its own, its
+# absolute links follow Wagtail's Site record; e-mails use WAGTAILADMIN_BASE_URL.
+PUBLIC_URL = ""
+WAGTAILAPI_BASE_URL = None
 TEMPLATES = [
     {
         **TEMPLATES[0],  # noqa: F405
