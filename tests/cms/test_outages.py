@@ -459,3 +459,45 @@ def test_postgresql_enforces_the_statement_timeout(transactional_db):
         cursor.execute("RESET statement_timeout")
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone()[0] == "30s"
+
+
+def redis_settings(location: str) -> dict:
+    """The production cache settings (cms/settings/base.py) on ``location``."""
+    return {
+        "BACKEND": "cms.cache.FailOpenRedisCache",
+        "LOCATION": location,
+        "KEY_PREFIX": f"tbc-outages-{time.monotonic_ns()}",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+
+
+def test_a_hanging_redis_fails_the_cache_check_within_the_deadline(
+    db, client, settings, hanging_server
+):
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": redis_settings(f"redis://127.0.0.1:{hanging_server.port}/14"),
+    }
+    response, elapsed = timed(client.get, "/healthz/")
+    assert elapsed < HEALTH_DEADLINE, elapsed
+    assert response.status_code == 503
+    assert response.json()["failing"] == ["cache"]
+    wait_for_health_checks()
+
+
+def test_the_cache_check_passes_on_a_real_redis(db, client, settings):
+    import os
+
+    import redis
+
+    location = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+    try:
+        redis.Redis.from_url(location, socket_connect_timeout=1).ping()
+    except redis.exceptions.RedisError as exc:
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail(f"REQUIRE_SERVICES=1 but Redis at {location} is unreachable")
+        pytest.skip(f"Redis at {location} is unreachable: {exc}")
+    settings.CACHES = {**settings.CACHES, "default": redis_settings(location)}
+    response = client.get("/healthz/")
+    assert response.status_code == 200, response.content
+    assert response.json()["checks"]["cache"]["ok"]
