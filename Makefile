@@ -49,6 +49,7 @@ admin: $(STAMP) ## Make sure the local admin user exists and print its login
 run admin: export PUBLIC_URL = http://$(HOST):$(PORT)
 run: demo ## Set everything up, serve the site on http://127.0.0.1:8000 with one task worker
 	@$(MANAGE) ensure_admin
+	@$(MANAGE) schedule_housekeeping
 	@echo "Serving on http://$(HOST):$(PORT)/ (admin at http://$(HOST):$(PORT)/admin/)"
 	@echo "Background tasks (e-mail, search index) run in one worker: manage.py db_worker"
 	@stop() { trap - EXIT INT TERM; kill -TERM -- -$$server -$$worker 2>/dev/null; wait; }; \

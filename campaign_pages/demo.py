@@ -9,7 +9,7 @@ import datetime
 from django.utils import timezone
 from wagtail.models import Page, Site
 
-from campaign_pages import demo_data
+from campaign_pages import demo_data, demo_policies
 from campaign_pages.models import (
     CampaignHomePage,
     FocusAreaIndexPage,
@@ -285,6 +285,44 @@ def ensure_standard_pages(home) -> None:
         )
 
 
+def ensure_policy_pages(home, settings: SiteSettings) -> None:
+    """The privacy notice and accessibility statement, chosen in the site settings (so the
+    footer and the pledge form link to them); an editor's own choice is kept."""
+    contact = settings.contact_email or "the campaign"
+    pages = {}
+    for slug, text in (
+        (demo_policies.PRIVACY_SLUG, demo_policies.privacy_notice(contact)),
+        (
+            demo_policies.ACCESSIBILITY_SLUG,
+            demo_policies.accessibility_statement(contact),
+        ),
+    ):
+        page = _child(home, StandardPage, slug)
+        if page is None:
+            title, intro, body = text
+            page = _publish(
+                StandardPageFactory(
+                    parent=home,
+                    title=title,
+                    slug=slug,
+                    intro=intro,
+                    body=[("rich_text", body)],
+                    show_in_menus=False,
+                    search_description=intro,
+                )
+            )
+        pages[slug] = page
+    changed = []
+    if settings.privacy_page_id is None:
+        settings.privacy_page = pages[demo_policies.PRIVACY_SLUG]
+        changed.append("privacy_page")
+    if settings.accessibility_page_id is None:
+        settings.accessibility_page = pages[demo_policies.ACCESSIBILITY_SLUG]
+        changed.append("accessibility_page")
+    if changed:
+        settings.save(update_fields=changed)
+
+
 def load_plugin_demo(home, stdout) -> str:
     """The pledge plugin's demo: the form at /pledge/, demo pledges, the showcase."""
     result = pledge_demo.load(home, stdout)
@@ -300,12 +338,13 @@ def load(stdout=None) -> str:
     ensure_communications_staff()
     home = ensure_home()
     site = Site.objects.get(is_default_site=True)
-    ensure_site_settings(site)
+    site_settings = ensure_site_settings(site)
     checklist = ensure_checklist()
     focus_areas = ensure_focus_areas(home, checklist)
     resources = ensure_resources(home, focus_areas)
     ensure_news(home)
     ensure_standard_pages(home)
+    ensure_policy_pages(home, site_settings)
     plugin = load_plugin_demo(home, stdout)
     return (
         f"home page {home.url_path!r}, {len(focus_areas)} focus areas, "

@@ -67,6 +67,7 @@ EXCLUDED = {
     "axes.AccessAttempt",
     "axes.AccessLog",
     "axes.AccessFailureLog",
+    "pledge_forms.RateCounter",
 }
 
 

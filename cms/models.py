@@ -31,6 +31,27 @@ class SiteSettings(BaseSiteSetting):
     linkedin_url = models.URLField(_("LinkedIn address"), blank=True)
     instagram_url = models.URLField(_("Instagram address"), blank=True)
     youtube_url = models.URLField(_("YouTube address"), blank=True)
+    # Linked from every page's footer and from the pledge form.
+    privacy_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("privacy notice"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "The page that says what the site collects, why, for how long and how to "
+            "have it erased."
+        ),
+    )
+    accessibility_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("accessibility statement"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     panels = [
         FieldPanel("contact_email"),
@@ -46,9 +67,13 @@ class SiteSettings(BaseSiteSetting):
             ],
             heading=_("Social media"),
         ),
+        MultiFieldPanel(
+            [FieldPanel("privacy_page"), FieldPanel("accessibility_page")],
+            heading=_("Privacy and accessibility"),
+        ),
     ]
 
-    select_related = ["logo"]
+    select_related = ["logo", "privacy_page", "accessibility_page"]
 
     @property
     def social_links(self):
@@ -60,6 +85,12 @@ class SiteSettings(BaseSiteSetting):
             ("YouTube", self.youtube_url),
         ]
         return [(name, url) for name, url in links if url]
+
+    @property
+    def policy_pages(self):
+        """The privacy notice and accessibility statement, when chosen and live."""
+        pages = {"privacy": self.privacy_page, "accessibility": self.accessibility_page}
+        return {kind: page for kind, page in pages.items() if page and page.live}
 
     class Meta:
         verbose_name = _("site settings")

@@ -16,6 +16,13 @@ PLEDGE_FORMS_PURGE_UNVERIFIED_DAYS         30 (purge_unverified_pledges)
 PLEDGE_FORMS_MIN_FILL_SECONDS              5 (faster submissions are refused)
 PLEDGE_FORMS_RATE_LIMIT                    10 submissions per client …
 PLEDGE_FORMS_RATE_WINDOW_SECONDS           … per 3600 seconds
+PLEDGE_FORMS_RATE_CACHE                    None: counted in the database (one row per
+                                           client and window, shared by every process);
+                                           or the alias of a shared cache (Redis) to count
+                                           in, never a per-process local-memory cache
+PLEDGE_FORMS_PROXY_COUNT                   the site's PROXY_COUNT, else 0: how many trusted
+                                           proxies append to X-Forwarded-For in front of
+                                           the site (0: the header is never read)
 PLEDGE_FORMS_CLIENT_HASH_SALT              derived from SECRET_KEY
 PLEDGE_FORMS_LINK_MAILS_PER_DAY            3 (e-mails with a private link the public can
                                            cause per pledge in 24 hours; 0: no limit)
@@ -41,6 +48,16 @@ PLEDGE_FORMS_EXPORT_BACKGROUND_ROWS        5000 (an admin export of more rows is
 PLEDGE_FORMS_EXPORT_STORAGE                "private" (the ``STORAGES`` alias those files
                                            go to; never the public media storage)
 PLEDGE_FORMS_SITE_NAME                     WAGTAIL_SITE_NAME
+PLEDGE_FORMS_RETENTION_DECLINED_DAYS       180 (personal data of a declined pledge is
+                                           erased this long after the decline)
+PLEDGE_FORMS_RETENTION_UNVERIFIED_DAYS     None: PURGE_UNVERIFIED_DAYS (… of a pledge never
+                                           confirmed, counted from its creation)
+PLEDGE_FORMS_RETENTION_LAPSED_DAYS         180 (… of a pledge still "pledged" when its
+                                           deadline passed, counted from the deadline)
+PLEDGE_FORMS_HOUSEKEEPING_INTERVAL_HOURS   24 (the housekeeping task runs this often)
+PLEDGE_FORMS_PRIVACY_NOTICE_URL            "" (linked from the form when no site hook
+                                           names a privacy notice)
+PLEDGE_FORMS_ACCESSIBILITY_URL             "" (the same for the accessibility statement)
 =========================================  ==========================================
 """
 
@@ -57,6 +74,8 @@ DEFAULTS: dict[str, Any] = {
     "MIN_FILL_SECONDS": 5,
     "RATE_LIMIT": 10,
     "RATE_WINDOW_SECONDS": 3600,
+    "RATE_CACHE": None,
+    "PROXY_COUNT": None,
     "CLIENT_HASH_SALT": None,
     "LINK_MAILS_PER_DAY": 3,
     "LOGO_MAX_BYTES": 2 * 1024 * 1024,
@@ -73,6 +92,12 @@ DEFAULTS: dict[str, Any] = {
     "EXPORT_BACKGROUND_ROWS": 5000,
     "EXPORT_STORAGE": "private",
     "SITE_NAME": None,
+    "RETENTION_DECLINED_DAYS": 180,
+    "RETENTION_UNVERIFIED_DAYS": None,
+    "RETENTION_LAPSED_DAYS": 180,
+    "HOUSEKEEPING_INTERVAL_HOURS": 24,
+    "PRIVACY_NOTICE_URL": "",
+    "ACCESSIBILITY_URL": "",
 }
 
 
@@ -88,6 +113,19 @@ def client_hash_salt() -> str:
     return hashlib.sha256(
         f"pledge-forms-client:{settings.SECRET_KEY}".encode()
     ).hexdigest()
+
+
+def proxy_count() -> int:
+    """Trusted proxies in front of the site: ``PLEDGE_FORMS_PROXY_COUNT``, else the site's
+    ``PROXY_COUNT``, else 0. Anything that is not a whole number >= 0 counts as 0, so a
+    mistake never makes the plugin trust a header the client wrote."""
+    value = get("PROXY_COUNT")
+    if value is None:
+        value = getattr(settings, "PROXY_COUNT", 0)
+    try:
+        return max(int(value), 0)
+    except (TypeError, ValueError):
+        return 0
 
 
 def site_name() -> str:

@@ -62,6 +62,22 @@ class PracticeFormSet(BaseChildFormSet):
         ]
         self.extra = len(self.initial_extra)
 
+    # Fields left out of every row, for a user who may not see them (``hide_fields``).
+    hidden_fields: tuple[str, ...] = ()
+
+    def hide_fields(self, names):
+        """Leave ``names`` out of every row: not shown, and not saved either, so the stored
+        value stays as it is (a row form without the field does not touch it)."""
+        self.hidden_fields = tuple(names)
+        for form in self.__dict__.get("forms", ()):
+            for name in self.hidden_fields:
+                form.fields.pop(name, None)
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        for name in self.hidden_fields:
+            form.fields.pop(name, None)
+
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)
         widget = form.fields["item"].widget
@@ -71,7 +87,22 @@ class PracticeFormSet(BaseChildFormSet):
 
 
 class PracticesPanel(InlinePanel):
-    """One row per practice of the checklist: the practice, its status and a note."""
+    """One row per practice of the checklist: the practice, its status and a note.
+
+    The note is never public (the agency's own words to the reviewers): like contact
+    details it needs ``CONTACTS_PERMISSION``, here in the form, the revision comparison and
+    (``PledgeAdminForm``) the rows' forms."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "panels",
+            [
+                FieldPanel("item"),
+                FieldPanel("status"),
+                FieldPanel("note", permission=CONTACTS_PERMISSION),
+            ],
+        )
+        super().__init__(*args, **kwargs)
 
     def get_form_options(self):
         options = super().get_form_options()
@@ -82,7 +113,20 @@ class PracticesPanel(InlinePanel):
 
 class PledgeAdminForm(WagtailAdminModelForm):
     """Admin form for pledges: a pledge added here gets its address and duplicate key as if
-    it had been submitted, so it neither clashes with another agency nor with the showcase."""
+    it had been submitted, so it neither clashes with another agency nor with the showcase.
+
+    Practice notes are only in the form of a user allowed to see them (``CONTACTS_PERMISSION``);
+    for others the rows keep their notes untouched."""
+
+    # Fields of the practice rows that only users with CONTACTS_PERMISSION see and edit.
+    private_practice_fields = ("note",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self, "for_user", None)
+        practices = self.formsets.get("practices")
+        if practices is not None and not (user and user.has_perm(CONTACTS_PERMISSION)):
+            practices.hide_fields(self.private_practice_fields)
 
     def clean(self):
         cleaned_data = super().clean()

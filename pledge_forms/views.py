@@ -19,7 +19,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from pledge_forms import services
+from pledge_forms import conf, services
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +28,8 @@ UPDATE_SESSION_KEY = "pledge_forms_update"
 
 
 def client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    """The sender's address, read behind the site's trusted proxies (``PROXY_COUNT``)."""
+    return services.client_address(request.META, conf.proxy_count())
 
 
 def _render(request, page, template, status=200, **context):

@@ -4,6 +4,11 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail_modeladmin.options import modeladmin_register
 
+from pledge_forms.admin.erasure import (
+    erase_button,
+    erasure_urls,
+    register_erasure_log_actions,
+)
 from pledge_forms.admin.inbox import PledgeInboxGroup
 from pledge_forms.admin.log_actions import register_pledge_log_actions
 from pledge_forms.admin.my_exports import my_exports_menu_item, my_exports_urls
@@ -22,3 +27,6 @@ hooks.register("register_snippet_listing_buttons", pledge_review_buttons)
 hooks.register("before_publish", refuse_publishing_unconfirmed_pledges)
 hooks.register("register_reports_menu_item", my_exports_menu_item)
 hooks.register("register_admin_urls", my_exports_urls)
+hooks.register("register_log_actions", register_erasure_log_actions)
+hooks.register("register_snippet_listing_buttons", erase_button)
+hooks.register("register_admin_urls", erasure_urls)

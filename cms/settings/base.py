@@ -232,14 +232,102 @@ else:
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 PAGE_CACHE_ALIAS = "page_cache"
 
+# Behind proxies, and the pledge rate limit (docs/proxy.md). PROXY_COUNT says how many trusted
+# proxies (nginx, a load balancer, a CDN) each append the address they received a request from
+# to X-Forwarded-For before it reaches gunicorn; the client is the PROXY_COUNT-th entry from the
+# right. 0 (default): the header is never read, the client is REMOTE_ADDR. The rate limit counts
+# each client in Redis when REDIS_URL is set (an atomic increment), else in a database row: in
+# both cases shared by every worker and app server, never a per-process memory.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+PLEDGE_FORMS_RATE_LIMIT = env_int("PLEDGE_FORMS_RATE_LIMIT", 10)
+PLEDGE_FORMS_RATE_WINDOW_SECONDS = env_int("PLEDGE_FORMS_RATE_WINDOW_SECONDS", 3600)
+PLEDGE_FORMS_RATE_CACHE = "default" if REDIS_URL else None
+if PROXY_COUNT < 0 or PLEDGE_FORMS_RATE_LIMIT < 0:
+    raise ImproperlyConfigured("PROXY_COUNT and PLEDGE_FORMS_RATE_LIMIT must be >= 0")
+if PLEDGE_FORMS_RATE_WINDOW_SECONDS < 1:
+    raise ImproperlyConfigured("PLEDGE_FORMS_RATE_WINDOW_SECONDS must be at least 1")
+
 # `/bench/ceiling/`, the benchmark's reference view: only when BENCH_CEILING=1 (bench/README.md).
 BENCH_CEILING = env_bool("BENCH_CEILING", False)
+
+# --- Staff accounts: sign-in throttling, two-factor authentication, sessions, passwords ---
+# (docs/staff.md). Only staff sign in on this site; every knob below is an environment variable.
+INSTALLED_APPS += [
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+]
+# After authentication: django-otp marks the user verified (or not) from the session, then the
+# staff middleware ends idle sessions and sends staff to the second factor before any admin
+# view. django-axes comes last, as its documentation asks, to answer a locked-out sign-in.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1,
+    "cms.staff_auth.middleware.StaffSessionMiddleware",
+)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+# django-axes checks every sign-in (Wagtail's `wagtailadmin_login` form, the password of
+# `manage.py` commands going through authenticate()) before the password is tried.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+# Hours a username+address pair stays locked after the limit; failures older than that are
+# forgotten too.
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1)
+AXES_USE_ATTEMPT_EXPIRATION = True
+# One guesser cannot lock a colleague out from another address: the pair is what is locked.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "cms.staff_auth.views.locked_out"
+
+
+def axes_ipware_settings(proxy_count: int) -> dict:
+    """django-axes' client address (read by django-ipware) behind ``proxy_count`` proxies.
+
+    Each proxy appends the address it received from to X-Forwarded-For and the last one is
+    REMOTE_ADDR, so the header holds the client and ``proxy_count - 1`` proxies: ipware
+    counts those proxies and takes the left-most address when the header has exactly that
+    many entries (else REMOTE_ADDR, or none). With no proxy the header, which anyone can
+    send, is ignored."""
+    if proxy_count <= 0:
+        return {"AXES_IPWARE_META_PRECEDENCE_ORDER": ["REMOTE_ADDR"]}
+    return {
+        "AXES_IPWARE_PROXY_COUNT": proxy_count - 1,
+        "AXES_IPWARE_PROXY_ORDER": "left-most",
+        "AXES_IPWARE_META_PRECEDENCE_ORDER": ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"],
+    }
+
+
+# PROXY_COUNT: the number of proxies in front of the app servers (0: none).
+globals().update(axes_ipware_settings(env_int("PROXY_COUNT", 0)))
+
+# Two-factor authentication (django-otp, TOTP apps and static backup codes). Required of
+# everyone with admin access unless STAFF_2FA_REQUIRED=0 (dev settings turn it off); a user
+# who has enrolled a device is always asked for a code.
+STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", True)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Trust Building Campaign")
+STAFF_2FA_BACKUP_CODES = 10
+
+# Sessions: staff sessions last STAFF_SESSION_HOURS at most and end after
+# STAFF_SESSION_IDLE_MINUTES without a request (0: no idle limit).
+SESSION_COOKIE_AGE = env_int("STAFF_SESSION_HOURS", 8) * 3600
+STAFF_SESSION_IDLE_SECONDS = env_int("STAFF_SESSION_IDLE_MINUTES", 60) * 60
 
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
     },
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 12)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -422,6 +510,30 @@ PAGE_CACHE_CDN_SECONDS = env_int("PAGE_CACHE_CDN_SECONDS", 0)
 # E-mails with a private link (update or confirmation link) that visitors of the form can
 # make the site send, per pledge in 24 hours; beyond it nothing is sent. 0: no limit.
 PLEDGE_FORMS_LINK_MAILS_PER_DAY = env_int("PLEDGE_LINK_MAILS_PER_DAY", 3)
+
+
+# --- Privacy ---
+# How long the personal data of a pledge is kept before it is erased (names, e-mails,
+# phones, statement, logo, notes; see docs/privacy.md), counted from the decline, from the
+# pledge for one never confirmed, from the deadline for one not completed by then; and how often
+# the housekeeping task that erases it runs (manage.py schedule_housekeeping starts it).
+def env_days(name: str, default: int) -> int:
+    value = env_int(name, default)
+    if value < 1:
+        raise ImproperlyConfigured(f"{name} must be 1 or more, not {value}")
+    return value
+
+
+PLEDGE_FORMS_RETENTION_DECLINED_DAYS = env_days(
+    "PLEDGE_FORMS_RETENTION_DECLINED_DAYS", 180
+)
+PLEDGE_FORMS_RETENTION_UNVERIFIED_DAYS = env_days(
+    "PLEDGE_FORMS_RETENTION_UNVERIFIED_DAYS", 30
+)
+PLEDGE_FORMS_RETENTION_LAPSED_DAYS = env_days("PLEDGE_FORMS_RETENTION_LAPSED_DAYS", 180)
+PLEDGE_FORMS_HOUSEKEEPING_INTERVAL_HOURS = env_days(
+    "PLEDGE_FORMS_HOUSEKEEPING_INTERVAL_HOURS", 24
+)
 
 LOGGING = {
     "version": 1,

@@ -26,3 +26,7 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Staff accounts: the local admin that `make run` prints signs in with its password alone
+# (a user who enrols a device is still asked for a code).
+STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", False)

@@ -1,4 +1,5 @@
-"""Production: gunicorn behind a TLS-terminating proxy. Refuses to start without a secret."""
+"""Production: gunicorn behind a TLS-terminating proxy. Refuses to start without a
+secret or with DEBUG on."""
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -8,6 +9,14 @@ from .base import env_bool, env_int
 if not SECRET_KEY or len(SECRET_KEY) < 50:  # noqa: F405
     raise ImproperlyConfigured(
         "SECRET_KEY must be set (at least 50 characters) for production settings."
+    )
+
+# Debug mode shows settings, code and data on every error page and keeps every SQL query in
+# memory: never behind a public address.
+if DEBUG:  # noqa: F405
+    raise ImproperlyConfigured(
+        "DEBUG must be off with production settings: unset DEBUG or set DEBUG=0 "
+        "(use cms.settings.dev to debug on your own machine)."
     )
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

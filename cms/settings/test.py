@@ -38,3 +38,6 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Staff accounts: tests that need the second factor turn it on themselves
+# (tests/cms/test_staff_auth.py).
+STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", False)  # noqa: F405

@@ -6,6 +6,7 @@ from django.contrib.admin import SimpleListFilter
 from django.utils.translation import gettext_lazy as _
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
+from wagtail_modeladmin.views import HistoryView as ModelAdminHistoryView
 from wagtail_modeladmin.views import IndexView as ModelAdminIndexView
 
 from pledge_forms.admin.exports import (
@@ -20,6 +21,18 @@ SUBMISSIONS_PERMISSION = "pledge_forms.view_pledgesubmission"
 
 
 class ReadOnlyPermissionHelper(PermissionHelper):
+    """The inbox is read-only, and every view of it (listing, inspect, history, export)
+    needs the model's view permission: any other right on the model is not enough."""
+
+    def user_can_view(self, user):
+        return self.user_has_specific_permission(user, f"view_{self.opts.model_name}")
+
+    def user_can_list(self, user):
+        return self.user_can_view(user)
+
+    def user_can_inspect_obj(self, user, obj):
+        return self.inspect_view_enabled and self.user_can_view(user)
+
     def user_can_create(self, user):
         return False
 
@@ -28,6 +41,14 @@ class ReadOnlyPermissionHelper(PermissionHelper):
 
     def user_can_delete_obj(self, user, obj):
         return False
+
+
+class PermittedHistoryView(ModelAdminHistoryView):
+    """An inbox row's history, for those who may inspect it (wagtail-modeladmin's own
+    history view only asks for a signed-in user)."""
+
+    def check_action_permitted(self, user):
+        return self.permission_helper.user_can_inspect_obj(user, self.instance)
 
 
 class SubmissionIndexView(
@@ -76,6 +97,7 @@ class PledgeSubmissionAdmin(ModelAdmin):
     menu_label = _("Submissions")
     menu_icon = "form"
     permission_helper_class = ReadOnlyPermissionHelper
+    history_view_class = PermittedHistoryView
     index_view_class = SubmissionIndexView
     inspect_view_enabled = True
     inspect_view_fields = [
@@ -85,6 +107,7 @@ class PledgeSubmissionAdmin(ModelAdmin):
         "pledge",
         "form_data",
         "labels",
+        "consent_text",
     ]
     list_display = ["submit_time", "agency_name", "kind", "page", "verified"]
     list_select_related = ["page", "pledge"]
@@ -114,6 +137,7 @@ class OutgoingMailAdmin(ModelAdmin):
     menu_label = _("E-mails")
     menu_icon = "mail"
     permission_helper_class = ReadOnlyPermissionHelper
+    history_view_class = PermittedHistoryView
     inspect_view_enabled = True
     list_display = [
         "created_at",

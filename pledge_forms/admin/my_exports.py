@@ -19,10 +19,21 @@ from pledge_forms.models.exports import ExportJob
 LISTING_PERMISSIONS = (EXPORT_PERMISSION, SUBMISSIONS_PERMISSION)
 
 
+def may_export(user) -> bool:
+    return any(user.has_perm(name) for name in LISTING_PERMISSIONS)
+
+
 class MyExportsView(WagtailAdminTemplateMixin, TemplateView):
+    """The user's own exports; only for those who may export (the menu item's rule)."""
+
     template_name = "pledge_forms/admin/my_exports.html"
     page_title = _("My exports")
     header_icon = "download"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not may_export(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -48,7 +59,7 @@ class ExportDownloadView(View):
 
 class MyExportsMenuItem(MenuItem):
     def is_shown(self, request):
-        return any(request.user.has_perm(name) for name in LISTING_PERMISSIONS)
+        return may_export(request.user)
 
 
 def my_exports_menu_item():

@@ -128,7 +128,14 @@ class PledgeInspectView(InspectView):
     def get_practices_display_value(self):
         """The status (and note) of each practice, as a table."""
         rows = self.object.practices.select_related("item")
-        return render_to_string("pledge_forms/admin/practice_rows.html", {"rows": rows})
+        return render_to_string(
+            "pledge_forms/admin/practice_rows.html",
+            {
+                "rows": rows,
+                # Notes are never public: reviewers only, as contact details.
+                "show_notes": self.request.user.has_perm(CONTACTS_PERMISSION),
+            },
+        )
 
     def get_field_display_value(self, field_name, field):
         # Names, not ISO codes, as in the listing.

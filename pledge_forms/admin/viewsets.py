@@ -12,7 +12,10 @@ from pledge_forms.admin.views import (
     ReviewView,
     pledge_list_display,
 )
-from pledge_forms.admin.widgets import ChecklistItemChooserViewSet
+from pledge_forms.admin.widgets import (
+    ChecklistItemChooserViewSet,
+    PledgeChooserViewSet,
+)
 from pledge_forms.models.checklists import Checklist, ChecklistItem
 from pledge_forms.models.pledges import Pledge
 from pledge_forms.panels import pledge_edit_handler
@@ -29,6 +32,7 @@ class PledgeViewSet(SnippetViewSet):
     inspect_view_enabled = True
     index_view_class = PledgeIndexView
     inspect_view_class = PledgeInspectView
+    chooser_viewset_class = PledgeChooserViewSet
     filterset_class = PledgeFilterSet
     list_per_page = 50
     edit_handler = pledge_edit_handler()

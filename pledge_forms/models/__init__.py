@@ -1,10 +1,13 @@
+from pledge_forms.models.abuse import RateCounter
 from pledge_forms.models.checklists import Checklist, ChecklistItem, ChecklistSection
 from pledge_forms.models.exports import ExportJob
 from pledge_forms.models.logos import PendingLogo
 from pledge_forms.models.pages import PledgeFormField, PledgeFormPage
 from pledge_forms.models.pledges import REVIEW_STATE_FIELDS, Pledge
 from pledge_forms.models.practices import PledgePractice
+from pledge_forms.models.privacy import ErasureReason, PledgeErasure, ScheduledTask
 from pledge_forms.models.submissions import (
+    ConsentText,
     ImmutableRecordError,
     OutgoingMail,
     PledgeSubmission,
@@ -15,13 +18,18 @@ __all__ = [
     "Checklist",
     "ChecklistItem",
     "ChecklistSection",
+    "ConsentText",
+    "ErasureReason",
     "ExportJob",
     "ImmutableRecordError",
     "OutgoingMail",
     "PendingLogo",
     "Pledge",
+    "PledgeErasure",
     "PledgeFormField",
     "PledgeFormPage",
     "PledgePractice",
     "PledgeSubmission",
+    "RateCounter",
+    "ScheduledTask",
 ]

@@ -1,6 +1,9 @@
 """Immutable records of what arrived through the pledge form, and of e-mails sent about it."""
 
+import hashlib
+
 from django.db import models
+from django.template.defaultfilters import linebreaksbr
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.forms.models import AbstractFormSubmission
 
@@ -9,6 +12,38 @@ from pledge_forms.choices import MailStatus, SubmissionKind
 
 class ImmutableRecordError(Exception):
     """Raised when code tries to change a stored submission."""
+
+
+class ConsentText(models.Model):
+    """One wording of the pledge form's consent questions, kept once however many agencies
+    answered it: submissions point at the wording they were shown, so a later edit of the
+    form or of the privacy notice never changes what an agency agreed to."""
+
+    digest = models.CharField(_("SHA-256 of the text"), max_length=64, unique=True)
+    text = models.TextField(_("consent wording"))
+    created_at = models.DateTimeField(_("first used"), auto_now_add=True)
+
+    wagtail_reference_index_ignore = True
+
+    class Meta:
+        verbose_name = _("consent wording")
+        verbose_name_plural = _("consent wordings")
+
+    def __str__(self):
+        return f"{self.digest[:12]} ({self.created_at:%Y-%m-%d})"
+
+    @staticmethod
+    def digest_of(text: str) -> str:
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    @classmethod
+    def for_text(cls, text: str) -> "ConsentText":
+        """The stored wording ``text``, created the first time it is seen (safe when two
+        submissions bring a new wording at the same moment: the unique digest decides)."""
+        record, _created = cls.objects.get_or_create(
+            digest=cls.digest_of(text), defaults={"text": text}
+        )
+        return record
 
 
 class PledgeSubmission(AbstractFormSubmission):
@@ -35,6 +70,15 @@ class PledgeSubmission(AbstractFormSubmission):
         related_name="submissions",
     )
     client_hash = models.CharField(_("client address hash"), max_length=64, blank=True)
+    consent = models.ForeignKey(
+        ConsentText,
+        verbose_name=_("consent wording"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="submissions",
+        help_text=_("The consent questions and privacy notice as the agency saw them."),
+    )
 
     # Records, not content: nothing to find through Wagtail's usage (reference) index.
     wagtail_reference_index_ignore = True
@@ -66,6 +110,19 @@ class PledgeSubmission(AbstractFormSubmission):
     @property
     def is_verified(self) -> bool:
         return bool(self.pledge_id and self.pledge.verified_at)
+
+    @property
+    def consent_text(self) -> str:
+        return self.consent.text if self.consent_id else ""
+
+    def get_consent_text_display(self):
+        """The consent wording for reviewers (the inbox's inspect view), line by line."""
+        if not self.consent_id:
+            return _("Not recorded (sent before consent wordings were kept).")
+        return linebreaksbr(
+            f"{self.consent.text}\n\n(version {self.consent.digest[:12]})",
+            autoescape=True,
+        )
 
     class Meta:
         ordering = ["-submit_time", "-pk"]

@@ -7,7 +7,8 @@
 - :mod:`.eligibility`: the recognition rule and the rule for completion;
 - :mod:`.review`: approve (any publication), decline, withdraw, mark completed;
 - :mod:`.abuse`: the rate limit and the purge of unconfirmed pledges;
-- :mod:`.backlog`: undelivered e-mails and logos, for a site's health view.
+- :mod:`.backlog`: undelivered e-mails and logos, for a site's health view;
+- :mod:`.clients`: the client's address behind trusted proxies.
 
 Views, the admin and the showcase use the names below; modules of this package import
 each other directly, never through this package.
@@ -19,6 +20,7 @@ from pledge_forms.services.abuse import (
     release_rate_limit,
 )
 from pledge_forms.services.backlog import outstanding
+from pledge_forms.services.clients import client_address
 from pledge_forms.services.eligibility import (
     AreaResult,
     Eligibility,
@@ -71,6 +73,7 @@ __all__ = [
     "approve",
     "can_complete",
     "can_mark_completed",
+    "client_address",
     "decline",
     "evaluate_eligibility",
     "hash_client",

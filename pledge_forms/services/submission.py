@@ -44,6 +44,7 @@ from pledge_forms.services.links import (
     update_link,
     verify_link,
 )
+from pledge_forms.services.privacy import consent_record
 
 if TYPE_CHECKING:
     from pledge_forms.models.checklists import Checklist
@@ -160,6 +161,7 @@ def _store_submission(
         client_hash=hash_client(client_address),
         kind=kind,
         pledge=pledge,
+        consent=consent_record(page, labels),
     )
 
 

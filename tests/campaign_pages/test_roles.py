@@ -5,6 +5,7 @@ that a group lacks (or has too many of) shows up as one failing cell.
 """
 
 import io
+import re
 
 import pytest
 from django.apps import apps
@@ -20,7 +21,7 @@ from wagtail.models import GroupApprovalTask, Page, Site, Workflow, WorkflowPage
 from campaign_pages import permissions
 from campaign_pages.testing.factories import StandardPageFactory
 from pledge_forms.choices import ReviewStatus
-from pledge_forms.models import Pledge
+from pledge_forms.models import OutgoingMail, Pledge, PledgeSubmission
 from pledge_forms.testing.factories import (
     PledgeFactory,
     PledgeFormPageFactory,
@@ -31,6 +32,7 @@ from pledge_forms.testing.factories import (
 pytestmark = pytest.mark.django_db
 
 SECRET_EMAIL = "secret.chief@agency.example"
+SECRET_NOTE = "Our chief is under internal investigation"
 PLEDGE = "wagtailsnippets_pledge_forms_pledge"
 ROLES = ["anonymous", "communications", "reviewer", "superuser"]
 GROUPS = {"communications": "Communications staff", "reviewer": "Campaign reviewers"}
@@ -50,7 +52,10 @@ def world(db):
     )
     member.save_revision().publish()
     draft_page = StandardPageFactory(parent=root, title="Draft page", live=False)
+    pledge.practices.filter(pk=pledge.practices.first().pk).update(note=SECRET_NOTE)
     return {
+        "submission": PledgeSubmission.objects.filter(pledge=pledge).first(),
+        "mail": OutgoingMail.objects.first(),
         "pledge": pledge,
         "member": Pledge.objects.get(pk=member.pk),
         "practice": checklist.sections.first().items.first(),
@@ -168,6 +173,77 @@ def uploads_an_image(client, world):
     return uploaded
 
 
+def shows_practice_notes(client, world):
+    url = reverse(f"{PLEDGE}:inspect", args=[world["pledge"].pk])
+    response = client.get(url)
+    return _opened(response, url) and SECRET_NOTE in response.content.decode()
+
+
+def edits_practice_notes(client, world):
+    """The note is in the edit form (shown, and editable) — never to those without the
+    right, and then the form leaves the stored note as it is."""
+    # The edit form shows the latest revision: keep one with the note.
+    Pledge.objects.get(pk=world["pledge"].pk).save_revision()
+    url = reverse(f"{PLEDGE}:edit", args=[world["pledge"].pk])
+    response = client.get(url)
+    if not _opened(response, url):
+        return False
+    html = response.content.decode()
+    shown = SECRET_NOTE in html
+    assert shown == bool(re.search(r'name="practices-\d+-note"', html)), (
+        "the note and its field go together"
+    )
+    return shown
+
+
+def edits_contact_details(client, world):
+    url = reverse(f"{PLEDGE}:edit", args=[world["pledge"].pk])
+    response = client.get(url)
+    if not _opened(response, url):
+        return False
+    html = response.content.decode()
+    assert (SECRET_EMAIL in html) == ('name="chief_email"' in html)
+    return 'name="chief_email"' in html
+
+
+def compares_revisions_with_contacts(client, world):
+    """A revision comparison shows changed contact details and notes only to those who
+    may see them."""
+    pledge = Pledge.objects.get(pk=world["pledge"].pk)
+    first = pledge.save_revision()
+    pledge.chief_email = "new." + SECRET_EMAIL
+    pledge.practices.update(note=SECRET_NOTE + " (updated)")
+    second = Pledge.objects.get(pk=pledge.pk)
+    second.chief_email = pledge.chief_email
+    second = second.save_revision()
+    url = reverse(f"{PLEDGE}:revisions_compare", args=[pledge.pk, first.pk, second.pk])
+    response = client.get(url)
+    if not _opened(response, url):
+        return False
+    return SECRET_EMAIL in response.content.decode()
+
+
+def chooses_a_pledge_awaiting_review(client, world):
+    """The pledge chooser lists the pledge that is not published yet (by name)."""
+    url = reverse("wagtailsnippetchoosers_pledge_forms_pledge:choose")
+    response = client.get(url)
+    if not _opened(response, url):
+        return False
+    html = response.content.decode()
+    assert world["member"].display_name in html, "a published member is choosable"
+    return world["pledge"].display_name in html
+
+
+def chooses_a_member(client, world):
+    url = reverse(
+        "wagtailsnippetchoosers_pledge_forms_pledge:chosen", args=[world["member"].pk]
+    )
+    response = client.get(url)
+    if response.status_code == 404:
+        return False
+    return _opened(response, url)
+
+
 def _inbox(model):
     return lambda world: reverse(f"pledge_forms_{model}_modeladmin_index")
 
@@ -190,6 +266,35 @@ CAPABILITIES = {
     "submissions inbox": opens(_inbox("pledgesubmission")),
     "submissions export": exports(_inbox("pledgesubmission")),
     "e-mails inbox": opens(_inbox("outgoingmail")),
+    "submission inspect": opens(
+        lambda w: reverse(
+            "pledge_forms_pledgesubmission_modeladmin_inspect",
+            args=[w["submission"].pk],
+        )
+    ),
+    "submission history": opens(
+        lambda w: reverse(
+            "pledge_forms_pledgesubmission_modeladmin_history",
+            args=[w["submission"].pk],
+        )
+    ),
+    "e-mail inspect": opens(
+        lambda w: reverse(
+            "pledge_forms_outgoingmail_modeladmin_inspect", args=[w["mail"].pk]
+        )
+    ),
+    "e-mail history": opens(
+        lambda w: reverse(
+            "pledge_forms_outgoingmail_modeladmin_history", args=[w["mail"].pk]
+        )
+    ),
+    "pledge chooser: a member": chooses_a_member,
+    "pledge chooser: awaiting review": chooses_a_pledge_awaiting_review,
+    "practice notes (inspect)": shows_practice_notes,
+    "practice notes (edit)": edits_practice_notes,
+    "pledge edit (contact details)": edits_contact_details,
+    "pledge revisions (contact details)": compares_revisions_with_contacts,
+    "my exports": opens(lambda w: reverse("pledge_forms_exports:index")),
     "showcase curation": opens(lambda w: reverse("pledge_forms_showcase_curation")),
     "showcase: feature a member": features_a_member,
     "checklist edit": opens(
@@ -224,6 +329,8 @@ COMMUNICATIONS_STAFF = {
     "page publish",
     "image upload",
     "document upload",
+    # Curating: published members only, by name.
+    "pledge chooser: a member",
 }
 CAMPAIGN_REVIEWERS = {
     "pledge listing",
@@ -237,6 +344,18 @@ CAMPAIGN_REVIEWERS = {
     "submissions inbox",
     "submissions export",
     "e-mails inbox",
+    "submission inspect",
+    "submission history",
+    "e-mail inspect",
+    "e-mail history",
+    "pledge chooser: a member",
+    "pledge chooser: awaiting review",
+    # Practice notes are private as contact details are (pledge_forms.view_pledge_contacts).
+    "practice notes (inspect)",
+    "practice notes (edit)",
+    "pledge edit (contact details)",
+    "pledge revisions (contact details)",
+    "my exports",
     # Curation needs the right to change pledges, which reviewers have.
     "showcase curation",
     "showcase: feature a member",

@@ -57,7 +57,7 @@ def test_the_retry_command_resends_messages_that_failed_for_good_only_when_asked
     assert (refused.status, refused.attempts, len(mail.outbox)) == ("sent", 1, 1)
 
 
-def test_the_purge_command_removes_old_unconfirmed_pledges(form_page):
+def test_the_purge_command_erases_old_unconfirmed_pledges(form_page):
     stale = submitted_pledge(form_page, "unverified")
     Pledge.objects.filter(pk=stale.pk).update(
         created_at=stale.created_at.replace(year=2020)
@@ -65,8 +65,13 @@ def test_the_purge_command_removes_old_unconfirmed_pledges(form_page):
     submitted_pledge(form_page, "unverified", legal_name="Fresh Agency")
     out = StringIO()
     call_command("purge_unverified_pledges", stdout=out)
-    assert "1 unconfirmed pledge(s) deleted" in out.getvalue()
-    assert list(Pledge.objects.values_list("legal_name", flat=True)) == ["Fresh Agency"]
+    assert "1 unconfirmed pledge(s) erased" in out.getvalue()
+    assert sorted(Pledge.objects.values_list("legal_name", flat=True)) == [
+        f"Erased pledge {stale.pk}",
+        "Fresh Agency",
+    ]
+    call_command("purge_unverified_pledges", stdout=out)
+    assert "0 unconfirmed pledge(s) erased" in out.getvalue()
 
 
 def test_the_scheduled_commands_are_documented_and_make_runs_publish_scheduled():

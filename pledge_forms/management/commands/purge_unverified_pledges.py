@@ -1,4 +1,4 @@
-"""Delete pledges whose e-mail address was never confirmed within the allowed days."""
+"""Erase the personal data of pledges whose e-mail address was never confirmed in time."""
 
 from django.core.management.base import BaseCommand
 
@@ -6,7 +6,10 @@ from pledge_forms import services
 
 
 class Command(BaseCommand):
-    help = "Delete unconfirmed pledges older than PLEDGE_FORMS_PURGE_UNVERIFIED_DAYS."
+    help = (
+        "Erase the personal data of unconfirmed pledges older than "
+        "PLEDGE_FORMS_RETENTION_UNVERIFIED_DAYS (PLEDGE_FORMS_PURGE_UNVERIFIED_DAYS)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -15,4 +18,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, days=None, **options):
         count = services.purge_unverified(days)
-        self.stdout.write(f"{count} unconfirmed pledge(s) deleted")
+        self.stdout.write(f"{count} unconfirmed pledge(s) erased")

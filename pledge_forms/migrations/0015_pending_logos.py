@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('pledge_forms', '0012_export_jobs'),
+        ('pledge_forms', '0014_rate_counters'),
     ]
 
     operations = [
