@@ -96,7 +96,7 @@ from pledge_forms.choices import ExportStatus, MailStatus
 from pledge_forms.models.exports import ExportJob
 from pledge_forms.models.logos import PendingLogo
 from pledge_forms.models.pledges import Pledge
-from pledge_forms.models.privacy import ScheduledTask
+from pledge_forms.models.privacy import PledgeErasure, ScheduledTask
 from pledge_forms.models.submissions import OutgoingMail
 from pledge_forms.services import privacy
 
@@ -432,6 +432,9 @@ def store_logo(pending_id: int) -> Outcome:
         if pending.attempts >= conf.get("LOGO_MAX_ATTEMPTS"):
             return Outcome.SKIPPED  # waits for retry_pledge_logos
         pledge = Pledge.objects.select_for_update().get(pk=pending.pledge_id)
+        if PledgeErasure.objects.filter(pledge=pledge).exists():
+            pending.delete()  # erased meanwhile: its logo must not come back
+            return Outcome.SKIPPED
         draft = pledge.get_latest_revision_as_object()
         if (draft.logo.name or "") != pending.replaces:
             logger.info(

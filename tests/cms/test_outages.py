@@ -501,3 +501,22 @@ def test_the_cache_check_passes_on_a_real_redis(db, client, settings):
     response = client.get("/healthz/")
     assert response.status_code == 200, response.content
     assert response.json()["checks"]["cache"]["ok"]
+
+
+def test_erasing_a_pledge_erases_its_logo_waiting_for_s3_too(client, form_page):
+    from pledge_forms.logos import process_logo
+    from pledge_forms.services import privacy
+    from pledge_forms.testing.factories import submitted_pledge
+
+    pledge = submitted_pledge(form_page)
+    kept = logo_storage.keep(
+        pledge, process_logo(logo_upload()), submission=None, for_update=False
+    )
+    privacy.erase(pledge, privacy.ErasureReason.choices[0][0])
+    assert not PendingLogo.objects.exists()
+    assert tasks.store_logo(kept.pk) == tasks.Outcome.MISSING
+    # One kept in a race with the erasure is dropped by the worker, never stored.
+    late = PendingLogo.objects.create(pledge=pledge, name="late.png", content=b"png")
+    assert tasks.store_logo(late.pk) == tasks.Outcome.SKIPPED
+    assert not PendingLogo.objects.exists()
+    assert not Pledge.objects.get().get_latest_revision_as_object().logo
