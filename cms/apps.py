@@ -8,10 +8,12 @@ class CmsConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
-        from cms import page_cache, public_address, spreadsheets
+        from cms import moderation_mail, page_cache, public_address, spreadsheets
         from cms.staff_auth import middleware  # noqa: F401 (connects its signal)
 
         page_cache.connect_signals()
+        # Before wagtail.admin connects its own: moderation mail goes to the task worker.
+        moderation_mail.connect()
         spreadsheets.neutralise_every_export()
         # The default Wagtail Site follows PUBLIC_URL whenever the database is migrated.
         post_migrate.connect(

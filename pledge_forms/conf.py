@@ -29,6 +29,13 @@ PLEDGE_FORMS_LINK_MAILS_PER_DAY            3 (e-mails with a private link the pu
 PLEDGE_FORMS_LOGO_MAX_BYTES                2 MB
 PLEDGE_FORMS_LOGO_MAX_PIXELS               16 megapixels
 PLEDGE_FORMS_LOGO_MAX_SIDE                 1200 (re-encoded logos are at most this wide/high)
+PLEDGE_FORMS_LOGO_RETRY_SECONDS            60 (a logo that media storage could not take is
+                                           tried again by a worker after this long, …
+PLEDGE_FORMS_LOGO_RETRY_MAX_SECONDS        3600 … doubled per attempt up to this)
+PLEDGE_FORMS_LOGO_MAX_ATTEMPTS             100 (then it waits for retry_pledge_logos)
+PLEDGE_FORMS_LOGO_STORAGE_BACKOFF_SECONDS  30 (after media storage timed out or refused
+                                           the connection, logos go straight to the
+                                           database for this long, in that process)
 PLEDGE_FORMS_MAIL_MAX_ATTEMPTS             5 (a message fails for good after this many)
 PLEDGE_FORMS_MAIL_RETRY_SECONDS            60 (wait after the first temporary failure, …
 PLEDGE_FORMS_MAIL_RETRY_MAX_SECONDS        3600 … doubled per attempt up to this)
@@ -74,6 +81,10 @@ DEFAULTS: dict[str, Any] = {
     "LOGO_MAX_BYTES": 2 * 1024 * 1024,
     "LOGO_MAX_PIXELS": 16_000_000,
     "LOGO_MAX_SIDE": 1200,
+    "LOGO_RETRY_SECONDS": 60,
+    "LOGO_RETRY_MAX_SECONDS": 3600,
+    "LOGO_MAX_ATTEMPTS": 100,
+    "LOGO_STORAGE_BACKOFF_SECONDS": 30,
     "MAIL_MAX_ATTEMPTS": 5,
     "MAIL_RETRY_SECONDS": 60,
     "MAIL_RETRY_MAX_SECONDS": 3600,

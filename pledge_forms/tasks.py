@@ -56,6 +56,20 @@ in private storage and marks the job done; the view writes its usual audit-log e
 first claims the job (``pending`` → ``running`` in one ``UPDATE``), so running it twice writes
 one file. A failure marks the job ``failed`` with the error, shown in "My exports".
 
+**Logos kept while media storage was down.** A pledge or update whose logo media storage
+(S3) could not take is stored without it, and the logo's bytes wait in the database as a
+``PendingLogo`` (``pledge_forms.services.logo_storage``). :data:`store_pending_logo`,
+enqueued to run ``PLEDGE_FORMS_LOGO_RETRY_SECONDS`` later, stores the file and puts it on
+the pledge: into a new draft revision (a reviewer publishes it, as for any update) and,
+while the pledge is not live, onto the pledge itself, as a logo stored at once would have
+been. A failure tries again later (backoff doubled up to
+``PLEDGE_FORMS_LOGO_RETRY_MAX_SECONDS``, at most ``PLEDGE_FORMS_LOGO_MAX_ATTEMPTS``
+attempts; ``manage.py retry_pledge_logos`` starts them again). The pending row is locked
+while its file is stored and deleted in the same transaction that puts the logo on the
+pledge, so running the task twice stores the logo once. A logo that a reviewer or a later
+update has replaced meanwhile is dropped, never put back over the newer one.
+
+
 **Housekeeping.** :data:`housekeeping` runs the privacy retention rules
 (``pledge_forms.services.privacy.apply_retention``) once a day and enqueues its next run with
 ``run_after`` (see "Housekeeping" at the end).
@@ -68,6 +82,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from django.core.files import File
+from django.core.files.base import ContentFile
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.http import HttpRequest, QueryDict
@@ -79,7 +94,9 @@ from django_tasks.exceptions import TaskResultDoesNotExist
 from pledge_forms import conf
 from pledge_forms.choices import ExportStatus, MailStatus
 from pledge_forms.models.exports import ExportJob
-from pledge_forms.models.privacy import ScheduledTask
+from pledge_forms.models.logos import PendingLogo
+from pledge_forms.models.pledges import Pledge
+from pledge_forms.models.privacy import PledgeErasure, ScheduledTask
 from pledge_forms.models.submissions import OutgoingMail
 from pledge_forms.services import privacy
 
@@ -95,7 +112,7 @@ EXPORT_JOB_ATTR = "pledge_forms_export_job"
 
 class Outcome(StrEnum):
     SENT = "sent"
-    DONE = "done"  # an export written
+    DONE = "done"  # an export written, a logo stored
     RETRY = "retry"  # temporary failure, tried again later
     FAILED = "failed"  # permanent failure or out of attempts
     SKIPPED = "skipped"  # already sent, failed, not due, or another worker has it
@@ -369,6 +386,113 @@ def export(job_id: int) -> Outcome:
 def write_export(job_id: int) -> str:
     """The task: write the file of ``ExportJob`` ``job_id`` (see the module)."""
     return export(job_id).value
+
+
+def save_logo_file(name: str, content: ContentFile) -> str:
+    """Store a (re-encoded) logo where ``Pledge.logo`` keeps its files; the stored name.
+
+    Raises whatever the storage raises: the caller decides what an outage means."""
+    field = Pledge._meta.get_field("logo")
+    content.seek(0)
+    return field.storage.save(
+        field.generate_filename(None, name), content, max_length=field.max_length
+    )
+
+
+def logo_retry_delay(attempts: int) -> timedelta:
+    """How long a pending logo waits after ``attempts`` failed attempts (0: first try)."""
+    base = conf.get("LOGO_RETRY_SECONDS")
+    ceiling = conf.get("LOGO_RETRY_MAX_SECONDS")
+    return timedelta(seconds=min(base * 2 ** max(attempts, 0), ceiling))
+
+
+def enqueue_logo(pending_id: int, run_after: datetime | None = None) -> None:
+    """Enqueue :data:`store_pending_logo` now, or at ``run_after`` where the backend can
+    defer (without one, ``retry_pledge_logos`` enqueues what waits)."""
+    if run_after is None:
+        store_pending_logo.enqueue(pending_id)
+    elif store_pending_logo.get_backend().supports_defer:
+        store_pending_logo.using(run_after=run_after).enqueue(pending_id)
+
+
+def enqueue_logo_on_commit(pending_id: int, run_after: datetime | None = None) -> None:
+    transaction.on_commit(lambda: enqueue_logo(pending_id, run_after), robust=True)
+
+
+def store_logo(pending_id: int) -> Outcome:
+    """One attempt at putting a pending logo into media storage and onto its pledge.
+    Never raises for a storage failure; safe to call any number of times."""
+    now = timezone.now()
+    with transaction.atomic():
+        pending = PendingLogo.objects.select_for_update().filter(pk=pending_id).first()
+        if pending is None:
+            return Outcome.MISSING  # stored (or dropped) by an earlier run
+        if pending.next_attempt_at and pending.next_attempt_at > now:
+            return Outcome.SKIPPED  # its own retry is scheduled
+        if pending.attempts >= conf.get("LOGO_MAX_ATTEMPTS"):
+            return Outcome.SKIPPED  # waits for retry_pledge_logos
+        pledge = Pledge.objects.select_for_update().get(pk=pending.pledge_id)
+        if PledgeErasure.objects.filter(pledge=pledge).exists():
+            pending.delete()  # erased meanwhile: its logo must not come back
+            return Outcome.SKIPPED
+        draft = pledge.get_latest_revision_as_object()
+        if (draft.logo.name or "") != pending.replaces:
+            logger.info(
+                "Pending logo %s of pledge %s dropped: the logo was changed since",
+                pending.pk,
+                pledge.pk,
+            )
+            pending.delete()
+            return Outcome.SKIPPED
+        try:
+            name = save_logo_file(pending.name, ContentFile(bytes(pending.content)))
+        except Exception as exc:  # any storage failure: try again later
+            pending.attempts += 1
+            pending.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            pending.next_attempt_at = now + logo_retry_delay(pending.attempts)
+            pending.save(update_fields=["attempts", "last_error", "next_attempt_at"])
+            logger.warning(
+                "Pending logo %s of pledge %s not stored (attempt %s), trying again "
+                "at %s: %s",
+                pending.pk,
+                pledge.pk,
+                pending.attempts,
+                pending.next_attempt_at.isoformat(timespec="seconds"),
+                pending.last_error,
+            )
+            if pending.attempts < conf.get("LOGO_MAX_ATTEMPTS"):
+                enqueue_logo_on_commit(pending.pk, run_after=pending.next_attempt_at)
+            return Outcome.RETRY
+        draft.logo = name
+        draft.save_revision(log_action=True, clean=False)
+        if not pledge.live:
+            # What a logo stored with the pledge would have done: the pledge (not yet
+            # public) carries it too, as its draft does.
+            Pledge.objects.filter(pk=pledge.pk).update(logo=name)
+        pending.delete()
+    return Outcome.DONE
+
+
+@task()
+def store_pending_logo(pending_id: int) -> str:
+    """The task: one attempt at storing ``PendingLogo`` ``pending_id`` (see the module)."""
+    return store_logo(pending_id).value
+
+
+def enqueue_pending_logos(*, all_now: bool = False) -> int:
+    """Enqueue every pending logo that is due (with ``all_now``, every one, at once, with
+    a fresh set of attempts: media storage is back)."""
+    pending = PendingLogo.objects.all()
+    if all_now:
+        pending.update(next_attempt_at=None, attempts=0)
+    else:
+        pending = pending.filter(attempts__lt=conf.get("LOGO_MAX_ATTEMPTS")).exclude(
+            next_attempt_at__gt=timezone.now()
+        )
+    ids = list(pending.values_list("pk", flat=True))
+    for pending_id in ids:
+        enqueue_logo(pending_id)
+    return len(ids)
 
 
 # --- Housekeeping ------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ to ``verify/`` or ``update/``, so the token does not stay in the address bar, th
 
 import logging
 
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -111,15 +112,20 @@ def pledge_form(request: HttpRequest, page) -> HttpResponse:
                     client_address=client,
                     logo=form.processed_logo,
                 )
-            except OSError:
-                logger.exception("Storing a pledge logo failed")
+            except DatabaseError:
+                # Nothing was stored (a logo media storage refuses is kept for later,
+                # never an error here): the post does not count against the limit.
+                logger.exception("Storing a pledge failed")
+                services.release_rate_limit(client)
+                form.release_started()
                 form.add_error(
-                    "logo",
+                    None,
                     _(
-                        "The logo could not be stored just now. Send the pledge without "
-                        "it, or try again in a moment."
+                        "Your pledge could not be stored just now. Please send it again "
+                        "in a few minutes; your answers are still here."
                     ),
                 )
+                return _render(request, page, page.template, status=503, form=form)
             else:
                 # A repeat pledge gets the same answer as a new one (``result.duplicate``
                 # is not shown): the form must not tell who has pledged.
@@ -234,14 +240,23 @@ def _update_page(request, page, token: str) -> HttpResponse:
                     client_address=client_address(request),
                     logo=form.processed_logo,
                 )
-            except OSError:
-                logger.exception("Storing a pledge logo failed")
+            except DatabaseError:
+                logger.exception("Storing a pledge update failed")
+                form.release_started()
                 form.add_error(
-                    "logo",
+                    None,
                     _(
-                        "The logo could not be stored just now. Send the update without "
-                        "it, or try again in a moment."
+                        "Your update could not be stored just now. Please send it again "
+                        "in a few minutes; your answers are still here."
                     ),
+                )
+                return _render(
+                    request,
+                    page,
+                    "pledge_forms/pledge_update.html",
+                    status=503,
+                    form=form,
+                    pledge=pledge,
                 )
             else:
                 return _render(

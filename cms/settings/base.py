@@ -523,6 +523,45 @@ PERMISSIONS_POLICY = {
     "encrypted-media": ["self", *HEADERS_EMBED_ORIGINS],
 }
 
+# Timeouts of outside services: no request and no worker waits on one for longer than
+# these (docs/outages.md). SMTP: EMAIL_TIMEOUT above (the worker sends mail, never a
+# request). Redis: the cache's 1-second socket timeouts above. PostgreSQL: a connection
+# attempt and every statement are bounded (DATABASE_STATEMENT_TIMEOUT=0 lifts the latter,
+# e.g. for a long migration). S3: botocore's connect and read timeouts and its number of
+# attempts per call (the first included).
+DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 5)
+DATABASE_STATEMENT_TIMEOUT = env_int("DATABASE_STATEMENT_TIMEOUT", 30)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _pg_options.setdefault("connect_timeout", DATABASE_CONNECT_TIMEOUT)
+    if DATABASE_STATEMENT_TIMEOUT > 0:
+        _pg_options["options"] = (
+            _pg_options.get("options", "")
+            + f" -c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000}"
+        ).strip()
+# The admin's password-reset e-mail is sent by the task worker too (cms/password_reset.py);
+# Wagtail's moderation e-mails are moved there by cms/moderation_mail.py.
+WAGTAILADMIN_USER_PASSWORD_RESET_FORM = "cms.password_reset.QueuedPasswordResetForm"  # noqa: S105
+# /healthz/ answers within HEALTHZ_TIMEOUT_MS whatever hangs (cms/health.py); a task due
+# for longer than HEALTHZ_QUEUE_OVERDUE_SECONDS is reported as overdue.
+HEALTHZ_TIMEOUT_MS = env_int("HEALTHZ_TIMEOUT_MS", 2500)
+HEALTHZ_QUEUE_OVERDUE_SECONDS = env_int("HEALTHZ_QUEUE_OVERDUE_SECONDS", 300)
+AWS_S3_CONNECT_TIMEOUT = env_int("AWS_S3_CONNECT_TIMEOUT", 3)
+AWS_S3_READ_TIMEOUT = env_int("AWS_S3_READ_TIMEOUT", 5)
+AWS_S3_MAX_ATTEMPTS = env_int("AWS_S3_MAX_ATTEMPTS", 2)
+if AWS_STORAGE_BUCKET_NAME:
+    from botocore.config import Config as _BotoConfig
+
+    # Given a client config, django-storages no longer applies the addressing style and
+    # signature version settings itself: they go into it here.
+    AWS_S3_CLIENT_CONFIG = _BotoConfig(
+        s3={"addressing_style": AWS_S3_ADDRESSING_STYLE},
+        signature_version=AWS_S3_SIGNATURE_VERSION,
+        connect_timeout=AWS_S3_CONNECT_TIMEOUT,
+        read_timeout=AWS_S3_READ_TIMEOUT,
+        retries={"mode": "standard", "total_max_attempts": AWS_S3_MAX_ATTEMPTS},
+    )
+
 # Public address (cms/public_address.py, docs/address.md): the origin of every absolute URL
 # (canonical links, sitemap, feeds, APIs, e-mails, badges, certificates), never the request's
 # Host header. The default Wagtail Site record follows it on `migrate`. WAGTAILADMIN_BASE_URL

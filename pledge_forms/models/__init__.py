@@ -1,6 +1,7 @@
 from pledge_forms.models.abuse import RateCounter
 from pledge_forms.models.checklists import Checklist, ChecklistItem, ChecklistSection
 from pledge_forms.models.exports import ExportJob
+from pledge_forms.models.logos import PendingLogo
 from pledge_forms.models.pages import PledgeFormField, PledgeFormPage
 from pledge_forms.models.pledges import REVIEW_STATE_FIELDS, Pledge
 from pledge_forms.models.practices import PledgePractice
@@ -22,6 +23,7 @@ __all__ = [
     "ExportJob",
     "ImmutableRecordError",
     "OutgoingMail",
+    "PendingLogo",
     "Pledge",
     "PledgeErasure",
     "PledgeFormField",

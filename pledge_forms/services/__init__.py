@@ -3,16 +3,23 @@
 - :mod:`.identity`: the duplicate key, member slugs, the client's hash, month arithmetic;
 - :mod:`.links`: signed confirmation and update links, the addresses e-mails point at;
 - :mod:`.submission`: storing a pledge, its confirmation and its updates;
+- :mod:`.logo_storage`: a logo media storage cannot take waits for a worker;
 - :mod:`.eligibility`: the recognition rule and the rule for completion;
 - :mod:`.review`: approve (any publication), decline, withdraw, mark completed;
 - :mod:`.abuse`: the rate limit and the purge of unconfirmed pledges;
+- :mod:`.backlog`: undelivered e-mails and logos, for a site's health view;
 - :mod:`.clients`: the client's address behind trusted proxies.
 
 Views, the admin and the showcase use the names below; modules of this package import
 each other directly, never through this package.
 """
 
-from pledge_forms.services.abuse import purge_unverified, rate_limited
+from pledge_forms.services.abuse import (
+    purge_unverified,
+    rate_limited,
+    release_rate_limit,
+)
+from pledge_forms.services.backlog import outstanding
 from pledge_forms.services.claims import claim_once, release_claim
 from pledge_forms.services.clients import client_address
 from pledge_forms.services.eligibility import (
@@ -76,6 +83,7 @@ __all__ = [
     "mark_completed",
     "member_link",
     "normalise_key",
+    "outstanding",
     "pledge_for_update_token",
     "pledge_for_verify_token",
     "practice_rows",
@@ -84,6 +92,7 @@ __all__ = [
     "rate_limited",
     "claim_once",
     "release_claim",
+    "release_rate_limit",
     "revoke_update_links",
     "send_update_link",
     "submit",

@@ -33,6 +33,39 @@ def rate_subject(client_address: str) -> str:
     return str(address)
 
 
+def _rate_window() -> int:
+    return max(int(conf.get("RATE_WINDOW_SECONDS")), 1)
+
+
+def _rate_key(client_address: str) -> str:
+    bucket = int(timezone.now().timestamp()) // _rate_window()
+    return (
+        f"pledge_forms:rate:{hash_client(rate_subject(client_address))[:32]}:{bucket}"
+    )
+
+
+def release_rate_limit(client_address: str) -> None:
+    """Give back the count :func:`rate_limited` took for a post that was not stored (the
+    database failed): only stored pledges count against the limit. A store that cannot
+    be reached keeps the count (logged); the window turning over meanwhile leaves
+    nothing to give back."""
+    if not conf.get("RATE_LIMIT") or not client_address:
+        return
+    key = _rate_key(client_address)
+    alias = conf.get("RATE_CACHE")
+    try:
+        if alias:
+            caches[alias].decr(key)
+        else:
+            RateCounter.objects.filter(key=key, count__gt=0).update(
+                count=F("count") - 1
+            )
+    except ValueError:
+        pass  # the cache key expired with its window
+    except Exception as exc:  # store outage: nothing more to do
+        logger.warning("Pledge rate limit count not given back: %s", exc)
+
+
 def rate_limited(client_address: str) -> bool:
     """True once a client has sent more than ``PLEDGE_FORMS_RATE_LIMIT`` pledges in the
     window; counting this one.
@@ -44,11 +77,10 @@ def rate_limited(client_address: str) -> bool:
     extra pledges, which reviewers see anyway.
     """
     limit = conf.get("RATE_LIMIT")
-    window = max(int(conf.get("RATE_WINDOW_SECONDS")), 1)
+    window = _rate_window()
     if not limit or not client_address:
         return False
-    bucket = int(timezone.now().timestamp()) // window
-    key = f"pledge_forms:rate:{hash_client(rate_subject(client_address))[:32]}:{bucket}"
+    key = _rate_key(client_address)
     alias = conf.get("RATE_CACHE")
     try:
         if alias:

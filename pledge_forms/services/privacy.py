@@ -43,6 +43,7 @@ from wagtail.models import ModelLogEntry, Revision
 from pledge_forms import conf
 from pledge_forms.choices import MailStatus, ReviewStatus, Stage
 from pledge_forms.forms import PledgeForm
+from pledge_forms.models.logos import PendingLogo
 from pledge_forms.models.pledges import Pledge
 from pledge_forms.models.practices import PledgePractice
 from pledge_forms.models.privacy import ErasureReason, PledgeErasure
@@ -306,6 +307,8 @@ def erase(pledge: Pledge, reason: str, user=None) -> PledgeErasure | None:
             revision.save(update_fields=["content", "object_str"])
         _erase_submissions(PledgeSubmission.objects.filter(pledge=pledge), keeps_agency)
         _erase_mails(OutgoingMail.objects.filter(pledge=pledge))
+        # A logo still waiting for media storage goes too, bytes and all.
+        PendingLogo.objects.filter(pledge=pledge).delete()
         history = ModelLogEntry.objects.for_instance(pledge)
         for entry in history.filter(action="pledge_forms.decline"):
             entry.data = {**(entry.data or {}), "reason": ""}

@@ -2,6 +2,10 @@
 
 submit → (e-mail) verify → reviewers are told; an update link sends a new submission and a
 new draft revision. Every submission is stored as it arrived (``PledgeSubmission``).
+
+A logo is put into media storage before the transaction that stores the pledge; when the
+storage cannot take it, the pledge is stored without it and the logo waits in the database
+for a worker (:mod:`.logo_storage`): an S3 outage never loses a pledge.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from pledge_forms.models.checklists import ChecklistItem
 from pledge_forms.models.pledges import Pledge
 from pledge_forms.models.practices import PledgePractice
 from pledge_forms.models.submissions import PledgeSubmission
+from pledge_forms.services import logo_storage
 from pledge_forms.services.eligibility import evaluate_eligibility
 from pledge_forms.services.identity import (
     add_months,
@@ -83,6 +88,7 @@ class SubmitResult:
     pledge: Pledge
     submission: PledgeSubmission
     duplicate: bool = False
+    logo_pending: bool = False  # kept for a worker: media storage did not take it
 
 
 def notify_reviewers(pledge: Pledge) -> None:
@@ -201,7 +207,7 @@ def submit(
     """
     labels = labels or {}
     key = normalise_key(data["legal_name"], data["country"], data.get("region") or "")
-    stored_logo = None
+    stored_logo = logo_storage.try_store(logo) if logo is not None else None
     try:
         with transaction.atomic():
             existing = Pledge.objects.filter(normalised_key=key).first()
@@ -213,9 +219,8 @@ def submit(
                 )
                 pledge.pledged_at = timezone.now()
                 pledge.deadline = add_months(timezone.localdate(), page.period_months)
-                if logo is not None:
-                    pledge.logo.save(logo.name, logo, save=False)
-                    stored_logo = pledge.logo.name
+                if stored_logo:
+                    pledge.logo = stored_logo
                 try:
                     with transaction.atomic():
                         pledge.save()
@@ -238,16 +243,21 @@ def submit(
                         SubmissionKind.PLEDGE,
                         pledge,
                     )
+                    pending = logo is not None and not stored_logo
+                    if pending:
+                        logo_storage.keep(
+                            pledge, logo, submission=submission, for_update=False
+                        )
                     emails.send_kind(
                         "confirmation",
                         pledge,
                         [pledge.chief_email],
                         link=verify_link(pledge),
                     )
-                    return SubmitResult(pledge, submission)
-                if stored_logo:
-                    pledge.logo.delete(save=False)
-                    stored_logo = None
+                    return SubmitResult(pledge, submission, logo_pending=pending)
+            if stored_logo:
+                default_storage.delete(stored_logo)
+                stored_logo = None
             submission = _store_submission(
                 page, data, labels, client_address, SubmissionKind.DUPLICATE, existing
             )
@@ -287,7 +297,7 @@ def submit_update(
 
     A new ``logo`` (already checked and re-encoded) goes into the draft revision only: the
     member page keeps the approved logo until a reviewer publishes the update."""
-    stored_logo = None
+    stored_logo = logo_storage.try_store(logo) if logo is not None else None
     try:
         with transaction.atomic():
             pledge = pledge_for_update_token(token)
@@ -300,18 +310,27 @@ def submit_update(
                 for key, value in data.items()
                 if key not in {"legal_name", "country", "region"}
             }
+            replaces = draft.logo.name or ""
             _apply(draft, page, data)
-            if logo is not None:
-                draft.logo.save(logo.name, logo, save=False)
-                stored_logo = draft.logo.name
+            if stored_logo:
+                draft.logo = stored_logo
             draft.save_revision(log_action=True, clean=False)
             submission = _store_submission(
                 page, data, labels or {}, client_address, SubmissionKind.UPDATE, pledge
             )
+            pending = logo is not None and not stored_logo
+            if pending:
+                logo_storage.keep(
+                    pledge,
+                    logo,
+                    submission=submission,
+                    for_update=True,
+                    replaces=replaces,
+                )
             notify_reviewers(pledge)
     except Exception:
         if stored_logo:
             default_storage.delete(stored_logo)
         raise
     pledge.refresh_from_db()
-    return SubmitResult(pledge, submission)
+    return SubmitResult(pledge, submission, logo_pending=pending)

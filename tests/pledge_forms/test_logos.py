@@ -92,20 +92,36 @@ def test_a_refused_logo_keeps_the_other_answers(client, form_page):
     assert Pledge.objects.count() == 0
 
 
-def test_a_storage_failure_gives_an_error_and_leaves_no_record(
+def test_a_storage_failure_stores_the_pledge_and_keeps_the_logo_for_later(
     client, form_page, monkeypatch
 ):
     from django.core.files.storage import FileSystemStorage
 
+    from pledge_forms import tasks
+    from pledge_forms.models import PendingLogo, PledgeSubmission
+
     def broken_save(self, name, content, max_length=None):
         raise OSError("disk full")
 
-    monkeypatch.setattr(FileSystemStorage, "save", broken_save)
-    upload = SimpleUploadedFile("logo.png", image_bytes(), content_type="image/png")
-    response = client.post("/pledge/", {**form_post(form_page), "logo": upload})
-    assert response.status_code == 200
-    assert "could not be stored" in response.content.decode()
-    assert Pledge.objects.count() == 0
+    with monkeypatch.context() as patch:
+        patch.setattr(FileSystemStorage, "save", broken_save)
+        upload = SimpleUploadedFile("logo.png", image_bytes(), content_type="image/png")
+        response = client.post("/pledge/", {**form_post(form_page), "logo": upload})
+    assert response.status_code == 302
+    pledge = Pledge.objects.get()
+    assert not pledge.logo
+    assert PledgeSubmission.objects.get().pledge == pledge
+    pending = PendingLogo.objects.get()
+    assert pending.pledge == pledge and not pending.for_update
+
+    # Storage works again: the worker's retry puts the logo on the pledge.
+    PendingLogo.objects.update(next_attempt_at=None)
+    assert tasks.store_logo(pending.pk) == tasks.Outcome.DONE
+    pledge.refresh_from_db()
+    assert pledge.logo.name.startswith("pledge-logos/")
+    assert pledge.logo.storage.exists(pledge.logo.name)
+    assert pledge.get_latest_revision_as_object().logo.name == pledge.logo.name
+    assert not PendingLogo.objects.exists()
 
 
 def test_logos_go_to_the_s3_bucket_in_production(form_page, s3_storage):
@@ -151,9 +167,13 @@ def test_an_update_link_replaces_the_logo_once_a_reviewer_publishes_it(
     assert live.revisions.count() == revisions
 
 
-def test_an_update_whose_logo_cannot_be_stored_says_so(client, form_page, monkeypatch):
+def test_an_update_whose_logo_cannot_be_stored_keeps_it_for_the_draft(
+    client, form_page, monkeypatch
+):
     from django.core.files.storage import FileSystemStorage
 
+    from pledge_forms import tasks
+    from pledge_forms.models import PendingLogo
     from pledge_forms.testing.factories import submitted_pledge
 
     pledge = submitted_pledge(form_page, "approved")
@@ -163,14 +183,23 @@ def test_an_update_whose_logo_cannot_be_stored_says_so(client, form_page, monkey
     def broken_save(self, name, content, max_length=None):
         raise OSError("disk full")
 
-    monkeypatch.setattr(FileSystemStorage, "save", broken_save)
-    upload = SimpleUploadedFile("logo.png", image_bytes(), content_type="image/png")
-    response = client.post(
-        f"/pledge/update/{token}/", {**form_post(form_page), "logo": upload}
-    )
+    with monkeypatch.context() as patch:
+        patch.setattr(FileSystemStorage, "save", broken_save)
+        upload = SimpleUploadedFile("new.png", image_bytes(), content_type="image/png")
+        response = client.post(
+            f"/pledge/update/{token}/", {**form_post(form_page), "logo": upload}
+        )
     assert response.status_code == 200
-    assert "could not be stored" in response.content.decode()
-    assert Pledge.objects.get().revisions.count() == revisions
+    assert Pledge.objects.get().revisions.count() == revisions + 1
+    pending = PendingLogo.objects.get()
+    assert pending.for_update
+
+    PendingLogo.objects.update(next_attempt_at=None)
+    assert tasks.store_logo(pending.pk) == tasks.Outcome.DONE
+    live = Pledge.objects.get()
+    assert not live.logo  # the member page keeps what was approved
+    draft = live.get_latest_revision_as_object()
+    assert "/new-" in draft.logo.name and draft.logo.storage.exists(draft.logo.name)
 
 
 # --- Metadata: nothing but the pixels is stored ---
