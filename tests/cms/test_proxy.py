@@ -275,12 +275,20 @@ def test_without_redis_two_workers_share_the_limit_of_each_client(
         counts = [
             row[0]
             for row in db.execute(
-                "SELECT count FROM pledge_forms_ratecounter ORDER BY count"
+                "SELECT count FROM pledge_forms_ratecounter "
+                "WHERE key LIKE 'pledge_forms:rate:%' ORDER BY count"
             )
         ]
+        # Each accepted post claimed its start token in the same table (single use,
+        # whichever worker sees a replay).
+        claims = db.execute(
+            "SELECT COUNT(*) FROM pledge_forms_ratecounter "
+            "WHERE key LIKE 'pledge_forms:started:%'"
+        ).fetchone()[0]
         pledges = db.execute("SELECT COUNT(*) FROM pledge_forms_pledge").fetchone()[0]
     assert counts == [1] * 25 + [25]  # one row per client, every post counted once
     assert pledges == LIMIT + 25
+    assert claims == LIMIT + 25
 
 
 @pytest.fixture
