@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 import requests
 from django.db import connection
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -178,6 +180,19 @@ class Server:
             timeout=20,
         )
 
+    def sign_in(self, device):
+        """Password, then the second factor (production requires it of staff)."""
+        login = self.post_form(
+            "/admin/login/", {"username": "scale-editor", "password": PASSWORD}
+        )
+        assert login.status_code == 302, login.text[:500]
+        code = totp(device.bin_key, device.step, device.t0, device.digits)
+        verified = self.post_form(
+            "/admin/two-factor/", {"token": f"{code:0{device.digits}d}"}
+        )
+        assert verified.status_code == 302, verified.text[:500]
+        return verified
+
     def stop(self):
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
@@ -234,9 +249,10 @@ def servers(transactional_db, site_tree, redis_prefix, bucket, moto_server, tmp_
 def editor(transactional_db, django_user_model, settings):
     # Hashed the way the production servers check it (the test settings use a fast hasher).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
-    return django_user_model.objects.create_superuser(
+    user = django_user_model.objects.create_superuser(
         "scale-editor", "editor@example.org", PASSWORD
     )
+    return TOTPDevice.objects.create(user=user, name="app", confirmed=True)
 
 
 def test_page_published_elsewhere_is_served_fresh_by_both_servers(servers, site_tree):
@@ -259,10 +275,7 @@ def test_page_published_elsewhere_is_served_fresh_by_both_servers(servers, site_
 
 def test_session_started_on_one_server_works_on_the_other(servers, editor):
     a, b = servers
-    login = a.post_form(
-        "/admin/login/", {"username": "scale-editor", "password": PASSWORD}
-    )
-    assert login.status_code == 302, login.text[:500]
+    a.sign_in(editor)  # password and second factor on A
     session_cookie = a.session.cookies.get("sessionid")
     assert session_cookie
 
@@ -284,10 +297,7 @@ def test_page_unpublished_in_one_servers_admin_disappears_from_the_other(
     b.get("/notice/")
     assert b.get("/notice/").headers["X-Page-Cache"] == "hit"
 
-    login = a.post_form(
-        "/admin/login/", {"username": "scale-editor", "password": PASSWORD}
-    )
-    assert login.status_code == 302
+    a.sign_in(editor)
     done = a.post_form(f"/admin/pages/{child.pk}/unpublish/", {})
     assert done.status_code == 302, done.text[:500]
 
@@ -296,7 +306,7 @@ def test_page_unpublished_in_one_servers_admin_disappears_from_the_other(
 
 def test_file_uploaded_through_one_server_is_served_by_the_other(servers, editor):
     a, b = servers
-    a.post_form("/admin/login/", {"username": "scale-editor", "password": PASSWORD})
+    a.sign_in(editor)
     from wagtail.models import Collection
 
     payload = (
@@ -346,7 +356,7 @@ def test_pledge_approved_through_one_server_is_in_the_showcase_of_the_other(
     assert "Harbourview" not in before.text
     assert b.get("/members/harbourview/").status_code == 404
 
-    a.post_form("/admin/login/", {"username": "scale-editor", "password": PASSWORD})
+    a.sign_in(editor)
     review = reverse(
         "wagtailsnippets_pledge_forms_pledge:review", args=[pledge.pk, "approve"]
     )
