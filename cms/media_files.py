@@ -82,4 +82,8 @@ def media(request, path: str):
         response["Cache-Control"] = f"public, max-age={max_age}" + (
             ", immutable" if max_age == YEAR else ""
         )
+    if request.method == "HEAD" and response.streaming:
+        # Headers only (Content-Length kept): the WSGI server must not be handed the file.
+        response.close()
+        response.streaming_content = []
     return response
