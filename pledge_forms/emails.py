@@ -28,8 +28,8 @@ from django.db import transaction
 from django.template.loader import select_template
 from django.utils.html import escape, format_html, linebreaks
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from pledge_forms import conf, tasks
 from pledge_forms.models.submissions import OutgoingMail
@@ -218,6 +218,7 @@ def compose(
     }
     context = {
         "subject": subject,
+        "language_code": get_language() or "en",
         "site_name": values["site"],
         "reason_sent": reason_sent(kind),
         "postal_address": postal_address(),
