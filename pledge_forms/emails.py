@@ -46,13 +46,15 @@ PLACEHOLDER = re.compile(r"\{(agency|link|reason|site)\}")
 PUBLIC_VALUES = frozenset({"agency"})
 
 # The ``PLEDGE_FORMS_*`` setting that ``services.links`` passes as ``max_age`` when it checks
-# the link an e-mail kind carries. Kinds absent here carry no expiring link (the admin asks
-# reviewers to sign in; the member page is public) or no link at all.
+# the link an e-mail kind carries, and the kinds whose link never expires (the admin asks
+# reviewers to sign in; the member page is public). A kind in neither says nothing about
+# its link rather than something untrue: a new kind with a link belongs in one of them.
 LINK_MAX_AGE_SETTINGS = {
     "confirmation": "VERIFY_MAX_AGE_DAYS",
     "repeat": "UPDATE_MAX_AGE_DAYS",
     "update": "UPDATE_MAX_AGE_DAYS",
 }
+LINKS_WITHOUT_EXPIRY = frozenset({"reviewer", "reviewer_update", "approved"})
 
 # A full stop (or an ideographic / full-width one) between two word characters: a host name.
 _HOST_DOT = re.compile(r"(?<=\w)[.\u3002\uff0e\uff61](?=\w)")
@@ -145,6 +147,8 @@ def link_validity(kind: str, link: str) -> str:
         return ""
     name = LINK_MAX_AGE_SETTINGS.get(kind)
     if name is None:
+        if kind not in LINKS_WITHOUT_EXPIRY:
+            return ""
         if kind.startswith("reviewer"):
             return _("This link does not expire; it asks you to sign in.")
         return _("This link does not expire.")

@@ -92,7 +92,22 @@ def test_the_validity_sentence_follows_the_setting(
     assert text.count("stays valid for") == 1
 
 
-@pytest.mark.parametrize("kind", ["reviewer", "reviewer_update", "approved"])
+def test_every_kind_with_a_link_has_decided_how_long_it_lasts():
+    with_link = {
+        kind
+        for kind, template in emails.default_templates().items()
+        if "{link}" in template.body
+    }
+    decided = set(emails.LINK_MAX_AGE_SETTINGS) | emails.LINKS_WITHOUT_EXPIRY
+    assert with_link == decided
+    assert not set(emails.LINK_MAX_AGE_SETTINGS) & emails.LINKS_WITHOUT_EXPIRY
+
+
+def test_a_kind_nobody_classified_makes_no_claim_about_its_link():
+    assert emails.link_validity("resume", "https://a/") == ""
+
+
+@pytest.mark.parametrize("kind", sorted(emails.LINKS_WITHOUT_EXPIRY))
 def test_links_that_do_not_expire_say_so_and_mails_without_a_link_say_nothing(
     form_page, kind
 ):
