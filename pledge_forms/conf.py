@@ -48,6 +48,8 @@ PLEDGE_FORMS_EXPORT_BACKGROUND_ROWS        5000 (an admin export of more rows is
 PLEDGE_FORMS_EXPORT_STORAGE                "private" (the ``STORAGES`` alias those files
                                            go to; never the public media storage)
 PLEDGE_FORMS_SITE_NAME                     WAGTAIL_SITE_NAME
+PLEDGE_FORMS_MAIL_POSTAL_ADDRESS           "" (the campaign's postal address, shown in the
+                                           footer of every e-mail; lines kept)
 PLEDGE_FORMS_RETENTION_DECLINED_DAYS       180 (personal data of a declined pledge is
                                            erased this long after the decline)
 PLEDGE_FORMS_RETENTION_UNVERIFIED_DAYS     None: PURGE_UNVERIFIED_DAYS (… of a pledge never
@@ -92,6 +94,7 @@ DEFAULTS: dict[str, Any] = {
     "EXPORT_BACKGROUND_ROWS": 5000,
     "EXPORT_STORAGE": "private",
     "SITE_NAME": None,
+    "MAIL_POSTAL_ADDRESS": "",
     "RETENTION_DECLINED_DAYS": 180,
     "RETENTION_UNVERIFIED_DAYS": None,
     "RETENTION_LAPSED_DAYS": 180,

@@ -7,6 +7,12 @@ Subjects never contain text typed by the public. In the bodies, values typed by 
 (``PUBLIC_VALUES``) are escaped and *defanged* the way security advisories quote addresses
 (``example[.]org``, ``hxxps[:]//``, ``name[@]example[.]org``), so no mail client turns
 them into links; the only link in an e-mail is the site's own ``{link}``.
+
+Every message has a plain-text and an HTML part, both rendered from templates under
+``pledge_forms/emails/``: the HTML one extends ``base.html`` (the campaign's name as header,
+a footer saying why the recipient got it and the campaign's postal address). A message with
+a private link says how long it stays valid, from the very setting the token check reads
+(``LINK_MAX_AGE_SETTINGS``), so the sentence cannot drift from what the link does.
 """
 
 from __future__ import annotations
@@ -19,7 +25,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.template.loader import select_template
 from django.utils.html import escape, format_html, linebreaks
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from pledge_forms import conf, tasks
@@ -35,6 +44,17 @@ PLACEHOLDER = re.compile(r"\{(agency|link|reason|site)\}")
 
 # Placeholders whose values come from the public form (the others are the site's own).
 PUBLIC_VALUES = frozenset({"agency"})
+
+# The ``PLEDGE_FORMS_*`` setting that ``services.links`` passes as ``max_age`` when it checks
+# the link an e-mail kind carries, and the kinds whose link never expires (the admin asks
+# reviewers to sign in; the member page is public). A kind in neither says nothing about
+# its link rather than something untrue: a new kind with a link belongs in one of them.
+LINK_MAX_AGE_SETTINGS = {
+    "confirmation": "VERIFY_MAX_AGE_DAYS",
+    "repeat": "UPDATE_MAX_AGE_DAYS",
+    "update": "UPDATE_MAX_AGE_DAYS",
+}
+LINKS_WITHOUT_EXPIRY = frozenset({"reviewer", "reviewer_update", "approved"})
 
 # A full stop (or an ideographic / full-width one) between two word characters: a host name.
 _HOST_DOT = re.compile(r"(?<=\w)[.\u3002\uff0e\uff61](?=\w)")
@@ -61,6 +81,14 @@ def default_templates() -> dict[str, Template]:
         "reviewer": Template(
             _("A pledge is ready for review – {site}"),
             _("{agency} has confirmed its pledge. Review it here:\n{link}"),
+        ),
+        "reviewer_update": Template(
+            _("A pledge update is ready for review – {site}"),
+            _(
+                "{agency} has sent an update to its pledge. This is an update of a "
+                "pledge already confirmed, not a new pledge: the live entry stays as it "
+                "is until the update is published. Review the update here:\n{link}"
+            ),
         ),
         "approved": Template(
             _("Your pledge has been approved – {site}"),
@@ -96,6 +124,45 @@ def default_templates() -> dict[str, Template]:
             ),
         ),
     }
+
+
+def reason_sent(kind: str) -> str:
+    """The footer's sentence: why this address gets e-mail of kind ``kind``."""
+    if kind.startswith("reviewer"):
+        return _(
+            "You receive this e-mail because your address is listed as a reviewer "
+            "of the pledge form of this campaign."
+        )
+    return _(
+        "You receive this e-mail because a pledge to this campaign gave your address "
+        "as its contact."
+    )
+
+
+def link_validity(kind: str, link: str) -> str:
+    """How long the link of an e-mail of ``kind`` stays valid, in one sentence ("" for
+    none). The number of days is the setting the token check uses, read when the link is
+    signed (which is when the message is composed)."""
+    if not link:
+        return ""
+    name = LINK_MAX_AGE_SETTINGS.get(kind)
+    if name is None:
+        if kind not in LINKS_WITHOUT_EXPIRY:
+            return ""
+        if kind.startswith("reviewer"):
+            return _("This link does not expire; it asks you to sign in.")
+        return _("This link does not expire.")
+    days = int(conf.get(name))
+    return ngettext(
+        "This link stays valid for %(days)d day after this e-mail was sent.",
+        "This link stays valid for %(days)d days after this e-mail was sent.",
+        days,
+    ) % {"days": days}
+
+
+def postal_address() -> str:
+    """The campaign's postal address for the footer (``PLEDGE_FORMS_MAIL_POSTAL_ADDRESS``)."""
+    return str(conf.get("MAIL_POSTAL_ADDRESS") or "").strip()
 
 
 def _fill(text: str, values: dict[str, str]) -> str:
@@ -153,9 +220,29 @@ def compose(
         key: defang(value or "") if key in PUBLIC_VALUES else (value or "")
         for key, value in values.items()
     }
-    text = _fill(body_source, shown)
-    html = _html_body(body_source, shown)
-    return subject, text, html
+    context = {
+        "subject": subject,
+        "language_code": get_language() or "en",
+        "site_name": values["site"],
+        "reason_sent": reason_sent(kind),
+        "postal_address": postal_address(),
+        # Said only when the text (perhaps the editor's) shows the link at all.
+        "validity": link_validity(kind, values.get("link") or "")
+        if "{link}" in body_source
+        else "",
+    }
+    text = select_template(
+        [f"pledge_forms/emails/{kind}.txt", "pledge_forms/emails/message.txt"]
+    ).render(
+        {**context, "body": _fill(body_source, shown).strip()},
+    )
+    html = select_template(
+        [f"pledge_forms/emails/{kind}.html", "pledge_forms/emails/message.html"]
+    ).render(
+        # Safe: ``_html_body`` escaped every piece of it (text and values alike).
+        {**context, "body": mark_safe(_html_body(body_source, shown))}  # noqa: S308
+    )
+    return subject, text.strip() + "\n", html
 
 
 @contextmanager

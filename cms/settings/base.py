@@ -637,6 +637,14 @@ PAGE_CACHE_CDN_SECONDS = env_int("PAGE_CACHE_CDN_SECONDS", 0)
 PLEDGE_FORMS_LINK_MAILS_PER_DAY = env_int("PLEDGE_LINK_MAILS_PER_DAY", 3)
 
 
+# --- E-mail layout ---
+# The campaign's postal address, shown in the footer of every e-mail the pledge plugin sends
+# (why the recipient got it and who sent it); "\n" in the variable starts a new line.
+PLEDGE_FORMS_MAIL_POSTAL_ADDRESS = os.environ.get(
+    "PLEDGE_MAIL_POSTAL_ADDRESS", ""
+).replace("\\n", "\n")
+
+
 # --- Privacy ---
 # How long the personal data of a pledge is kept before it is erased (names, e-mails,
 # phones, statement, logo, notes; see docs/privacy.md), counted from the decline, from the

@@ -91,12 +91,16 @@ class SubmitResult:
     logo_pending: bool = False  # kept for a worker: media storage did not take it
 
 
-def notify_reviewers(pledge: Pledge) -> None:
-    """Tell the form page's reviewers that ``pledge`` waits for them."""
+def notify_reviewers(pledge: Pledge, *, update: bool = False) -> None:
+    """Tell the form page's reviewers that ``pledge`` waits for them; an ``update`` of a
+    pledge already confirmed gets its own notice, so it is not mistaken for a new pledge."""
     page = pledge.form_page
     if page is not None:
         emails.send_kind(
-            "reviewer", pledge, page.notify_addresses(), link=admin_link(pledge)
+            "reviewer_update" if update else "reviewer",
+            pledge,
+            page.notify_addresses(),
+            link=admin_link(pledge),
         )
 
 
@@ -327,7 +331,7 @@ def submit_update(
                     for_update=True,
                     replaces=replaces,
                 )
-            notify_reviewers(pledge)
+            notify_reviewers(pledge, update=True)
     except Exception:
         if stored_logo:
             default_storage.delete(stored_logo)
