@@ -11,16 +11,21 @@ from wagtail.models import Page, Site
 
 from campaign_pages.queries import clean_search_query, search_terms
 from cms.public_address import absolute
+from pledge_forms.showcase.members import search_members
+from pledge_forms.showcase.models import showcase_page
 
 SEARCH_RESULTS_PER_PAGE = 10
+MEMBER_RESULTS = 10
 MAX_QUERY_LENGTH = 200
 
 
 @require_GET
 def search(request):
-    """Search every live, public page (resources included) with Wagtail search."""
+    """Search every live, public page (resources included) with Wagtail search, and the
+    listed member agencies on what they show (first page of results only)."""
     query = clean_search_query(request.GET.get("q", ""), MAX_QUERY_LENGTH)
     page_obj = None
+    members = None
     if query:
         site = Site.find_for_request(request)
         pages = Page.objects.live().public()
@@ -33,6 +38,8 @@ def search(request):
         page_obj = Paginator(results, SEARCH_RESULTS_PER_PAGE).get_page(
             request.GET.get("page")
         )
+        if page_obj.number == 1:
+            members = member_results(request, terms)
     return TemplateResponse(
         request,
         "campaign_pages/search.html",
@@ -40,8 +47,29 @@ def search(request):
             "search_query": query,
             "search_query_string": urlencode({"q": query}),
             "page_obj": page_obj,
+            "members": members,
+            "result_count": (page_obj.paginator.count if page_obj else 0)
+            + (members["count"] if members else 0),
         },
     )
+
+
+def member_results(request, terms: str) -> dict | None:
+    """The member agencies matching ``terms``, each with the address of its page, or
+    None when the site has no live showcase (a member then has no page to link to)."""
+    showcase = showcase_page() if terms else None
+    if showcase is None:
+        return None
+    found = search_members(terms, limit=MEMBER_RESULTS)
+    if not found.count:
+        return None
+    url = showcase.member_url_builder(request)
+    return {
+        "results": [(member, url(member.slug)) for member in found.members],
+        "count": found.count,
+        "more": found.count > len(found.members),
+        "directory_url": showcase.get_url(request),
+    }
 
 
 @require_GET

@@ -15,7 +15,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
 from django.utils import timezone
 
 from pledge_forms.choices import (
@@ -337,3 +337,60 @@ def recently_pledged(limit: int = 5) -> list[PublicMember]:
 
 def recently_completed(limit: int = 5) -> list[PublicMember]:
     return [public_card(p) for p in _completed_queryset()[:limit]]
+
+
+# --- Site search ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MemberSearch:
+    """The listed members a site search found: the first ``members`` and the ``count``."""
+
+    members: list[PublicMember]
+    count: int
+
+
+def _region_codes_named(words: list[str]) -> dict[str, set[str]]:
+    """For each word, the codes of the regions where listed members are whose name holds
+    it (one query: the regions in use, a few hundred at most, matched in Python since the
+    names live in pycountry, not in the database)."""
+    regions = {
+        code: region_name(code).casefold()
+        for code in listed_cards()
+        .order_by()
+        .exclude(region="")
+        .values_list("region", flat=True)
+        .distinct()
+    }
+    return {
+        word: {code for code, name in regions.items() if word in name} for word in words
+    }
+
+
+def search_members(terms: str, limit: int = 10) -> MemberSearch:
+    """Listed members matching every word of ``terms`` on what they show: the display
+    name, the city (only when the agency shows it) and the state or province's name.
+
+    Nothing else is searched, so a search cannot reveal a field an agency hid or a
+    pledge that is not public: the same rows and consents as :func:`public_card`.
+    Two queries, whatever the number of members."""
+    words = [word.casefold() for word in terms.split()][:20]
+    if not words:
+        return MemberSearch(members=[], count=0)
+    region_codes = _region_codes_named(words)
+    queryset = listed_cards()
+    for word in words:
+        queryset = queryset.filter(
+            Q(display_name__icontains=word)
+            | Q(consent_show_city=True, city__icontains=word)
+            | Q(region__in=region_codes[word])
+        )
+    # The total comes with the first rows (a window over every match), so a search costs
+    # the same queries however many members it finds.
+    rows = list(
+        queryset.annotate(search_total=Window(Count("pk"))).order_by(
+            "display_name", "pk"
+        )[:limit]
+    )
+    count = rows[0].search_total if rows else 0
+    return MemberSearch(members=[public_card(row) for row in rows], count=count)

@@ -142,6 +142,7 @@ def test_every_public_page_type_passes_the_accessibility_check(browser_page, axe
         "/accessibility/",
         "/pledge/",
         "/search/?q=training",
+        "/search/?q=police",
         "/search/?q=nothingmatchesthis",
         "/search/",
         "/no-such-page/",
@@ -149,6 +150,9 @@ def test_every_public_page_type_passes_the_accessibility_check(browser_page, axe
     for url in urls:
         browser_page.goto(url)
         axe(browser_page)
+        if url == "/search/?q=police":
+            # The member agencies group is on the page axe checked.
+            assert browser_page.locator("#search-members").count() == 1
     # readable at 320 px: nothing wider than the screen
     browser_page.set_viewport_size({"width": 320, "height": 640})
     for url in urls[:4]:

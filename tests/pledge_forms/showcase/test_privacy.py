@@ -109,6 +109,15 @@ def test_no_private_marker_of_a_published_member_appears_anywhere_public(
         CLIENT_ADDRESS,
     ]
     bodies = _public_bodies(client, pledge, ["Zephyrwold"])
+    # The site search lists the member by its public name, and by nothing private.
+    assert b"Zephyrwold PRIV Police Department" in bodies["/search/?q=Zephyrwold"][1]
+    searches = {
+        marker: client.get("/search/", {"q": marker}).content.decode()
+        for marker in markers
+    }
+    for marker, page in searches.items():
+        assert "Zephyrwold" not in page, f"searching {marker} found the member"
+        assert f"Nothing matches “{marker}”." in page, marker
 
     assert bodies[f"/members/{pledge.slug}/"][0] == 200
     assert bodies[f"/members/{pledge.slug}/certificate.pdf"][0] == 200
@@ -140,7 +149,9 @@ def test_a_pledge_that_is_not_published_appears_nowhere(
     pledge.refresh_from_db()
     assert not pledge.live
 
-    bodies = _public_bodies(client, pledge, ["Zephyrwold"])
+    bodies = _public_bodies(
+        client, pledge, ["Zephyrwold", "hide police", "Example Town", "Oregon"]
+    )
 
     for suffix in ("", "badge.svg", "certificate.pdf"):
         assert bodies[f"/members/{pledge.slug}/{suffix}"][0] == 404
