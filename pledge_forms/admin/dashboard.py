@@ -81,7 +81,7 @@ class ReviewQueuePanel(Component):
         context = super().get_context_data(parent_context)
         limit = max(int(conf.get("REVIEW_QUEUE_ROWS")), 1)
         rows = queue_rows(limit)
-        total = len(rows) if len(rows) < limit else awaiting_review().count()
+        total = awaiting_review().count()
         listing = reverse("wagtailsnippets_pledge_forms_pledge:list")
         context.update(
             {
