@@ -307,3 +307,27 @@ def test_practice_notes_in_a_submission_need_the_contacts_right(
     html = client.get(url).content.decode()
     assert "In progress" in html
     assert "A private practice note" not in html
+
+
+def test_the_revision_comparison_shows_practices_by_title_and_status_label(
+    client, reviewer, form_page, run_on_commit
+):
+    from pledge_forms.models import Pledge
+
+    pledge = submitted_pledge(form_page, "verified")
+    first = pledge.save_revision()
+    Pledge.objects.get(pk=pledge.pk).practices.update(status="in_place")
+    second = Pledge.objects.get(pk=pledge.pk).save_revision()
+    client.force_login(reviewer)
+    url = reverse(
+        "wagtailsnippets_pledge_forms_pledge:revisions_compare",
+        args=[pledge.pk, first.pk, second.pk],
+    )
+    html = client.get(url).content.decode()
+    item = form_page.checklist.sections.first().items.order_by("number").first()
+    assert f"<dd>{item.number}. {item.title}</dd>" in html
+    assert re.search(
+        r'<span class="deletion">In progress</span><span class="addition">In place</span>',
+        html,
+    )
+    assert "in_progress" not in html and "in_place" not in html
