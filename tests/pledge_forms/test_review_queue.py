@@ -331,3 +331,28 @@ def test_the_revision_comparison_shows_practices_by_title_and_status_label(
         html,
     )
     assert "in_progress" not in html and "in_place" not in html
+
+
+def test_a_practice_deleted_since_shows_by_the_wording_the_agency_saw(
+    client, reviewer, form_page, run_on_commit
+):
+    checklist = form_page.checklist
+    item = checklist.sections.first().items.order_by("number").first()
+    data = pledge_data(checklist)
+    data[f"practice_{item.pk}"] = "planned"
+    labels = {f"practice_{item.pk}": "The old wording of practice one"}
+    result = services.submit(form_page, data, labels)
+    item.delete()
+    url = reverse(
+        "pledge_forms_pledgesubmission_modeladmin_inspect",
+        args=[result.submission.pk],
+    )
+    client.force_login(reviewer)
+    response = client.get(url)
+    assert response.status_code == 200
+    answers = answers_section(response.content.decode())
+    assert re.search(
+        r'<td>—</td>\s*<th scope="row">The old wording of practice one</th>'
+        r"\s*<td>Planned within 12 months</td>",
+        answers,
+    )
