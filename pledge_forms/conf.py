@@ -60,6 +60,10 @@ PLEDGE_FORMS_HOUSEKEEPING_INTERVAL_HOURS   24 (the housekeeping task runs this o
 PLEDGE_FORMS_PRIVACY_NOTICE_URL            "" (linked from the form when no site hook
                                            names a privacy notice)
 PLEDGE_FORMS_ACCESSIBILITY_URL             "" (the same for the accessibility statement)
+PLEDGE_FORMS_REVIEW_OVERDUE_DAYS           7 (the dashboard's review queue marks a pledge
+                                           waiting longer than this as overdue)
+PLEDGE_FORMS_REVIEW_QUEUE_ROWS             10 (pledges the dashboard's queue lists, oldest
+                                           first; the rest are behind its link)
 =========================================  ==========================================
 """
 
@@ -101,6 +105,8 @@ DEFAULTS: dict[str, Any] = {
     "HOUSEKEEPING_INTERVAL_HOURS": 24,
     "PRIVACY_NOTICE_URL": "",
     "ACCESSIBILITY_URL": "",
+    "REVIEW_OVERDUE_DAYS": 7,
+    "REVIEW_QUEUE_ROWS": 10,
 }
 
 

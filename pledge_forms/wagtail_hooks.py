@@ -4,6 +4,7 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail_modeladmin.options import modeladmin_register
 
+from pledge_forms.admin.dashboard import review_queue_panel
 from pledge_forms.admin.erasure import (
     erase_button,
     erasure_urls,
@@ -30,3 +31,4 @@ hooks.register("register_admin_urls", my_exports_urls)
 hooks.register("register_log_actions", register_erasure_log_actions)
 hooks.register("register_snippet_listing_buttons", erase_button)
 hooks.register("register_admin_urls", erasure_urls)
+hooks.register("construct_homepage_panels", review_queue_panel)

@@ -675,3 +675,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {"django.request": {"level": "ERROR"}},
 }
+
+# --- Reviewers' dashboard queue (docs/review.md) ------------------------------------
+# A pledge confirmed longer ago than this many days is marked "Overdue" in the queue;
+# the queue lists this many pledges, the longest waiting first.
+PLEDGE_FORMS_REVIEW_OVERDUE_DAYS = env_int("PLEDGE_FORMS_REVIEW_OVERDUE_DAYS", 7)
+PLEDGE_FORMS_REVIEW_QUEUE_ROWS = env_int("PLEDGE_FORMS_REVIEW_QUEUE_ROWS", 10)
+if PLEDGE_FORMS_REVIEW_OVERDUE_DAYS < 0 or PLEDGE_FORMS_REVIEW_QUEUE_ROWS < 1:
+    raise ImproperlyConfigured(
+        "PLEDGE_FORMS_REVIEW_OVERDUE_DAYS must be >= 0 and "
+        "PLEDGE_FORMS_REVIEW_QUEUE_ROWS at least 1"
+    )

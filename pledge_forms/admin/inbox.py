@@ -3,21 +3,43 @@ every e-mail the plugin sent, with its status."""
 
 from django.contrib import admin
 from django.contrib.admin import SimpleListFilter
+from django.db.models import Q
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 from wagtail_modeladmin.views import HistoryView as ModelAdminHistoryView
 from wagtail_modeladmin.views import IndexView as ModelAdminIndexView
+from wagtail_modeladmin.views import InspectView as ModelAdminInspectView
 
 from pledge_forms.admin.exports import (
     AuditedExportMixin,
     BackgroundExportMixin,
     NeutralisingExportMixin,
 )
+from pledge_forms.choices import PracticeStatus, SubmissionKind
+from pledge_forms.models.checklists import ChecklistItem
 from pledge_forms.models.pages import PledgeFormPage
+from pledge_forms.models.pledges import CONTACTS_PERMISSION
 from pledge_forms.models.submissions import OutgoingMail, PledgeSubmission
 
 SUBMISSIONS_PERMISSION = "pledge_forms.view_pledgesubmission"
+
+# A submission whose address was confirmed: a first pledge (its address is the one the
+# confirmation link went to) or an update (sent from a link mailed to the confirmed
+# address), of a pledge that is confirmed. A repeat never is: the person at the form
+# typed an address nobody confirmed, and the e-mail went to the one on record.
+CONFIRMED_KINDS = (SubmissionKind.PLEDGE, SubmissionKind.UPDATE)
+CONFIRMED = Q(kind__in=CONFIRMED_KINDS, pledge__verified_at__isnull=False)
+
+
+def address_confirmed(submission: PledgeSubmission) -> bool:
+    """Whether the address typed in this submission was confirmed (see ``CONFIRMED``)."""
+    return bool(
+        submission.kind in CONFIRMED_KINDS
+        and submission.pledge_id
+        and submission.pledge.verified_at
+    )
 
 
 class ReadOnlyPermissionHelper(PermissionHelper):
@@ -69,9 +91,9 @@ class SubmissionVerifiedFilter(SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            return queryset.filter(pledge__verified_at__isnull=False)
+            return queryset.filter(CONFIRMED)
         if self.value() == "no":
-            return queryset.exclude(pledge__verified_at__isnull=False)
+            return queryset.exclude(CONFIRMED)
         return queryset
 
 
@@ -92,6 +114,84 @@ class SubmissionFormFilter(SimpleListFilter):
         return queryset
 
 
+def split_answers(form_data: dict) -> tuple[list[str], list[tuple[int, str, str]]]:
+    """The submission's answer names, apart from its practices: ``practice_<id>`` and
+    ``note_<id>`` (the public form's fields, see ``pledge_forms.forms``) become
+    ``(item id, status, note)``, in the order they arrived."""
+    practices: dict[int, dict[str, str]] = {}
+    others = []
+    for name, value in form_data.items():
+        prefix, _sep, rest = name.partition("_")
+        if prefix in {"practice", "note"} and rest.isdigit():
+            practices.setdefault(int(rest), {})[prefix] = "" if value is None else value
+        else:
+            others.append(name)
+    rows = [
+        (pk, str(answer.get("practice", "")), str(answer.get("note", "")))
+        for pk, answer in practices.items()
+    ]
+    return others, rows
+
+
+def _answer_text(value) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    if value is True:
+        return str(_("Yes"))
+    if value is False:
+        return str(_("No"))
+    return "" if value is None else str(value)
+
+
+class SubmissionInspectView(ModelAdminInspectView):
+    """A submission's answers as tables (question, answer; practice, status, note), not
+    the stored JSON; practice notes only for those who may see them, as on the pledge."""
+
+    def get_field_label(self, field_name, field=None):
+        if field_name == "form_data":
+            return _("Answers")
+        if field_name == "verified":
+            return _("Verified")
+        return super().get_field_label(field_name, field)
+
+    def get_field_display_value(self, field_name, field=None):
+        if field_name == "form_data":
+            return self.answers_display()
+        if field_name == "verified":
+            return _("Yes") if address_confirmed(self.instance) else _("No")
+        return super().get_field_display_value(field_name, field)
+
+    def answers_display(self):
+        submission = self.instance
+        labels = submission.labels or {}
+        names, practice_answers = split_answers(submission.form_data or {})
+        items = ChecklistItem.objects.in_bulk([pk for pk, _s, _n in practice_answers])
+        statuses = dict(PracticeStatus.choices)
+        practices = sorted(
+            (
+                {
+                    "item": items.get(pk),
+                    "label": labels.get(f"practice_{pk}", ""),
+                    "status": statuses.get(status, status),
+                    "note": note,
+                }
+                for pk, status, note in practice_answers
+            ),
+            key=lambda row: (row["item"] is None, getattr(row["item"], "number", 0)),
+        )
+        return render_to_string(
+            "pledge_forms/admin/submission_answers.html",
+            {
+                "answers": [
+                    (labels.get(name, name), _answer_text(submission.form_data[name]))
+                    for name in names
+                ],
+                "practices": practices,
+                "show_notes": self.request.user.has_perm(CONTACTS_PERMISSION),
+            },
+        )
+
+
 class PledgeSubmissionAdmin(ModelAdmin):
     model = PledgeSubmission
     menu_label = _("Submissions")
@@ -99,14 +199,16 @@ class PledgeSubmissionAdmin(ModelAdmin):
     permission_helper_class = ReadOnlyPermissionHelper
     history_view_class = PermittedHistoryView
     index_view_class = SubmissionIndexView
+    inspect_view_class = SubmissionInspectView
     inspect_view_enabled = True
+    # The questions' wording (``labels``) is shown next to each answer.
     inspect_view_fields = [
         "submit_time",
         "kind",
         "page",
         "pledge",
+        "verified",
         "form_data",
-        "labels",
         "consent_text",
     ]
     list_display = ["submit_time", "agency_name", "kind", "page", "verified"]
@@ -129,7 +231,9 @@ class PledgeSubmissionAdmin(ModelAdmin):
 
     @admin.display(description=_("Verified"))
     def verified(self, obj):
-        return _("Yes") if obj.is_verified else _("No")
+        """Whether this submission's address was confirmed, not only its pledge's: a
+        repeat from someone who never confirmed reads "No"."""
+        return _("Yes") if address_confirmed(obj) else _("No")
 
 
 class OutgoingMailAdmin(ModelAdmin):

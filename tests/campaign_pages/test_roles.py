@@ -244,6 +244,20 @@ def chooses_a_member(client, world):
     return _opened(response, url)
 
 
+def sees_the_review_queue(client, world):
+    """The dashboard lists the pledge awaiting review in its review queue."""
+    url = reverse("wagtailadmin_home")
+    response = client.get(url)
+    if not _opened(response, url):
+        return False
+    html = response.content.decode()
+    if 'id="pledge-review-queue-content"' not in html:
+        return False
+    queue = html[html.index('id="pledge-review-queue-content"') :]
+    assert world["pledge"].display_name in queue
+    return True
+
+
 def _inbox(model):
     return lambda world: reverse(f"pledge_forms_{model}_modeladmin_index")
 
@@ -295,6 +309,7 @@ CAPABILITIES = {
     "pledge edit (contact details)": edits_contact_details,
     "pledge revisions (contact details)": compares_revisions_with_contacts,
     "my exports": opens(lambda w: reverse("pledge_forms_exports:index")),
+    "dashboard: review queue": sees_the_review_queue,
     "showcase curation": opens(lambda w: reverse("pledge_forms_showcase_curation")),
     "showcase: feature a member": features_a_member,
     "checklist edit": opens(
@@ -356,6 +371,8 @@ CAMPAIGN_REVIEWERS = {
     "pledge edit (contact details)",
     "pledge revisions (contact details)",
     "my exports",
+    # The queue is the reviewers' work list: only those who may review see it.
+    "dashboard: review queue",
     # Curation needs the right to change pledges, which reviewers have.
     "showcase curation",
     "showcase: feature a member",
