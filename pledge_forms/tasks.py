@@ -566,7 +566,7 @@ def run_housekeeping(now: datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     counts = {
         "reminders": lapse.send_reminders(now),
-        "lapsed": lapse.notice_lapses(timezone.localdate(now)),
+        "lapses_noticed": lapse.notice_lapses(timezone.localdate(now)),
     }
     counts.update(privacy.apply_retention(now))
     ScheduledTask.objects.update_or_create(
