@@ -564,11 +564,11 @@ def run_housekeeping(now: datetime | None = None) -> dict[str, int]:
     from pledge_forms.services import lapse
 
     now = now or timezone.now()
-    counts = {
+    ours = {
         "reminders": lapse.send_reminders(now),
         "lapses_noticed": lapse.notice_lapses(timezone.localdate(now)),
     }
-    counts.update(privacy.apply_retention(now))
+    counts = {**privacy.apply_retention(now), **ours}
     ScheduledTask.objects.update_or_create(
         name=HOUSEKEEPING,
         defaults={
