@@ -242,3 +242,34 @@ def test_the_lapse_policy_must_be_known(settings):
         lapse.policy()
     settings.PLEDGE_FORMS_LAPSED_POLICY = "hidden"
     assert lapse.hides_lapsed()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_running_the_reminders_at_once_send_one_each():
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+    from wagtail.models import Site
+
+    from pledge_forms.testing.factories import PledgeFormPageFactory, make_checklist
+
+    root = Site.objects.get(is_default_site=True).root_page
+    page = PledgeFormPageFactory(parent=root, checklist=make_checklist())
+    pledges = [member(page) for _ in range(3)]
+    barrier = threading.Barrier(2)
+
+    def run(_):
+        try:
+            barrier.wait()
+            return lapse.send_reminders(at(12))
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        sent = list(pool.map(run, range(2)))
+
+    assert sum(sent) == 3
+    assert all(len(reminders(pledge)) == 1 for pledge in pledges)
+    assert PledgeReminder.objects.count() == 3
