@@ -234,18 +234,20 @@ def test_without_redis_used_start_tokens_are_a_database_row_every_process_sees(
 
 # --- 4. Tokens: checked before any lookup, exchanged for the session ---
 
-JUNK = [
-    "garbage",
-    "x" * 201,
-    "a" * 60 + "$",
-    "../../../../etc/passwd" + "a" * 40,
-    links._encode("not:a:signature"),
-    "A" * 80,
-    links._encode(signing.dumps({"p": 1}, salt="another.purpose")),
-]
+# Named, not shown by value: a signed token carries the time it was made, and test ids
+# must be the same in every test process.
+JUNK = {
+    "short": "garbage",
+    "too-long": "x" * 201,
+    "bad-character": "a" * 60 + "$",
+    "path": "../../../../etc/passwd" + "a" * 40,
+    "unsigned": links._encode("not:a:signature"),
+    "not-base64-json": "A" * 80,
+    "other-purpose": links._encode(signing.dumps({"p": 1}, salt="another.purpose")),
+}
 
 
-@pytest.mark.parametrize("token", JUNK)
+@pytest.mark.parametrize("token", list(JUNK.values()), ids=list(JUNK))
 def test_junk_tokens_are_refused_without_a_query(token, django_assert_num_queries):
     with django_assert_num_queries(0):
         for check in (
