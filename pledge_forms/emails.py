@@ -54,6 +54,10 @@ LINK_MAX_AGE_SETTINGS = {
     "repeat": "UPDATE_MAX_AGE_DAYS",
     "update": "UPDATE_MAX_AGE_DAYS",
     "reminder": "UPDATE_MAX_AGE_DAYS",
+    # The way back after a decline is the update link (docs/resubmit.md).
+    "declined": "UPDATE_MAX_AGE_DAYS",
+    "resubmitted": "UPDATE_MAX_AGE_DAYS",
+    "resubmit_waiting": "UPDATE_MAX_AGE_DAYS",
 }
 LINKS_WITHOUT_EXPIRY = frozenset({"reviewer", "reviewer_update", "approved"})
 
@@ -103,7 +107,29 @@ def default_templates() -> dict[str, Template]:
             _(
                 "Thank you for your interest. The pledge of {agency} could not be "
                 "accepted for the following reason:\n\n{reason}\n\n"
-                "You are welcome to send a new pledge once this is addressed."
+                "Once this is addressed, revise and send again the same pledge with "
+                "this private link (keep it to yourself; anyone with the link can "
+                "revise the pledge):\n{link}"
+            ),
+        ),
+        "resubmitted": Template(
+            _("Your pledge was sent again for review – {site}"),
+            _(
+                "Someone has just sent the pledge of {agency} again through the form, "
+                "after it was declined, from this address. It is now back with the "
+                "reviewers. To correct it, use this private link; keep it to "
+                "yourself, anyone with the link can revise the pledge:\n{link}\n\n"
+                "If nobody at your agency sent it, please tell us by replying."
+            ),
+        ),
+        "resubmit_waiting": Template(
+            _("Someone sent a new pledge for your agency – {site}"),
+            _(
+                "Someone has just sent a new pledge for {agency}, whose pledge was "
+                "declined. Nothing goes to the reviewers until you check it: this private link opens the pledge "
+                "with the answers just sent (check every field, the e-mail addresses "
+                "too) and sends it again for review:\n{link}\n\n"
+                "If nobody at your agency sent it, you need not do anything."
             ),
         ),
         "repeat": Template(

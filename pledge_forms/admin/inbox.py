@@ -3,7 +3,6 @@ every e-mail the plugin sent, with its status."""
 
 from django.contrib import admin
 from django.contrib.admin import SimpleListFilter
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from wagtail_modeladmin.helpers import PermissionHelper
@@ -17,29 +16,13 @@ from pledge_forms.admin.exports import (
     BackgroundExportMixin,
     NeutralisingExportMixin,
 )
-from pledge_forms.choices import PracticeStatus, SubmissionKind
+from pledge_forms.choices import PracticeStatus
 from pledge_forms.models.checklists import ChecklistItem
 from pledge_forms.models.pages import PledgeFormPage
 from pledge_forms.models.pledges import CONTACTS_PERMISSION
-from pledge_forms.models.submissions import OutgoingMail, PledgeSubmission
+from pledge_forms.models.submissions import CONFIRMED, OutgoingMail, PledgeSubmission
 
 SUBMISSIONS_PERMISSION = "pledge_forms.view_pledgesubmission"
-
-# A submission whose address was confirmed: a first pledge (its address is the one the
-# confirmation link went to) or an update (sent from a link mailed to the confirmed
-# address), of a pledge that is confirmed. A repeat never is: the person at the form
-# typed an address nobody confirmed, and the e-mail went to the one on record.
-CONFIRMED_KINDS = (SubmissionKind.PLEDGE, SubmissionKind.UPDATE)
-CONFIRMED = Q(kind__in=CONFIRMED_KINDS, pledge__verified_at__isnull=False)
-
-
-def address_confirmed(submission: PledgeSubmission) -> bool:
-    """Whether the address typed in this submission was confirmed (see ``CONFIRMED``)."""
-    return bool(
-        submission.kind in CONFIRMED_KINDS
-        and submission.pledge_id
-        and submission.pledge.verified_at
-    )
 
 
 class ReadOnlyPermissionHelper(PermissionHelper):
@@ -158,7 +141,7 @@ class SubmissionInspectView(ModelAdminInspectView):
         if field_name == "form_data":
             return self.answers_display()
         if field_name == "verified":
-            return _("Yes") if address_confirmed(self.instance) else _("No")
+            return _("Yes") if self.instance.is_verified else _("No")
         return super().get_field_display_value(field_name, field)
 
     def answers_display(self):
@@ -232,8 +215,8 @@ class PledgeSubmissionAdmin(ModelAdmin):
     @admin.display(description=_("Verified"))
     def verified(self, obj):
         """Whether this submission's address was confirmed, not only its pledge's: a
-        repeat from someone who never confirmed reads "No"."""
-        return _("Yes") if address_confirmed(obj) else _("No")
+        repeat from someone who never confirmed reads "No" (``is_verified``)."""
+        return _("Yes") if obj.is_verified else _("No")
 
 
 class OutgoingMailAdmin(ModelAdmin):

@@ -23,6 +23,16 @@ def register_pledge_log_actions(actions):
 
     actions.register_action("pledge_forms.approve", _("Approve"), _("Approved"))
     actions.register_action(
+        "pledge_forms.resubmit",
+        _("Resubmit"),
+        _("Resubmitted after a decline: back to review"),
+    )
+    actions.register_action(
+        "pledge_forms.resubmit_waiting",
+        _("Resubmission waiting"),
+        _("Sent again from the form with another address: waits for the contact"),
+    )
+    actions.register_action(
         "pledge_forms.withdraw",
         _("Withdraw from the showcase"),
         _("Withdrawn from the showcase (unpublished, not declined)"),

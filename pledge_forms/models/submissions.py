@@ -7,7 +7,7 @@ from django.template.defaultfilters import linebreaksbr
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.forms.models import AbstractFormSubmission
 
-from pledge_forms.choices import MailStatus, SubmissionKind
+from pledge_forms.choices import MailStatus, PracticeStatus, SubmissionKind
 
 
 class ImmutableRecordError(Exception):
@@ -44,6 +44,14 @@ class ConsentText(models.Model):
             digest=cls.digest_of(text), defaults={"text": text}
         )
         return record
+
+
+# A submission whose address was confirmed: a first pledge (its address is the one the
+# confirmation link went to) or an update (sent from a link mailed to the confirmed
+# address), of a pledge that is confirmed. A repeat never is: the person at the form
+# typed an address nobody confirmed, and the e-mail went to the one on record.
+CONFIRMED_KINDS = (SubmissionKind.PLEDGE, SubmissionKind.UPDATE)
+CONFIRMED = models.Q(kind__in=CONFIRMED_KINDS, pledge__verified_at__isnull=False)
 
 
 class PledgeSubmission(AbstractFormSubmission):
@@ -98,10 +106,13 @@ class PledgeSubmission(AbstractFormSubmission):
     def answers_text(self) -> str:
         """Every answer as "label: value" lines, for exports."""
         lines = []
+        statuses = dict(PracticeStatus.choices)
         for name, value in self.form_data.items():
             label = self.labels.get(name, name)
             if isinstance(value, list):
                 value = ", ".join(str(item) for item in value)
+            elif name.startswith("practice_") and value in statuses:
+                value = statuses[value]  # "In progress", not "in_progress"
             lines.append(f"{label}: {value}")
         return "\n".join(lines)
 
@@ -109,7 +120,10 @@ class PledgeSubmission(AbstractFormSubmission):
 
     @property
     def is_verified(self) -> bool:
-        return bool(self.pledge_id and self.pledge.verified_at)
+        """Whether the address typed in this submission was confirmed (``CONFIRMED``)."""
+        return bool(
+            self.kind in CONFIRMED_KINDS and self.pledge_id and self.pledge.verified_at
+        )
 
     @property
     def consent_text(self) -> str:

@@ -30,7 +30,13 @@ MEMBER_URL_HOOK = "pledge_forms_member_url"
 TOKEN_FORMAT = re.compile(r"[A-Za-z0-9_-]{40,200}")
 
 # E-mails that carry a private link to the pledge's contact; counted for the daily limit.
-LINK_PURPOSES = ("confirmation", "update", "repeat")
+LINK_PURPOSES = (
+    "confirmation",
+    "update",
+    "repeat",
+    "resubmitted",
+    "resubmit_waiting",
+)
 
 
 class InvalidLink(Exception):
@@ -130,11 +136,12 @@ def pledge_for_verify_token(token: str) -> Pledge:
 def pledge_for_update_token(token: str) -> Pledge:
     payload = _load(token, UPDATE_SALT, conf.get("UPDATE_MAX_AGE_DAYS"))
     pledge = Pledge.objects.filter(pk=payload["p"]).first()
+    # A declined pledge's link is its way back (revise and send again), even when its
+    # address was never confirmed: the link reached that address, as a confirmation does.
     if (
         pledge is None
         or payload.get("v") != pledge.update_link_version
-        or not pledge.is_verified
-        or pledge.review_status == ReviewStatus.DECLINED
+        or not (pledge.is_verified or pledge.review_status == ReviewStatus.DECLINED)
     ):
         raise InvalidLink(_("This link is not valid or has expired."))
     return pledge

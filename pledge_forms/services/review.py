@@ -22,8 +22,9 @@ approved when it goes live, not when it is scheduled.
 with a message (the edits stay as a draft), and ``Pledge.publish`` refuses whatever else
 tries (code, a scheduled revision).
 
-**Declining** (:func:`decline`) needs a reason, which the agency is told; a live entry
-leaves the showcase and a scheduled publication is cancelled.
+**Declining** (:func:`decline`) needs a reason, which the agency is told with a private
+link to revise and send the pledge again (docs/resubmit.md); a live entry leaves the
+showcase and a scheduled publication is cancelled.
 
 **Wagtail's Unpublish is not declining.** Unpublishing a live member (the admin's
 Unpublish, or its expiry time passing) takes it out of the showcase and puts it back to
@@ -44,6 +45,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
@@ -53,7 +55,7 @@ from pledge_forms import emails
 from pledge_forms.choices import ReviewStatus, Stage
 from pledge_forms.models.pledges import Pledge
 from pledge_forms.services.eligibility import can_complete, practices_not_in_place
-from pledge_forms.services.links import member_link, send_update_link
+from pledge_forms.services.links import member_link, send_update_link, update_link
 
 # Pledges this module is publishing or unpublishing right now (in this thread or task):
 # Wagtail's signals for them are this module's own doing and are not handled again.
@@ -157,7 +159,19 @@ def decline(pledge: Pledge, reason: str, user=None) -> Pledge:
             with _handled_here(pledge):
                 pledge.unpublish(user=user)
         log(pledge, "pledge_forms.decline", user=user, data={"reason": reason})
-        emails.send_kind("declined", pledge, [pledge.chief_email], reason=reason)
+        # Links sent before stop here; the one in this e-mail is the way back
+        # (revise and send again, :func:`~.submission.submit_update`).
+        Pledge.objects.filter(pk=pledge.pk).update(
+            update_link_version=F("update_link_version") + 1
+        )
+        pledge.refresh_from_db(fields=["update_link_version"])
+        emails.send_kind(
+            "declined",
+            pledge,
+            [pledge.chief_email],
+            link=update_link(pledge),
+            reason=reason,
+        )
     return pledge
 
 

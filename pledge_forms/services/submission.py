@@ -1,7 +1,8 @@
 """Storing what agencies send: the first pledge, its confirmation, later updates.
 
 submit → (e-mail) verify → reviewers are told; an update link sends a new submission and a
-new draft revision. Every submission is stored as it arrived (``PledgeSubmission``).
+new draft revision. A declined pledge comes back the same way, by its update link or by a
+new pledge from the form, and goes back to the review queue (docs/resubmit.md). Every submission is stored as it arrived (``PledgeSubmission``).
 
 A logo is put into media storage before the transaction that stores the pledge; when the
 storage cannot take it, the pledge is stored without it and the logo waits in the database
@@ -40,7 +41,6 @@ from pledge_forms.services.links import (
     link_mails_left,
     pledge_for_update_token,
     pledge_for_verify_token,
-    send_update_link,
     update_link,
     verify_link,
 )
@@ -181,10 +181,7 @@ def _tell_recorded_contact(pledge: Pledge) -> None:
     if not link_mails_left(pledge):
         logger.info("Repeat pledge for %s: daily link e-mail limit reached", pledge.pk)
         return
-    if pledge.review_status == ReviewStatus.DECLINED:
-        # Declined agencies keep the behaviour they had (their case is handled apart).
-        send_update_link(pledge)
-    elif pledge.is_verified:
+    if pledge.is_verified:
         emails.send_kind(
             "repeat", pledge, [pledge.chief_email], link=update_link(pledge)
         )
@@ -192,6 +189,88 @@ def _tell_recorded_contact(pledge: Pledge) -> None:
         emails.send_kind(
             "confirmation", pledge, [pledge.chief_email], link=verify_link(pledge)
         )
+
+
+# What an update or a resubmission never changes: the agency's identity, as reviewed.
+IDENTITY_FIELDS = frozenset({"legal_name", "country", "region"})
+
+
+def _resubmitted(pledge: Pledge, *, via: str) -> None:
+    """A declined pledge was revised and sent again: back to the review queue.
+
+    Awaiting review again, the reviewers told as for an update, "Resubmitted" in the
+    history. ``via`` ("update link" or "form") is kept in the log entry. A pledge declined
+    before its address was confirmed counts as confirmed now: only the link sent to that
+    address, or that very address typed for a confirmed pledge, leads here."""
+    pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
+    pledge.review_status = ReviewStatus.AWAITING_REVIEW
+    pledge.verified_at = pledge.verified_at or timezone.now()
+    pledge.decline_reason = ""  # the reason stays in the "Declined" log entry
+    pledge.save(update_fields=["review_status", "verified_at", "decline_reason"])
+    log(pledge, "pledge_forms.resubmit", data={"via": via})
+    notify_reviewers(pledge, update=True)
+
+
+def _same_address(typed: str, recorded: str) -> bool:
+    return bool(typed) and typed.strip().casefold() == recorded.strip().casefold()
+
+
+def _resubmit_from_form(
+    pledge: Pledge,
+    page: PledgeFormPage,
+    data: dict[str, Any],
+    labels: dict[str, str],
+    client_address: str,
+    stored_logo: str | None,
+    logo: ContentFile | None,
+) -> tuple[PledgeSubmission, bool]:
+    """A new pledge from the form for an agency whose pledge was declined: a revision.
+
+    The answers become a new submission and a new draft revision of the declined pledge
+    (never a refusal, never a second pledge). Who may put it back in the review queue
+    decides what happens next, so that nobody takes over a declined pledge's contact:
+
+    - the address typed is the confirmed one on record: back to review at once
+      (:func:`_resubmitted`), and the contact on record is told, with its update link;
+    - another address (or a pledge whose address was never confirmed): the revision
+      waits, declined, and the contact **on record** is asked (e-mail kind
+      ``resubmit_waiting``): its update link opens the form with these answers, and only
+      sending that form puts the pledge back in the queue. The address typed gets
+      nothing; the pledge row (its contact included) is not changed.
+
+    Link e-mails count against the daily limit like every repeat (the screen never
+    differs)."""
+    pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
+    data = {key: value for key, value in data.items() if key not in IDENTITY_FIELDS}
+    draft = pledge.get_latest_revision_as_object()
+    replaces = draft.logo.name or ""
+    _apply(draft, page, data)
+    if stored_logo:
+        draft.logo = stored_logo
+    draft.save_revision(log_action=True, clean=False)
+    submission = _store_submission(
+        page, data, labels, client_address, SubmissionKind.PLEDGE, pledge
+    )
+    pending = logo is not None and not stored_logo
+    if pending:
+        logo_storage.keep(
+            pledge, logo, submission=submission, for_update=True, replaces=replaces
+        )
+    confirmed = pledge.is_verified and _same_address(
+        str(data.get("chief_email") or ""), pledge.chief_email or ""
+    )
+    if confirmed:
+        _resubmitted(pledge, via="form")
+        kind = "resubmitted"
+    else:
+        log(pledge, "pledge_forms.resubmit_waiting")
+        kind = "resubmit_waiting"
+    pledge.refresh_from_db()
+    if link_mails_left(pledge):
+        emails.send_kind(kind, pledge, [pledge.chief_email], link=update_link(pledge))
+    else:
+        logger.info("Resubmission for %s: daily link e-mail limit reached", pledge.pk)
+    return submission, pending
 
 
 def submit(
@@ -259,6 +338,13 @@ def submit(
                         link=verify_link(pledge),
                     )
                     return SubmitResult(pledge, submission, logo_pending=pending)
+            if existing.review_status == ReviewStatus.DECLINED:
+                submission, pending = _resubmit_from_form(
+                    existing, page, data, labels, client_address, stored_logo, logo
+                )
+                return SubmitResult(
+                    existing, submission, duplicate=True, logo_pending=pending
+                )
             if stored_logo:
                 default_storage.delete(stored_logo)
                 stored_logo = None
@@ -310,9 +396,7 @@ def submit_update(
             # The agency's identity and key stay as reviewed; only progress and profile
             # change.
             data = {
-                key: value
-                for key, value in data.items()
-                if key not in {"legal_name", "country", "region"}
+                key: value for key, value in data.items() if key not in IDENTITY_FIELDS
             }
             replaces = draft.logo.name or ""
             _apply(draft, page, data)
@@ -331,7 +415,11 @@ def submit_update(
                     for_update=True,
                     replaces=replaces,
                 )
-            notify_reviewers(pledge, update=True)
+            if pledge.review_status == ReviewStatus.DECLINED:
+                # The decline e-mail's link: revised and sent again (docs/resubmit.md).
+                _resubmitted(pledge, via="update link")
+            else:
+                notify_reviewers(pledge, update=True)
     except Exception:
         if stored_logo:
             default_storage.delete(stored_logo)

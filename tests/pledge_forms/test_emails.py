@@ -36,6 +36,11 @@ def _every_kind(form_page):
     lapse.send_reminders(timezone.now() + timedelta(days=370))  # reminder
     other = submitted_pledge(form_page, "verified", legal_name="Lakeside Sheriff")
     services.decline(other, "Not a law-enforcement agency.")  # declined
+    again = pledge_data(form_page.checklist, legal_name="Lakeside Sheriff")
+    services.submit(form_page, again)  # resubmitted (the address on record)
+    services.decline(other, "Still not one.")
+    again["chief_email"] = "someone@elsewhere.example"
+    services.submit(form_page, again)  # resubmit_waiting (another address)
     return {
         kind: _mails_of(kind)[0]
         for kind in (
@@ -47,6 +52,8 @@ def _every_kind(form_page):
             "approved",
             "declined",
             "reminder",
+            "resubmitted",
+            "resubmit_waiting",
         )
     }
 
@@ -117,9 +124,7 @@ def test_links_that_do_not_expire_say_so_and_mails_without_a_link_say_nothing(
     _subject, text, html = emails.compose(form_page, kind, {"link": "https://a.b/c/"})
     assert "This link does not expire" in text and "does not expire" in html
     assert "stays valid" not in text
-    _subject, text, _html = emails.compose(
-        form_page, "declined", {"reason": "No.", "link": "https://a.b/c/"}
-    )
+    _subject, text, _html = emails.compose(form_page, "declined", {"reason": "No."})
     assert "valid" not in text and "expire" not in text
     form_page.update_body = "Ask us for a new link."  # an editor's text without {link}
     _subject, text, _html = emails.compose(form_page, "update", {"link": "https://a/"})

@@ -14,6 +14,7 @@ from pledge_forms.choices import ReviewStatus, SubmissionKind
 from pledge_forms.models import PledgeSubmission
 from pledge_forms.testing.factories import (
     PledgeFactory,
+    PledgeSubmissionFactory,
     pledge_data,
     submitted_pledge,
 )
@@ -356,3 +357,14 @@ def test_a_practice_deleted_since_shows_by_the_wording_the_agency_saw(
         r"\s*<td>Planned within 12 months</td>",
         answers,
     )
+
+
+def test_exported_answers_show_practice_statuses_by_their_label():
+    submission = PledgeSubmissionFactory(
+        form_data={"legal_name": "Label PD", "practice_7": "in_progress"},
+        labels={"legal_name": "Legal name", "practice_7": "UF-1 Use of force policy"},
+    )
+    assert submission.answers_text().splitlines() == [
+        "Legal name: Label PD",
+        "UF-1 Use of force policy: In progress",
+    ]

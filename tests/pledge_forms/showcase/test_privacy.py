@@ -1,12 +1,15 @@
 """Nothing private about a member ever reaches a public page, file, API answer or search."""
 
 import pytest
+from django.apps import apps
 
 from pledge_forms import services
 from pledge_forms.choices import PracticeStatus
 from pledge_forms.models import ChecklistItem, Pledge, PledgeSubmission
 from pledge_forms.testing.factories import pledge_data
 from tests.pledge_forms.showcase.showcase_helpers import showcase_page
+
+SITE_SEARCH = apps.is_installed("campaign_pages")
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +52,8 @@ def _public_bodies(client, pledge, queries):
         "/api/v2/members/",
         f"/api/v2/members/{pledge.pk}/",
         "/sitemap.xml",
-        *(f"/search/?q={query}" for query in queries),
+        # The site's search (the plugin's own test site has none).
+        *(f"/search/?q={query}" for query in queries if SITE_SEARCH),
     ]
     bodies = {}
     for url in urls:
@@ -109,15 +113,14 @@ def test_no_private_marker_of_a_published_member_appears_anywhere_public(
         CLIENT_ADDRESS,
     ]
     bodies = _public_bodies(client, pledge, ["Zephyrwold"])
-    # The site search lists the member by its public name, and by nothing private.
-    assert b"Zephyrwold PRIV Police Department" in bodies["/search/?q=Zephyrwold"][1]
-    searches = {
-        marker: client.get("/search/", {"q": marker}).content.decode()
-        for marker in markers
-    }
-    for marker, page in searches.items():
-        assert "Zephyrwold" not in page, f"searching {marker} found the member"
-        assert f"Nothing matches “{marker}”." in page, marker
+    if SITE_SEARCH:
+        # The site search lists the member by its public name, and by nothing private.
+        found = bodies["/search/?q=Zephyrwold"][1]
+        assert b"Zephyrwold PRIV Police Department" in found
+        for marker in markers:
+            page = client.get("/search/", {"q": marker}).content.decode()
+            assert "Zephyrwold" not in page, f"searching {marker} found the member"
+            assert f"Nothing matches “{marker}”." in page, marker
 
     assert bodies[f"/members/{pledge.slug}/"][0] == 200
     assert bodies[f"/members/{pledge.slug}/certificate.pdf"][0] == 200
