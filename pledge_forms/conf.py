@@ -64,6 +64,10 @@ PLEDGE_FORMS_REVIEW_OVERDUE_DAYS           7 (the dashboard's review queue marks
                                            waiting longer than this as overdue)
 PLEDGE_FORMS_REVIEW_QUEUE_ROWS             10 (pledges the dashboard's queue lists, oldest
                                            first; the rest are behind its link)
+PLEDGE_FORMS_REMINDER_MONTHS               (12, 24, 33) (months after the pledge date at
+                                           which a member not completed is reminded)
+PLEDGE_FORMS_LAPSED_POLICY                 "listed" (a lapsed member stays listed as
+                                           lapsed) or "hidden" (it leaves the showcase)
 =========================================  ==========================================
 """
 
@@ -107,6 +111,8 @@ DEFAULTS: dict[str, Any] = {
     "ACCESSIBILITY_URL": "",
     "REVIEW_OVERDUE_DAYS": 7,
     "REVIEW_QUEUE_ROWS": 10,
+    "REMINDER_MONTHS": (12, 24, 33),
+    "LAPSED_POLICY": "listed",
 }
 
 

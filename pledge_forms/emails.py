@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 _discard = ContextVar("pledge_forms_discard_mail", default=False)
 
-PLACEHOLDER = re.compile(r"\{(agency|link|reason|site)\}")
+PLACEHOLDER = re.compile(r"\{(agency|link|reason|remaining|site)\}")
 
 # Placeholders whose values come from the public form (the others are the site's own).
 PUBLIC_VALUES = frozenset({"agency"})
@@ -53,6 +53,7 @@ LINK_MAX_AGE_SETTINGS = {
     "confirmation": "VERIFY_MAX_AGE_DAYS",
     "repeat": "UPDATE_MAX_AGE_DAYS",
     "update": "UPDATE_MAX_AGE_DAYS",
+    "reminder": "UPDATE_MAX_AGE_DAYS",
     # The way back after a decline is the update link (docs/resubmit.md).
     "declined": "UPDATE_MAX_AGE_DAYS",
     "resubmitted": "UPDATE_MAX_AGE_DAYS",
@@ -147,6 +148,17 @@ def default_templates() -> dict[str, Template]:
             _(
                 "Use this private link to report the progress of {agency}. "
                 "Keep it to yourself; anyone with the link can send an update:\n{link}"
+            ),
+        ),
+        # Sent by ``services.lapse`` at each of PLEDGE_FORMS_REMINDER_MONTHS.
+        "reminder": Template(
+            _("A reminder about your pledge – {site}"),
+            _(
+                "This is a reminder about the pledge of {agency}: every practice of "
+                "the checklist should be in place by its deadline. Not yet in place:\n"
+                "{remaining}\n\n"
+                "Use this private link to report your progress. Keep it to yourself; "
+                "anyone with the link can send an update:\n{link}"
             ),
         ),
     }
@@ -315,10 +327,16 @@ def send_kind(
     *,
     link: str = "",
     reason: str = "",
+    remaining: str = "",
 ) -> OutgoingMail | None:
     subject, text, html = compose(
         pledge.form_page,
         kind,
-        {"agency": pledge.legal_name, "link": link, "reason": reason},
+        {
+            "agency": pledge.legal_name,
+            "link": link,
+            "reason": reason,
+            "remaining": remaining,
+        },
     )
     return queue(to, subject, text, html, purpose=kind, pledge=pledge)

@@ -559,9 +559,16 @@ def schedule_housekeeping(
 
 
 def run_housekeeping(now: datetime | None = None) -> dict[str, int]:
-    """One housekeeping pass: the retention rules; recorded on the ScheduledTask row."""
+    """One housekeeping pass: reminders and lapses (``services.lapse``), then the
+    retention rules; recorded on the ScheduledTask row."""
+    from pledge_forms.services import lapse
+
     now = now or timezone.now()
-    counts = privacy.apply_retention(now)
+    ours = {
+        "reminders": lapse.send_reminders(now),
+        "lapses_noticed": lapse.notice_lapses(timezone.localdate(now)),
+    }
+    counts = {**privacy.apply_retention(now), **ours}
     ScheduledTask.objects.update_or_create(
         name=HOUSEKEEPING,
         defaults={

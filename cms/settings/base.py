@@ -686,3 +686,29 @@ if PLEDGE_FORMS_REVIEW_OVERDUE_DAYS < 0 or PLEDGE_FORMS_REVIEW_QUEUE_ROWS < 1:
         "PLEDGE_FORMS_REVIEW_OVERDUE_DAYS must be >= 0 and "
         "PLEDGE_FORMS_REVIEW_QUEUE_ROWS at least 1"
     )
+
+
+# --- The 36 months: reminders and the lapsed stage (docs/lapse.md) ---------------------
+# Months after the pledge date at which a member not completed gets a reminder with its update
+# link (comma-separated), and what the showcase does with a member whose deadline passed
+# without completion: "listed" (shown as lapsed) or "hidden" (out of the showcase and open data).
+def env_months(name: str, default: str) -> tuple[int, ...]:
+    try:
+        months = tuple(int(item) for item in env_list(name, default))
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"{name} must be whole months separated by commas, e.g. 12,24,33"
+        ) from exc
+    if any(month < 1 for month in months):
+        raise ImproperlyConfigured(f"{name} must list months of 1 or more")
+    return months
+
+
+PLEDGE_FORMS_REMINDER_MONTHS = env_months("PLEDGE_FORMS_REMINDER_MONTHS", "12,24,33")
+PLEDGE_FORMS_LAPSED_POLICY = (
+    os.environ.get("PLEDGE_FORMS_LAPSED_POLICY", "").strip() or "listed"
+)
+if PLEDGE_FORMS_LAPSED_POLICY not in {"listed", "hidden"}:
+    raise ImproperlyConfigured(
+        'PLEDGE_FORMS_LAPSED_POLICY must be "listed" or "hidden"'
+    )

@@ -1,13 +1,13 @@
 """Filters of the pledge listing in the admin."""
 
 import django_filters
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
 
 from pledge_forms.choices import AgencyType, ReviewStatus, Stage
 from pledge_forms.geography import country_choices
 from pledge_forms.models.pledges import Pledge
+from pledge_forms.services.lapse import lapsed_q
 
 
 class PledgeFilterSet(WagtailFilterSet):
@@ -35,8 +35,8 @@ class PledgeFilterSet(WagtailFilterSet):
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        overdue = {"stage": Stage.PLEDGED, "deadline__lt": timezone.localdate()}
-        return queryset.filter(**overdue) if value else queryset.exclude(**overdue)
+        overdue = lapsed_q()
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
     class Meta:
         model = Pledge

@@ -1,6 +1,7 @@
 from pledge_forms.models.abuse import RateCounter
 from pledge_forms.models.checklists import Checklist, ChecklistItem, ChecklistSection
 from pledge_forms.models.exports import ExportJob
+from pledge_forms.models.lapse import PledgeLapse, PledgeReminder
 from pledge_forms.models.logos import PendingLogo
 from pledge_forms.models.pages import PledgeFormField, PledgeFormPage
 from pledge_forms.models.pledges import REVIEW_STATE_FIELDS, Pledge
@@ -28,7 +29,9 @@ __all__ = [
     "PledgeErasure",
     "PledgeFormField",
     "PledgeFormPage",
+    "PledgeLapse",
     "PledgePractice",
+    "PledgeReminder",
     "PledgeSubmission",
     "RateCounter",
     "ScheduledTask",

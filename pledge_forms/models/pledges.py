@@ -297,11 +297,10 @@ class Pledge(
 
     @property
     def is_overdue(self) -> bool:
-        return (
-            self.stage == Stage.PLEDGED
-            and self.deadline is not None
-            and self.deadline < timezone.localdate()
-        )
+        """Lapsed: the one rule of ``pledge_forms.services.lapse``."""
+        from pledge_forms.services.lapse import is_lapsed
+
+        return is_lapsed(self)
 
     def statuses_by_item(self) -> dict[int, str]:
         """Status per checklist item id, from the practice rows of this object (the

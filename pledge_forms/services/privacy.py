@@ -21,8 +21,8 @@ in the audit log.
 
 **When.** ``apply_retention`` erases, once their period is over (settings in
 ``pledge_forms.conf``): declined pledges, counted from the decline; pledges never confirmed,
-counted from their creation; lapsed pledges (still "pledged" when the deadline passed; the
-plugin has no "lapsed" state, so this is the rule), counted from the deadline. The daily
+counted from their creation; lapsed pledges (``services.lapse.lapsed_q``: still "pledged"
+when the deadline passed), counted from the deadline. The daily
 housekeeping task (``pledge_forms.tasks``) runs it.
 """
 
@@ -41,13 +41,14 @@ from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry, Revision
 
 from pledge_forms import conf
-from pledge_forms.choices import MailStatus, ReviewStatus, Stage
+from pledge_forms.choices import MailStatus, ReviewStatus
 from pledge_forms.forms import PledgeForm
 from pledge_forms.models.logos import PendingLogo
 from pledge_forms.models.pledges import Pledge
 from pledge_forms.models.practices import PledgePractice
 from pledge_forms.models.privacy import ErasureReason, PledgeErasure
 from pledge_forms.models.submissions import ConsentText, OutgoingMail, PledgeSubmission
+from pledge_forms.services.lapse import lapsed_q
 
 if TYPE_CHECKING:
     from pledge_forms.models.pages import PledgeFormPage
@@ -358,8 +359,7 @@ def due_for_erasure(now: datetime | None = None) -> dict[str, list[int]]:
         created_at__lt=now - timedelta(days=unverified_days()),
     )
     lapsed = pledges.filter(
-        stage=Stage.PLEDGED,
-        deadline__lt=today - timedelta(days=conf.get("RETENTION_LAPSED_DAYS")),
+        lapsed_q(today - timedelta(days=conf.get("RETENTION_LAPSED_DAYS")))
     )
     due: dict[str, list[int]] = {}
     seen: set[int] = set()

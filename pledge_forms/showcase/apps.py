@@ -13,6 +13,7 @@ class PledgeShowcaseConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from pledge_forms.showcase import figures
+        from pledge_forms.showcase import figures, signals
 
         figures.connect()
+        signals.connect()

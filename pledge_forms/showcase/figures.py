@@ -24,6 +24,7 @@ from django.utils.translation import get_language
 from pledge_forms.choices import Stage
 from pledge_forms.models.checklists import Checklist, ChecklistItem, ChecklistSection
 from pledge_forms.models.pledges import Pledge
+from pledge_forms.services import lapse
 
 FIGURES_CACHE_SECONDS = 3600
 CHECKLIST_VERSION_KEY = "pledge_forms:checklist-version"
@@ -110,7 +111,14 @@ def figures_key(name: str, *parts: Any, state: dict | None = None) -> str:
     published pledges as they stand (``state``, or read now: one query)."""
     if state is None:
         state = pledge_state()
-    fingerprint = (name, sorted(state.items()), checklist_version(), get_language())
+    # The lapse policy and the day: members lapse at midnight without a row changing.
+    fingerprint = (
+        name,
+        sorted(state.items()),
+        checklist_version(),
+        get_language(),
+        lapse.cache_state(),
+    )
     digest = hashlib.sha256(repr((fingerprint, parts)).encode()).hexdigest()[:32]
     return f"pledge_forms:figures:{name}:{digest}"
 

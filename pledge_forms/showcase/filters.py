@@ -22,6 +22,7 @@ from pledge_forms.choices import (
 )
 from pledge_forms.geography import country_name, region_name
 from pledge_forms.models.pledges import Pledge
+from pledge_forms.services import lapse
 from pledge_forms.showcase.members import listed_members
 
 SORTS = {
@@ -113,9 +114,10 @@ class MemberFilterSet(django_filters.FilterSet):
     )
     stage = django_filters.ChoiceFilter(
         label=_("Stage"),
-        choices=Stage.choices,
+        choices=lapse.public_stage_choices,
         empty_label=_("All stages"),
         error_messages={"invalid_choice": _("The stage filter was not recognised.")},
+        method="filter_stage",
     )
 
     class Meta:
@@ -133,7 +135,16 @@ class MemberFilterSet(django_filters.FilterSet):
         if options is not None:
             self.filters["country"].extra["choices"] = options.countries
             self.filters["region"].extra["choices"] = options.regions
+        self.filters["stage"].extra["choices"] = shown_stages()
         self.form.auto_id = "filter-%s"
+
+    def filter_stage(self, queryset, name, value):
+        """The public stage: "pledged" means not lapsed, "lapsed" the one rule."""
+        if value == lapse.LAPSED:
+            return queryset.filter(lapse.lapsed_q())
+        if value == Stage.PLEDGED:
+            return queryset.filter(stage=value).exclude(lapse.lapsed_q())
+        return queryset.filter(stage=value)
 
     @cached_property
     def extra_notices(self) -> list[str]:
@@ -232,9 +243,10 @@ def area_counts() -> AreaCounts:
     return list(
         listed_members()
         .order_by()
-        .values_list("country", "region", "stage")
+        .annotate(public_stage=lapse.stage_expression())
+        .values_list("country", "region", "public_stage")
         .annotate(n=Count("pk"))
-        .values_list("country", "region", "stage", "n")
+        .values_list("country", "region", "public_stage", "n")
     )
 
 
@@ -269,7 +281,7 @@ def stage_counts_for(
         if applied.get("stage", stage) != stage:
             continue
         totals[stage] += members
-    return [(str(label), totals.get(value, 0)) for value, label in Stage.choices]
+    return [(str(label), totals.get(value, 0)) for value, label in shown_stages()]
 
 
 def stage_counts(queryset: QuerySet[Pledge] | None = None) -> list[tuple[str, int]]:
@@ -279,8 +291,17 @@ def stage_counts(queryset: QuerySet[Pledge] | None = None) -> list[tuple[str, in
         queryset = listed_members()
     counts = dict(
         queryset.order_by()
-        .values_list("stage")
+        .annotate(public_stage=lapse.stage_expression())
+        .values_list("public_stage")
         .annotate(n=Count("pk"))
-        .values_list("stage", "n")
+        .values_list("public_stage", "n")
     )
-    return [(str(label), counts.get(value, 0)) for value, label in Stage.choices]
+    return [(str(label), counts.get(value, 0)) for value, label in shown_stages()]
+
+
+def shown_stages() -> list[tuple[str, str]]:
+    """The stages the showcase lists: "lapsed" too unless the policy hides lapsed
+    members (``pledge_forms.services.lapse``)."""
+    if lapse.hides_lapsed():
+        return list(Stage.choices)
+    return lapse.public_stage_choices()

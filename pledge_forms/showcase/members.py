@@ -5,8 +5,9 @@ draft revision) and keeps only the fields the agency agreed to show. Pages, data
 badges and certificates all use it, so a private field cannot reach them by another path.
 
 Published member (listed): ``live`` (its latest approved revision is published), not declined,
-and consenting to a public listing. Campaign statistics count every published pledge, as
-anonymous totals.
+and consenting to a public listing; with ``PLEDGE_FORMS_LAPSED_POLICY = "hidden"``, not
+lapsed either (``pledge_forms.services.lapse``). Campaign statistics count every published
+pledge, as anonymous totals. The stage shown is the public one: "lapsed" past the deadline.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from pledge_forms.choices import (
 from pledge_forms.geography import country_name, region_name
 from pledge_forms.models.pledges import Pledge
 from pledge_forms.models.practices import PledgePractice
+from pledge_forms.services import lapse
 
 PUBLIC_COLUMNS = (
     "pk",
@@ -88,18 +90,23 @@ def published_pledges() -> QuerySet[Pledge]:
     return Pledge.objects.filter(live=True).exclude(review_status=ReviewStatus.DECLINED)
 
 
+def showcase_pledges() -> QuerySet[Pledge]:
+    """Published pledges whose agency agreed to a public listing, less the lapsed ones
+    when the lapse policy hides them."""
+    queryset = published_pledges().filter(consent_listed=True)
+    if lapse.hides_lapsed():
+        queryset = queryset.exclude(lapse.lapsed_q())
+    return queryset
+
+
 def listed_members() -> QuerySet[Pledge]:
-    """Published pledges whose agency agreed to a public listing, public columns only."""
-    return (
-        published_pledges()
-        .filter(consent_listed=True)
-        .only(*(name for name in PUBLIC_COLUMNS if name != "pk"))
-    )
+    """The showcase's members (:func:`showcase_pledges`), public columns only."""
+    return showcase_pledges().only(*(name for name in PUBLIC_COLUMNS if name != "pk"))
 
 
 def listed_cards() -> QuerySet[Pledge]:
     """Listed members with the columns a list card needs (see :func:`public_card`)."""
-    return published_pledges().filter(consent_listed=True).only(*CARD_COLUMNS)
+    return showcase_pledges().only(*CARD_COLUMNS)
 
 
 def public_practices() -> Prefetch:
@@ -190,6 +197,11 @@ def choice_label(choices, value: str) -> str:
         return value
 
 
+def stage_label(stage: str) -> str:
+    """The label of a public stage ("lapsed" included)."""
+    return str(dict(lapse.public_stage_choices()).get(stage, stage))
+
+
 def public_member(pledge: Pledge, *, card: bool = False) -> PublicMember:
     """The public profile of a published pledge row (never of a draft revision).
 
@@ -217,6 +229,7 @@ def public_member(pledge: Pledge, *, card: bool = False) -> PublicMember:
                 logo_url = ""
     profile = not card
     show_chief = profile and pledge.consent_show_chief
+    stage = lapse.public_stage(pledge)
     return PublicMember(
         pk=pledge.pk,
         slug=pledge.slug,
@@ -237,8 +250,8 @@ def public_member(pledge: Pledge, *, card: bool = False) -> PublicMember:
         ),
         chief_name=pledge.chief_name if show_chief else "",
         chief_title=pledge.chief_title if show_chief else "",
-        stage=pledge.stage,
-        stage_label=choice_label(Stage, pledge.stage),
+        stage=stage,
+        stage_label=stage_label(stage),
         pledged_on=local_date(pledge.pledged_at),
         deadline=pledge.deadline,
         completed_on=(

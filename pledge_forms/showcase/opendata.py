@@ -20,7 +20,7 @@ website             the agency's website (empty unless agreed)
 statement           public statement (empty unless agreed)
 chief_name          chief executive's name (empty unless agreed)
 chief_title         chief executive's title (empty unless agreed)
-stage               pledged or completed
+stage               pledged, completed or lapsed (deadline passed, not completed)
 pledged_on          date of the pledge (YYYY-MM-DD)
 deadline            date by which all practices should be in place
 completed_on        date of completion (completed members only)
@@ -102,7 +102,7 @@ COLUMN_DOCS = (
     ("statement", _("public statement (empty unless agreed)")),
     ("chief_name", _("chief executive's name (empty unless agreed)")),
     ("chief_title", _("chief executive's title (empty unless agreed)")),
-    ("stage", _("pledged or completed")),
+    ("stage", _("pledged, completed or lapsed (deadline passed, not completed)")),
     ("pledged_on", _("date of the pledge (YYYY-MM-DD)")),
     ("deadline", _("date by which all practices should be in place")),
     ("completed_on", _("date of completion (completed members only)")),

@@ -18,6 +18,7 @@ from pledge_forms.choices import (
 from pledge_forms.geography import country_name, region_name
 from pledge_forms.models.checklists import Checklist, ChecklistItem
 from pledge_forms.models.practices import PledgePractice
+from pledge_forms.services import lapse
 from pledge_forms.showcase.figures import cached
 from pledge_forms.showcase.filters import AreaCounts, area_counts
 from pledge_forms.showcase.members import (
@@ -167,11 +168,12 @@ class Period:
 @dataclass(frozen=True)
 class CampaignStatistics:
     members: int
-    pledged: int  # published members still in the pledged stage
+    pledged: int  # published members in the pledged stage, deadline not passed
     completed: int
     practices: list[Share]
     focus_areas: list[Share]
     periods: list[Period]
+    lapsed: int = 0  # deadline passed, not completed (``services.lapse``)
 
     @property
     def completed_percent(self) -> float:
@@ -220,10 +222,11 @@ def _members_by_quarter() -> list[
                 default=None,
                 output_field=DateTimeField(),
             ),
+            public_stage=lapse.stage_expression(),
         )
-        .values("stage", "pledged_quarter", "completed_quarter")
+        .values("public_stage", "pledged_quarter", "completed_quarter")
         .annotate(n=Count("pk"))
-        .values_list("stage", "pledged_quarter", "completed_quarter", "n")
+        .values_list("public_stage", "pledged_quarter", "completed_quarter", "n")
     )
 
 
@@ -314,6 +317,7 @@ def _compute_statistics(sections: list[Section]) -> CampaignStatistics:
         members=members,
         pledged=stages[Stage.PLEDGED],
         completed=stages[Stage.COMPLETED],
+        lapsed=stages[lapse.LAPSED],
         practices=practices,
         focus_areas=focus_areas,
         periods=periods,

@@ -112,6 +112,7 @@ def campaign_statistics(request, page):
             [
                 (str(_("Pledged")), stats.pledged),
                 (str(_("Completed")), stats.completed),
+                *([(str(_("Lapsed")), stats.lapsed)] if stats.lapsed else []),
             ]
         ),
         focus_chart=charts.stacked_shares(stats.focus_areas),

@@ -3,6 +3,7 @@ its link stays valid (from the setting the token check reads), and an update not
 reviewers that says it is an update."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core import mail, signing
@@ -10,7 +11,7 @@ from django.utils import timezone
 
 from pledge_forms import emails, services
 from pledge_forms.models import OutgoingMail
-from pledge_forms.services import links
+from pledge_forms.services import lapse, links
 from pledge_forms.testing.factories import pledge_data, submitted_pledge
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +33,7 @@ def _every_kind(form_page):
         services.make_update_token(pledge), pledge_data(form_page.checklist)
     )  # reviewer_update
     services.approve(pledge)  # approved
+    lapse.send_reminders(timezone.now() + timedelta(days=370))  # reminder
     other = submitted_pledge(form_page, "verified", legal_name="Lakeside Sheriff")
     services.decline(other, "Not a law-enforcement agency.")  # declined
     again = pledge_data(form_page.checklist, legal_name="Lakeside Sheriff")
@@ -49,6 +51,7 @@ def _every_kind(form_page):
             "reviewer_update",
             "approved",
             "declined",
+            "reminder",
             "resubmitted",
             "resubmit_waiting",
         )
