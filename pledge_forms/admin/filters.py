@@ -6,8 +6,7 @@ from wagtail.admin.filters import WagtailFilterSet
 
 from pledge_forms.choices import AgencyType, ReviewStatus, Stage
 from pledge_forms.geography import country_choices
-from pledge_forms.models.pledges import Pledge
-from pledge_forms.services.lapse import lapsed_q
+from pledge_forms.models.pledges import Pledge, lapsed_q
 
 
 class PledgeFilterSet(WagtailFilterSet):

@@ -1,5 +1,7 @@
 """The pledge snippet: one agency's curated commitment, reviewed and published to the showcase."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -79,6 +81,23 @@ RESERVED_MEMBER_SLUGS = frozenset(
 
 def slug_is_reserved(slug: str) -> bool:
     return (slug or "").lower() in RESERVED_MEMBER_SLUGS
+
+
+def lapsed_q(today: datetime.date | None = None) -> models.Q:
+    """The one rule of a lapsed pledge, as a filter: still "pledged" and its deadline
+    before ``today`` (``pledge_forms.services.lapse`` says what follows from it)."""
+    today = today or timezone.localdate()
+    return models.Q(stage=Stage.PLEDGED, deadline__isnull=False, deadline__lt=today)
+
+
+def is_lapsed(pledge: "Pledge", today: datetime.date | None = None) -> bool:
+    """The one rule for one pledge (see :func:`lapsed_q`)."""
+    today = today or timezone.localdate()
+    return (
+        pledge.stage == Stage.PLEDGED
+        and pledge.deadline is not None
+        and pledge.deadline < today
+    )
 
 
 class Pledge(
@@ -297,9 +316,7 @@ class Pledge(
 
     @property
     def is_overdue(self) -> bool:
-        """Lapsed: the one rule of ``pledge_forms.services.lapse``."""
-        from pledge_forms.services.lapse import is_lapsed
-
+        """Lapsed: :func:`is_lapsed`."""
         return is_lapsed(self)
 
     def statuses_by_item(self) -> dict[int, str]:

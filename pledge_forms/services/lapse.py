@@ -1,7 +1,8 @@
 """The 36 months: reminders before a member's deadline, and the lapsed stage after it.
 
 **The one rule.** A pledge is *lapsed* when it is still in the "pledged" stage and its
-deadline has passed (:func:`lapsed_q` for queries, :func:`is_lapsed` for one pledge).
+deadline has passed (``lapsed_q`` for queries, ``is_lapsed`` for one pledge; they live
+beside the model, in ``pledge_forms.models.pledges``, and are re-exported here).
 Nothing stores it: the stage column keeps "pledged", so revisions, publishing and
 "Mark as completed" never fight a stored value, and completing a lapsed member is the
 ordinary completion. The retention rules (``services.privacy``), the admin's "overdue"
@@ -31,7 +32,7 @@ import logging
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
-from django.db.models import Case, CharField, F, Q, Value, When
+from django.db.models import Case, CharField, F, Value, When
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -40,7 +41,7 @@ from pledge_forms import conf, emails
 from pledge_forms.choices import ReviewStatus, Stage
 from pledge_forms.models.checklists import ChecklistItem
 from pledge_forms.models.lapse import PledgeLapse, PledgeReminder
-from pledge_forms.models.pledges import Pledge
+from pledge_forms.models.pledges import Pledge, is_lapsed, lapsed_q
 from pledge_forms.services.eligibility import checklist_of, practices_not_in_place
 from pledge_forms.services.identity import add_months
 from pledge_forms.services.links import update_link
@@ -56,22 +57,6 @@ POLICIES = (LISTED, HIDDEN)
 
 # Sent by housekeeping with ``pledges`` (a list) when members lapsed since the last pass.
 pledges_lapsed = Signal()
-
-
-def lapsed_q(today: datetime.date | None = None) -> Q:
-    """The one rule, as a filter: still "pledged" and the deadline before ``today``."""
-    today = today or timezone.localdate()
-    return Q(stage=Stage.PLEDGED, deadline__isnull=False, deadline__lt=today)
-
-
-def is_lapsed(pledge: Pledge, today: datetime.date | None = None) -> bool:
-    """The one rule for one pledge (see :func:`lapsed_q`)."""
-    today = today or timezone.localdate()
-    return (
-        pledge.stage == Stage.PLEDGED
-        and pledge.deadline is not None
-        and pledge.deadline < today
-    )
 
 
 def public_stage(pledge: Pledge) -> str:

@@ -21,7 +21,7 @@ in the audit log.
 
 **When.** ``apply_retention`` erases, once their period is over (settings in
 ``pledge_forms.conf``): declined pledges, counted from the decline; pledges never confirmed,
-counted from their creation; lapsed pledges (``services.lapse.lapsed_q``: still "pledged"
+counted from their creation; lapsed pledges (``models.pledges.lapsed_q``: still "pledged"
 when the deadline passed), counted from the deadline. The daily
 housekeeping task (``pledge_forms.tasks``) runs it.
 """
@@ -44,11 +44,10 @@ from pledge_forms import conf
 from pledge_forms.choices import MailStatus, ReviewStatus
 from pledge_forms.forms import PledgeForm
 from pledge_forms.models.logos import PendingLogo
-from pledge_forms.models.pledges import Pledge
+from pledge_forms.models.pledges import Pledge, lapsed_q
 from pledge_forms.models.practices import PledgePractice
 from pledge_forms.models.privacy import ErasureReason, PledgeErasure
 from pledge_forms.models.submissions import ConsentText, OutgoingMail, PledgeSubmission
-from pledge_forms.services.lapse import lapsed_q
 
 if TYPE_CHECKING:
     from pledge_forms.models.pages import PledgeFormPage

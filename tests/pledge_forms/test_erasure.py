@@ -19,7 +19,7 @@ from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 from wagtail.models import ModelLogEntry, Revision
 
-from pledge_forms import services, tasks
+from pledge_forms import housekeeping, services
 from pledge_forms.choices import MailStatus, ReviewStatus, Stage
 from pledge_forms.models import (
     ConsentText,
@@ -431,11 +431,13 @@ def test_housekeeping_runs_and_reschedules_itself_once(
     stale = make_pledge(page, "Housekept", "unverified")
     age(stale, created_at=timezone.now() - timedelta(days=400))
 
-    first = tasks.schedule_housekeeping()
+    first = housekeeping.schedule_housekeeping()
     assert first
-    assert tasks.schedule_housekeeping() is None  # one waiting run is enough
+    assert housekeeping.schedule_housekeeping() is None  # one waiting run is enough
     call_command("schedule_housekeeping", stdout=io.StringIO())
-    waiting = DBTaskResult.objects.filter(task_path="pledge_forms.tasks.housekeeping")
+    waiting = DBTaskResult.objects.filter(
+        task_path="pledge_forms.housekeeping.housekeeping"
+    )
     assert waiting.count() == 1
 
     run_worker_once(monkeypatch)
@@ -446,27 +448,27 @@ def test_housekeeping_runs_and_reschedules_itself_once(
     later = [row for pk, row in rows.items() if pk != str(first)]
     assert len(later) == 1 and later[0].status == "READY"
     assert later[0].run_after > timezone.now() + timedelta(hours=23)
-    schedule = ScheduledTask.objects.get(name=tasks.HOUSEKEEPING)
+    schedule = ScheduledTask.objects.get(name=housekeeping.HOUSEKEEPING)
     assert str(schedule.task_id) == str(later[0].id)
     assert "unverified: 1" in schedule.last_result
 
     # The worker does not run the next one early, and no one adds a second.
     run_worker_once(monkeypatch)
-    assert tasks.schedule_housekeeping() is None
+    assert housekeeping.schedule_housekeeping() is None
     assert waiting.count() == 2 and waiting.filter(status="READY").count() == 1
 
 
 def test_housekeeping_enqueues_again_when_its_task_was_lost(settings):
     settings.TASKS = DATABASE_TASKS
-    first = tasks.schedule_housekeeping()
+    first = housekeeping.schedule_housekeeping()
     DBTaskResult.objects.filter(id=first).delete()  # pruned, or the queue was reset
-    second = tasks.schedule_housekeeping()
+    second = housekeeping.schedule_housekeeping()
     assert second and second != first
     DBTaskResult.objects.filter(id=second).update(
         status="RUNNING", run_after=timezone.now() - timedelta(days=2)
     )
     ScheduledTask.objects.update(run_after=timezone.now() - timedelta(days=2))
-    assert tasks.schedule_housekeeping()  # its worker died long ago
+    assert housekeeping.schedule_housekeeping()  # its worker died long ago
 
 
 def test_without_a_deferring_backend_the_command_runs_housekeeping_at_once(

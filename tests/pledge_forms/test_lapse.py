@@ -11,6 +11,7 @@ from django.utils import timezone
 from pledge_forms import services
 from pledge_forms.admin.filters import PledgeFilterSet
 from pledge_forms.choices import PracticeStatus, ReviewStatus, Stage
+from pledge_forms.housekeeping import run_housekeeping
 from pledge_forms.models import (
     ChecklistItem,
     OutgoingMail,
@@ -20,7 +21,6 @@ from pledge_forms.models import (
 )
 from pledge_forms.services import lapse, privacy
 from pledge_forms.services.identity import add_months
-from pledge_forms.tasks import run_housekeeping
 from pledge_forms.testing.factories import PledgeFactory
 
 pytestmark = pytest.mark.django_db

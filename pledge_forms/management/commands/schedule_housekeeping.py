@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from pledge_forms import tasks
+from pledge_forms import housekeeping
 
 
 class Command(BaseCommand):
@@ -20,13 +20,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, now=False, **options):
         if now:
-            counts = tasks.run_housekeeping()
+            counts = housekeeping.run_housekeeping()
             summary = ", ".join(f"{name}: {count}" for name, count in counts.items())
             self.stdout.write(f"Housekeeping done ({summary})")
-        task_id = tasks.schedule_housekeeping()
+        task_id = housekeeping.schedule_housekeeping()
         if task_id:
             self.stdout.write(f"Housekeeping scheduled (task {task_id})")
-        elif tasks.housekeeping.get_backend().supports_defer:
+        elif housekeeping.housekeeping.get_backend().supports_defer:
             self.stdout.write("Housekeeping already scheduled")
         else:
             self.stdout.write(
