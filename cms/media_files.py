@@ -84,6 +84,10 @@ def media(request, path: str):
         )
     if request.method == "HEAD" and response.streaming:
         # Headers only (Content-Length kept): the WSGI server must not be handed the file.
-        response.close()
+        # Only the file is closed here: closing the response would end the request early
+        # (request_finished closes the database connection).
+        opened = getattr(response, "file_to_stream", None)
         response.streaming_content = []
+        if opened is not None:
+            opened.close()
     return response
