@@ -17,11 +17,12 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from media.testing import draw_image
-from tests.cms.test_scale_out import SECRET_KEY, Server, _database_url
+from tests.cms.servers import GunicornServer, database_url
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 PUBLIC = "https://campaign.example.org"
+SECRET_KEY = "media-test-secret-key-" + "m" * 40
 
 
 @pytest.fixture
@@ -64,14 +65,14 @@ def server(content, tmp_path):
         SECURE_SSL_REDIRECT="0",
         ALLOWED_HOSTS="127.0.0.1",
         PUBLIC_URL=PUBLIC,
-        DATABASE_URL=_database_url(),
+        DATABASE_URL=database_url(),
         MEDIA_ROOT=str(settings.MEDIA_ROOT),
         VAR_DIR=str(tmp_path / "var"),
         STATIC_ROOT=str(tmp_path / "static"),
         LOG_LEVEL="ERROR",
     )
     (tmp_path / "var").mkdir()
-    started = Server("media", env)
+    started = GunicornServer("media", env)
     try:
         started.wait_healthy()
         yield started

@@ -14,16 +14,10 @@ Also here: the production settings refuse DEBUG and read ``PROXY_COUNT`` from th
 
 import os
 import re
-import shutil
-import signal
 import sqlite3
-import subprocess
-import sys
-import tempfile
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 import requests
@@ -32,11 +26,11 @@ from django.db import connection
 
 from pledge_forms.forms import STARTED_SALT
 from pledge_forms.testing.factories import PledgeFormPageFactory, make_checklist
-from tests.cms.test_scale_out import _database_url, _free_port, site_tree  # noqa: F401
+from tests.cms.servers import GunicornServer, database_url
+from tests.cms.test_scale_out import site_tree  # noqa: F401
 from tests.cms.test_settings import production_secret, read_settings, run_python
 from tests.pledge_forms.test_public_form import form_post
 
-ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 SECRET_KEY = "proxy-test-secret-key-" + "p" * 40
 LIMIT = 10
@@ -96,64 +90,6 @@ def test_proxy_count_and_the_rate_store_come_from_the_environment(tmp_path):
 
 
 # --- Real servers ------------------------------------------------------------------------
-
-
-class Gunicorn:
-    """One gunicorn server; its access log names the worker process of every request."""
-
-    def __init__(self, name, env, workers):
-        self.name = name
-        self.url = f"http://127.0.0.1:{_free_port()}"
-        self.access_log = Path(tempfile.mkdtemp(prefix="proxy-test-")) / "access.log"
-        self.log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in stop())
-        gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
-        self.process = subprocess.Popen(
-            [
-                gunicorn,
-                "cms.wsgi:application",
-                "--bind",
-                self.url.removeprefix("http://"),
-                "--workers",
-                str(workers),
-                "--no-control-socket",
-                "--access-logfile",
-                str(self.access_log),
-                "--access-logformat",
-                "%(p)s %(m)s %(U)s %(s)s",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def wait_healthy(self):
-        deadline = time.monotonic() + 120  # a busy machine starts slowly
-        while time.monotonic() < deadline and self.process.poll() is None:
-            try:
-                if requests.get(self.url + "/healthz/", timeout=15).status_code == 200:
-                    return
-            except (requests.ConnectionError, requests.Timeout):
-                pass
-            time.sleep(0.3)
-        self.log.seek(0)
-        pytest.fail(f"server {self.name} not healthy:\n{self.log.read()[-3000:]!r}")
-
-    def workers_that_answered(self, path):
-        lines = self.access_log.read_text().splitlines()
-        return {line.split()[0] for line in lines if f"POST {path} " in line}
-
-    def stop(self):
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-        self.log.close()
-        shutil.rmtree(self.access_log.parent, ignore_errors=True)
 
 
 def server_env(tmp_path, **extra):
@@ -257,7 +193,7 @@ def test_without_redis_two_workers_share_the_limit_of_each_client(
     copy = sqlite3.connect(database)
     connection.connection.backup(copy)
     copy.close()
-    server = Gunicorn(
+    server = GunicornServer(
         "sqlite", server_env(tmp_path, DATABASE_URL=f"sqlite:///{database}"), workers=2
     )
     try:
@@ -317,11 +253,11 @@ def test_two_servers_on_postgresql_and_redis_share_the_limit_of_each_client(
     redis_client, prefix = redis_prefix
     env = server_env(
         tmp_path,
-        DATABASE_URL=_database_url(),
+        DATABASE_URL=database_url(),
         REDIS_URL=REDIS_URL,
         CACHE_KEY_PREFIX=prefix,
     )
-    servers = [Gunicorn("A", env, workers=1), Gunicorn("B", env, workers=1)]
+    servers = [GunicornServer("A", env, workers=1), GunicornServer("B", env, workers=1)]
     try:
         for server in servers:
             server.wait_healthy()

@@ -6,44 +6,20 @@ one of them needs is kept inside the other: published pages, sessions and upload
 """
 
 import os
-import re
-import shutil
-import signal
-import socket
-import subprocess
-import sys
-import tempfile
-import time
 import uuid
-from pathlib import Path
 
 import pytest
 import requests
-from django.db import connection
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tests.cms.servers import GunicornServer, database_url
+
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
-ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 SECRET_KEY = "scale-out-test-secret-key-" + "k" * 40
 PASSWORD = "scale-out-pass-1234"
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _database_url():
-    db = connection.settings_dict
-    user = db.get("USER") or "postgres"
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    host = db.get("HOST") or "127.0.0.1"
-    port = db.get("PORT") or 5432
-    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
 
 
 @pytest.fixture
@@ -115,71 +91,7 @@ def site_tree():
     return home
 
 
-class Server:
-    def __init__(self, name, env):
-        self.name = name
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
-        # Open as long as the server runs; closed in stop().
-        self.log = tempfile.NamedTemporaryFile(prefix=f"scale-{name}-", suffix=".log")  # noqa: SIM115
-        self.process = subprocess.Popen(
-            [
-                gunicorn,
-                "cms.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                "1",
-                "--no-control-socket",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        self.session = requests.Session()
-
-    def wait_healthy(self):
-        deadline = time.monotonic() + 120  # a busy machine starts slowly
-        last = None
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                break
-            try:
-                last = requests.get(self.url + "/healthz/", timeout=15)
-                if last.status_code == 200:
-                    return
-            except (requests.ConnectionError, requests.Timeout):
-                pass
-            time.sleep(0.3)
-        self.log.seek(0)
-        pytest.fail(
-            f"server {self.name} not healthy ({last and last.text}):\n"
-            + self.log.read().decode()[-3000:]
-        )
-
-    def get(self, path, **kwargs):
-        return self.session.get(
-            self.url + path, allow_redirects=False, timeout=20, **kwargs
-        )
-
-    def post_form(self, path, data, files=None):
-        """GET the form for its CSRF token, then POST it as a browser would."""
-        form = self.get(path)
-        assert form.status_code == 200, form.text[:500]
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)
-        assert token, "no CSRF token on " + path
-        return self.session.post(
-            self.url + path,
-            data={**data, "csrfmiddlewaretoken": token.group(1)},
-            files=files,
-            headers={"Origin": self.url, "Referer": self.url + path},
-            allow_redirects=False,
-            timeout=20,
-        )
-
+class Server(GunicornServer):
     def sign_in(self, device):
         """Password, then the second factor (production requires it of staff)."""
         login = self.post_form(
@@ -192,16 +104,6 @@ class Server:
         )
         assert verified.status_code == 302, verified.text[:500]
         return verified
-
-    def stop(self):
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-        self.log.close()
 
 
 @pytest.fixture
@@ -218,7 +120,7 @@ def servers(transactional_db, site_tree, redis_prefix, bucket, moto_server, tmp_
         SESSION_COOKIE_SECURE="0",
         CSRF_COOKIE_SECURE="0",
         ALLOWED_HOSTS="127.0.0.1",
-        DATABASE_URL=_database_url(),
+        DATABASE_URL=database_url(),
         REDIS_URL=REDIS_URL,
         CACHE_KEY_PREFIX=redis_prefix,
         PAGE_CACHE_SECONDS="300",
