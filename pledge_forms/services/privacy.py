@@ -44,7 +44,7 @@ from pledge_forms import conf
 from pledge_forms.choices import MailStatus, ReviewStatus
 from pledge_forms.forms import PledgeForm
 from pledge_forms.models.logos import PendingLogo
-from pledge_forms.models.pledges import Pledge, lapsed_q
+from pledge_forms.models.pledges import CONTACT_FIELDS, Pledge, lapsed_q
 from pledge_forms.models.practices import PledgePractice
 from pledge_forms.models.privacy import ErasureReason, PledgeErasure
 from pledge_forms.models.submissions import ConsentText, OutgoingMail, PledgeSubmission
@@ -130,13 +130,7 @@ def consent_record(
 
 # Pledge fields that hold a person's data; emptied on every erasure.
 PERSONAL_FIELDS = (
-    "chief_name",
-    "chief_title",
-    "chief_email",
-    "chief_phone",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
+    *CONTACT_FIELDS,
     "signatory_name",
     "signatory_title",
     "public_statement",

@@ -241,21 +241,16 @@ def _resubmit_from_form(
     Link e-mails count against the daily limit like every repeat (the screen never
     differs)."""
     pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
-    data = {key: value for key, value in data.items() if key not in IDENTITY_FIELDS}
-    draft = pledge.get_latest_revision_as_object()
-    replaces = draft.logo.name or ""
-    _apply(draft, page, data)
-    if stored_logo:
-        draft.logo = stored_logo
-    draft.save_revision(log_action=True, clean=False)
-    submission = _store_submission(
-        page, data, labels, client_address, SubmissionKind.PLEDGE, pledge
+    submission, pending = _revise(
+        pledge,
+        page,
+        data,
+        labels,
+        client_address,
+        SubmissionKind.PLEDGE,
+        stored_logo=stored_logo,
+        logo=logo,
     )
-    pending = logo is not None and not stored_logo
-    if pending:
-        logo_storage.keep(
-            pledge, logo, submission=submission, for_update=True, replaces=replaces
-        )
     confirmed = pledge.is_verified and _same_address(
         str(data.get("chief_email") or ""), pledge.chief_email or ""
     )
@@ -270,6 +265,38 @@ def _resubmit_from_form(
         emails.send_kind(kind, pledge, [pledge.chief_email], link=update_link(pledge))
     else:
         logger.info("Resubmission for %s: daily link e-mail limit reached", pledge.pk)
+    return submission, pending
+
+
+def _revise(
+    pledge: Pledge,
+    page: PledgeFormPage,
+    data: dict[str, Any],
+    labels: dict[str, str],
+    client_address: str,
+    kind: str,
+    *,
+    stored_logo: str | None,
+    logo: ContentFile | None,
+) -> tuple[PledgeSubmission, bool]:
+    """New answers for an existing pledge: a new draft revision and its submission.
+
+    The logo already stored goes into the draft; one that could not be stored is kept
+    for the worker to store later (``logo_storage``). Answers whether a logo is pending.
+    The agency's identity and key stay as reviewed: only progress and profile change."""
+    data = {key: value for key, value in data.items() if key not in IDENTITY_FIELDS}
+    draft = pledge.get_latest_revision_as_object()
+    replaces = draft.logo.name or ""
+    _apply(draft, page, data)
+    if stored_logo:
+        draft.logo = stored_logo
+    draft.save_revision(log_action=True, clean=False)
+    submission = _store_submission(page, data, labels, client_address, kind, pledge)
+    pending = logo is not None and not stored_logo
+    if pending:
+        logo_storage.keep(
+            pledge, logo, submission=submission, for_update=True, replaces=replaces
+        )
     return submission, pending
 
 
@@ -392,29 +419,16 @@ def submit_update(
         with transaction.atomic():
             pledge = pledge_for_update_token(token)
             page = pledge.form_page
-            draft = pledge.get_latest_revision_as_object()
-            # The agency's identity and key stay as reviewed; only progress and profile
-            # change.
-            data = {
-                key: value for key, value in data.items() if key not in IDENTITY_FIELDS
-            }
-            replaces = draft.logo.name or ""
-            _apply(draft, page, data)
-            if stored_logo:
-                draft.logo = stored_logo
-            draft.save_revision(log_action=True, clean=False)
-            submission = _store_submission(
-                page, data, labels or {}, client_address, SubmissionKind.UPDATE, pledge
+            submission, pending = _revise(
+                pledge,
+                page,
+                data,
+                labels or {},
+                client_address,
+                SubmissionKind.UPDATE,
+                stored_logo=stored_logo,
+                logo=logo,
             )
-            pending = logo is not None and not stored_logo
-            if pending:
-                logo_storage.keep(
-                    pledge,
-                    logo,
-                    submission=submission,
-                    for_update=True,
-                    replaces=replaces,
-                )
             if pledge.review_status == ReviewStatus.DECLINED:
                 # The decline e-mail's link: revised and sent again (docs/resubmit.md).
                 _resubmitted(pledge, via="update link")
