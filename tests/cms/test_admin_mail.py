@@ -10,7 +10,7 @@ from wagtail.models import GroupApprovalTask, Page, Workflow, WorkflowPage, Work
 from wagtail.signals import task_submitted, workflow_submitted
 
 from cms import moderation_mail
-from tests.cms.test_background_tasks import run_worker_once
+from tests.pledge_forms.workers import run_worker_once
 
 pytestmark = pytest.mark.django_db
 

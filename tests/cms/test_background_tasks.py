@@ -9,33 +9,17 @@ the request.
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 from wagtail.models import Page
 from wagtail.search.models import IndexEntry
 
 from tests.cms.test_settings import production_secret, read_settings
+from tests.pledge_forms.workers import run_worker_once
 
 INDEX_TASKS = {
     "modelsearch.tasks.insert_or_update_object_task",
     "wagtail.tasks.update_reference_index_task",
 }
-
-
-def run_worker_once(monkeypatch) -> None:
-    """What one `manage.py db_worker --batch` does, in this process (no signal handlers;
-    the test's connection stays open, it holds the test's transaction)."""
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-    db_worker.Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    ).run()
 
 
 @pytest.mark.parametrize("module", ["cms.settings.production", "cms.settings.dev"])

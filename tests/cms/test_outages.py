@@ -27,10 +27,10 @@ from pledge_forms.choices import MailStatus
 from pledge_forms.models import OutgoingMail, PendingLogo, Pledge, PledgeSubmission
 from pledge_forms.services import logo_storage
 from pledge_forms.testing.factories import PledgeFormPageFactory, make_checklist
-from tests.cms.test_background_tasks import run_worker_once
 from tests.pledge_forms.test_logos import image_bytes
 from tests.pledge_forms.test_public_form import form_post
 from tests.pledge_forms.test_smtp import start_sink
+from tests.pledge_forms.workers import run_worker_once
 
 # Short client timeouts for the tests (production: 3 s, 5 s, 2 attempts).
 S3_CONNECT_TIMEOUT = 2

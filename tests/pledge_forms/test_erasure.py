@@ -15,7 +15,6 @@ from django.db import connection
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 from wagtail.models import ModelLogEntry, Revision
 
@@ -32,6 +31,7 @@ from pledge_forms.models import (
 from pledge_forms.services import privacy
 from pledge_forms.testing.factories import pledge_data
 from tests.pledge_forms.test_public_form import form_post
+from tests.pledge_forms.workers import run_worker_once
 
 pytestmark = pytest.mark.django_db
 
@@ -95,22 +95,6 @@ def database_text() -> str:
 def markers(prefix: str) -> list[str]:
     found = [value.lower() for value in people(prefix).values()]
     return [*found, f"{prefix}Practicenote".lower(), f"{prefix}Reason".lower()]
-
-
-def run_worker_once(monkeypatch) -> None:
-    """What one `manage.py db_worker --batch` does, in this process (the test's
-    connection stays open: it holds the test's transaction)."""
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-    db_worker.Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    ).run()
 
 
 @pytest.fixture
