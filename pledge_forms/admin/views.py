@@ -29,6 +29,7 @@ from pledge_forms.admin.exports import (
 from pledge_forms.choices import ReviewStatus
 from pledge_forms.models.pledges import CONTACT_FIELDS, CONTACTS_PERMISSION, Pledge
 from pledge_forms.models.review import DeclineReason
+from pledge_forms.services.changes import pending_changes
 
 REVIEW_PERMISSION = "pledge_forms.review_pledge"
 EXPORT_PERMISSION = "pledge_forms.export_pledge"
@@ -157,6 +158,9 @@ class PledgeInspectView(InspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["eligibility"] = services.evaluate_eligibility(self.object)
+        context["pending_changes"] = pending_changes(
+            self.object, show_private=self.request.user.has_perm(CONTACTS_PERMISSION)
+        )
         context["can_review"] = self.request.user.has_perm(REVIEW_PERMISSION)
         context["review_actions"] = [
             (
@@ -279,6 +283,10 @@ class ReviewView(View):
                 "action_label": ACTIONS[self.action],
                 "form": form,
                 "eligibility": services.evaluate_eligibility(self.pledge),
+                "pending_changes": pending_changes(
+                    self.pledge,
+                    show_private=request.user.has_perm(CONTACTS_PERMISSION),
+                ),
                 "inspect_url": reverse(
                     "wagtailsnippets_pledge_forms_pledge:inspect", args=[self.pledge.pk]
                 ),

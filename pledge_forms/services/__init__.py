@@ -7,6 +7,7 @@
 - :mod:`.eligibility`: the recognition rule and the rule for completion;
 - :mod:`.review`: approve (any publication), decline, request changes, withdraw, mark
   completed;
+- :mod:`.changes`: what a pending update changes against the live entry;
 - :mod:`.abuse`: the rate limit and the purge of unconfirmed pledges;
 - :mod:`.backlog`: undelivered e-mails and logos, for a site's health view;
 - :mod:`.clients`: the client's address behind trusted proxies.
