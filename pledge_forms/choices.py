@@ -48,6 +48,9 @@ class ReviewStatus(models.TextChoices):
     AWAITING_REVIEW = "awaiting_review", _("Verified, awaiting review")
     APPROVED = "approved", _("Approved")
     DECLINED = "declined", _("Declined")
+    # A reviewer asked the agency to revise the pledge (or its pending update); it waits
+    # for the agency, not for the reviewers. A live member stays live meanwhile.
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
 
 
 class SubmissionKind(models.TextChoices):

@@ -40,9 +40,11 @@ if TYPE_CHECKING:
 
 _discard = ContextVar("pledge_forms_discard_mail", default=False)
 
-PLACEHOLDER = re.compile(r"\{(agency|link|reason|remaining|site)\}")
+PLACEHOLDER = re.compile(r"\{(agency|comments|link|reason|remaining|site)\}")
 
 # Placeholders whose values come from the public form (the others are the site's own).
+# A reviewer's words (``{reason}``, ``{comments}``) are the campaign's own, written by a
+# signed-in reviewer: escaped in the HTML part like every value, not defanged.
 PUBLIC_VALUES = frozenset({"agency"})
 
 # The ``PLEDGE_FORMS_*`` setting that ``services.links`` passes as ``max_age`` when it checks
@@ -56,6 +58,7 @@ LINK_MAX_AGE_SETTINGS = {
     "reminder": "UPDATE_MAX_AGE_DAYS",
     # The way back after a decline is the update link (docs/resubmit.md).
     "declined": "UPDATE_MAX_AGE_DAYS",
+    "changes_requested": "UPDATE_MAX_AGE_DAYS",
     "resubmitted": "UPDATE_MAX_AGE_DAYS",
     "resubmit_waiting": "UPDATE_MAX_AGE_DAYS",
 }
@@ -110,6 +113,17 @@ def default_templates() -> dict[str, Template]:
                 "Once this is addressed, revise and send again the same pledge with "
                 "this private link (keep it to yourself; anyone with the link can "
                 "revise the pledge):\n{link}"
+            ),
+        ),
+        "changes_requested": Template(
+            _("Changes requested to your pledge – {site}"),
+            _(
+                "Thank you for the pledge of {agency}. Before it can be approved, a "
+                "reviewer asks you to change the following:\n\n{comments}\n\n"
+                "Revise the pledge and send it again with this private link (keep it "
+                "to yourself; anyone with the link can revise the pledge):\n{link}\n\n"
+                "Anything already published stays as it is until the revision is "
+                "approved."
             ),
         ),
         "resubmitted": Template(
@@ -327,6 +341,7 @@ def send_kind(
     *,
     link: str = "",
     reason: str = "",
+    comments: str = "",
     remaining: str = "",
 ) -> OutgoingMail | None:
     subject, text, html = compose(
@@ -336,6 +351,7 @@ def send_kind(
             "agency": pledge.legal_name,
             "link": link,
             "reason": reason,
+            "comments": comments,
             "remaining": remaining,
         },
     )

@@ -17,10 +17,15 @@ from pledge_forms.admin.views import (
     pledge_review_buttons,
     refuse_publishing_unconfirmed_pledges,
 )
-from pledge_forms.admin.viewsets import ChecklistGroup, PledgeViewSet
+from pledge_forms.admin.viewsets import (
+    ChecklistGroup,
+    DeclineReasonViewSet,
+    PledgeViewSet,
+)
 
 register_snippet(PledgeViewSet)
 register_snippet(ChecklistGroup)
+register_snippet(DeclineReasonViewSet)
 modeladmin_register(PledgeInboxGroup)
 
 hooks.register("register_log_actions", register_pledge_log_actions)

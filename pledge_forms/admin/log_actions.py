@@ -19,8 +19,25 @@ def register_pledge_log_actions(actions):
             return _("Declined")
 
         def format_comment(self, log_entry):
-            return log_entry.data.get("reason", "")
+            # The reason code's label (as it read then), then the reviewer's words.
+            parts = [log_entry.data.get("code_label"), log_entry.data.get("reason")]
+            return " — ".join(str(part) for part in parts if part)
 
+    @actions.register_action("pledge_forms.request_changes")
+    class RequestChangesFormatter(LogFormatter):
+        label = _("Request changes")
+
+        def format_message(self, log_entry):
+            return _("Changes requested from the agency")
+
+        def format_comment(self, log_entry):
+            return log_entry.data.get("comments", "")
+
+    actions.register_action(
+        "pledge_forms.revise",
+        _("Revise"),
+        _("Revised as requested by the agency: back to review"),
+    )
     actions.register_action("pledge_forms.approve", _("Approve"), _("Approved"))
     actions.register_action(
         "pledge_forms.resubmit",

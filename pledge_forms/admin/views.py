@@ -28,6 +28,8 @@ from pledge_forms.admin.exports import (
 )
 from pledge_forms.choices import ReviewStatus
 from pledge_forms.models.pledges import CONTACT_FIELDS, CONTACTS_PERMISSION, Pledge
+from pledge_forms.models.review import DeclineReason
+from pledge_forms.services.changes import pending_changes
 
 REVIEW_PERMISSION = "pledge_forms.review_pledge"
 EXPORT_PERMISSION = "pledge_forms.export_pledge"
@@ -44,6 +46,7 @@ PUBLIC_EXPORT = [
     "website",
     "stage",
     "review_status",
+    "decline_code",
     "eligible",
     "live",
     "pledged_at",
@@ -138,6 +141,13 @@ class PledgeInspectView(InspectView):
         )
 
     def get_field_display_value(self, field_name, field):
+        if field_name == "decline_code" and self.object.decline_code:
+            reason = DeclineReason.objects.filter(code=self.object.decline_code).first()
+            return (
+                f"{reason.label} ({reason.code})"
+                if reason
+                else field.value_from_object(self.object)
+            )
         # Names, not ISO codes, as in the listing.
         if field_name == "country":
             return self.object.country_name()
@@ -148,6 +158,9 @@ class PledgeInspectView(InspectView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["eligibility"] = services.evaluate_eligibility(self.object)
+        context["pending_changes"] = pending_changes(
+            self.object, show_private=self.request.user.has_perm(CONTACTS_PERMISSION)
+        )
         context["can_review"] = self.request.user.has_perm(REVIEW_PERMISSION)
         context["review_actions"] = [
             (
@@ -164,20 +177,69 @@ class PledgeInspectView(InspectView):
 
 
 class DeclineForm(forms.Form):
+    """A reason code from the list, words of the reviewer's own, or both."""
+
+    code = forms.ModelChoiceField(
+        label=_("Reason"),
+        queryset=DeclineReason.objects.none(),
+        required=False,
+        empty_label=_("— No reason from the list —"),
+        help_text=_("Its text is sent to the agency, before your own words."),
+    )
     reason = forms.CharField(
-        label=_("Reason (sent to the agency)"),
+        label=_("Reason in your own words (sent to the agency)"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
+        required=False,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        reasons = DeclineReason.objects.filter(active=True)
+        if reasons.exists():
+            self.fields["code"].queryset = reasons
+        else:
+            del self.fields["code"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        if not cleaned.get("code") and not (cleaned.get("reason") or "").strip():
+            self.add_error(
+                "reason",
+                _("Choose a reason from the list or write one.")
+                if "code" in self.fields
+                else _("Give the reason for declining."),
+            )
+        return cleaned
+
+
+class RequestChangesForm(forms.Form):
+    comments = forms.CharField(
+        label=_("What the agency should change (sent to the agency)"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=4000,
+        error_messages={"required": _("Write what the agency should change.")},
+    )
+
+    def clean_comments(self):
+        comments = self.cleaned_data["comments"].strip()
+        if not comments:
+            raise forms.ValidationError(_("Write what the agency should change."))
+        return comments
 
 
 ACTIONS = {
     "approve": _("Approve and publish"),
+    "request_changes": _("Request changes"),
     "decline": _("Decline"),
     "complete": _("Mark as completed"),
     "revoke": _("Revoke update links"),
     "send_update_link": _("Send the update link"),
 }
+
+FORMS = {"decline": DeclineForm, "request_changes": RequestChangesForm}
 
 
 def available_actions(pledge: Pledge) -> list[str]:
@@ -186,6 +248,8 @@ def available_actions(pledge: Pledge) -> list[str]:
     approved = pledge.review_status == ReviewStatus.APPROVED
     if pledge.is_verified and (not approved or pledge.has_unpublished_changes):
         actions.append("approve")
+    if services.can_request_changes(pledge):
+        actions.append("request_changes")
     if pledge.review_status != ReviewStatus.DECLINED:
         actions.append("decline")
     if services.can_mark_completed(pledge):
@@ -219,6 +283,10 @@ class ReviewView(View):
                 "action_label": ACTIONS[self.action],
                 "form": form,
                 "eligibility": services.evaluate_eligibility(self.pledge),
+                "pending_changes": pending_changes(
+                    self.pledge,
+                    show_private=request.user.has_perm(CONTACTS_PERMISSION),
+                ),
                 "inspect_url": reverse(
                     "wagtailsnippets_pledge_forms_pledge:inspect", args=[self.pledge.pk]
                 ),
@@ -226,19 +294,32 @@ class ReviewView(View):
             },
         )
 
+    def form(self, data=None):
+        form_class = FORMS.get(self.action)
+        return form_class(data) if form_class else None
+
     def get(self, request):
-        return self.render(request, DeclineForm() if self.action == "decline" else None)
+        return self.render(request, self.form())
 
     def post(self, request):
         user = request.user
+        form = self.form(request.POST)
+        if form is not None and not form.is_valid():
+            return self.render(request, form)
         try:
             if self.action == "approve":
                 services.approve(self.pledge, user=user)
             elif self.action == "decline":
-                form = DeclineForm(request.POST)
-                if not form.is_valid():
-                    return self.render(request, form)
-                services.decline(self.pledge, form.cleaned_data["reason"], user=user)
+                services.decline(
+                    self.pledge,
+                    form.cleaned_data["reason"],
+                    user=user,
+                    code=form.cleaned_data.get("code"),
+                )
+            elif self.action == "request_changes":
+                services.request_changes(
+                    self.pledge, form.cleaned_data["comments"], user=user
+                )
             elif self.action == "complete":
                 services.mark_completed(self.pledge, user=user)
             elif self.action == "revoke":
@@ -249,9 +330,7 @@ class ReviewView(View):
                 services.send_update_link(self.pledge)
         except services.ReviewError as error:
             messages.error(request, str(error))
-            return self.render(
-                request, DeclineForm(request.POST) if self.action == "decline" else None
-            )
+            return self.render(request, form)
         messages.success(
             request,
             _("%(action)s: done for “%(pledge)s”.")

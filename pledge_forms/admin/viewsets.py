@@ -18,6 +18,7 @@ from pledge_forms.admin.widgets import (
 )
 from pledge_forms.models.checklists import Checklist, ChecklistItem
 from pledge_forms.models.pledges import Pledge
+from pledge_forms.models.review import DeclineReason
 from pledge_forms.panels import pledge_edit_handler
 from pledge_forms.services import PLEDGE_FIELDS
 
@@ -51,6 +52,7 @@ class PledgeViewSet(SnippetViewSet):
         "approved_at",
         "declined_at",
         "decline_reason",
+        "decline_code",
         "live",
         "has_unpublished_changes",
         "featured",
@@ -94,3 +96,17 @@ class ChecklistGroup(SnippetViewSetGroup):
     menu_icon = "list-ul"
     menu_label = _("Checklist")
     menu_order = 210
+
+
+class DeclineReasonViewSet(SnippetViewSet):
+    """The reason codes of the decline form, in the order reviewers see them (drag and
+    drop, or the keyboard, in "Sort item order")."""
+
+    model = DeclineReason
+    icon = "comment"
+    menu_label = _("Decline reasons")
+    add_to_settings_menu = True
+    list_display = ["label", "code", "active"]
+    list_filter = ["active"]
+    sort_order_field = "sort_order"
+    ordering = ["sort_order", "label"]

@@ -32,6 +32,11 @@ EMAIL_HELP = _(
     "{link} (the link for this e-mail), {reason} (decline reason), {site} (site name). "
     "Text only, no template language."
 )
+CHANGES_EMAIL_HELP = _(
+    "Leave empty to use the standard text. Placeholders: {agency} (agency name), "
+    "{comments} (the reviewer's comments), {link} (the private link to revise the "
+    "pledge), {site} (site name). Text only, no template language."
+)
 
 
 class PledgeFormField(AbstractFormField):
@@ -135,6 +140,15 @@ class PledgeFormPage(RoutablePageMixin, AbstractForm):
     update_body = models.TextField(
         _("update-link e-mail text"), blank=True, help_text=EMAIL_HELP
     )
+    changes_requested_subject = models.CharField(
+        _("changes-requested e-mail subject"),
+        max_length=200,
+        blank=True,
+        help_text=CHANGES_EMAIL_HELP,
+    )
+    changes_requested_body = models.TextField(
+        _("changes-requested e-mail text"), blank=True, help_text=CHANGES_EMAIL_HELP
+    )
 
     content_panels = [
         *AbstractForm.content_panels,
@@ -177,6 +191,13 @@ class PledgeFormPage(RoutablePageMixin, AbstractForm):
         MultiFieldPanel(
             [FieldPanel("declined_subject"), FieldPanel("declined_body")],
             heading=_("Decline"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("changes_requested_subject"),
+                FieldPanel("changes_requested_body"),
+            ],
+            heading=_("Changes requested (with the reviewer's comments)"),
         ),
         MultiFieldPanel(
             [FieldPanel("update_subject"), FieldPanel("update_body")],

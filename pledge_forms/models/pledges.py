@@ -48,6 +48,7 @@ REVIEW_STATE_FIELDS = (
     "approved_at",
     "declined_at",
     "decline_reason",
+    "decline_code",
     "update_link_version",
     "normalised_key",
     "slug",
@@ -88,6 +89,14 @@ def lapsed_q(today: datetime.date | None = None) -> models.Q:
     before ``today`` (``pledge_forms.services.lapse`` says what follows from it)."""
     today = today or timezone.localdate()
     return models.Q(stage=Stage.PLEDGED, deadline__isnull=False, deadline__lt=today)
+
+
+def member_q() -> models.Q:
+    """Members as reminders and lapses count them: approved pledges, and live members
+    whose pending update a reviewer asked the agency to change (they stay members)."""
+    return models.Q(review_status=ReviewStatus.APPROVED) | models.Q(
+        review_status=ReviewStatus.CHANGES_REQUESTED, live=True
+    )
 
 
 def is_lapsed(pledge: "Pledge", today: datetime.date | None = None) -> bool:
@@ -232,6 +241,12 @@ class Pledge(
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     declined_at = models.DateTimeField(_("declined at"), null=True, blank=True)
     decline_reason = models.TextField(_("decline reason"), blank=True)
+    decline_code = models.CharField(
+        _("decline reason code"),
+        max_length=50,
+        blank=True,
+        help_text=_("The code of the reason chosen from the list (DeclineReason)."),
+    )
     update_link_version = models.PositiveIntegerField(
         _("update link version"),
         default=1,

@@ -5,7 +5,9 @@
 - :mod:`.submission`: storing a pledge, its confirmation and its updates;
 - :mod:`.logo_storage`: a logo media storage cannot take waits for a worker;
 - :mod:`.eligibility`: the recognition rule and the rule for completion;
-- :mod:`.review`: approve (any publication), decline, withdraw, mark completed;
+- :mod:`.review`: approve (any publication), decline, request changes, withdraw, mark
+  completed;
+- :mod:`.changes`: what a pending update changes against the live entry;
 - :mod:`.abuse`: the rate limit and the purge of unconfirmed pledges;
 - :mod:`.backlog`: undelivered e-mails and logos, for a site's health view;
 - :mod:`.clients`: the client's address behind trusted proxies.
@@ -51,8 +53,10 @@ from pledge_forms.services.review import (
     ReviewError,
     approve,
     can_mark_completed,
+    can_request_changes,
     decline,
     mark_completed,
+    request_changes,
 )
 from pledge_forms.services.submission import (
     PLEDGE_FIELDS,
@@ -74,6 +78,7 @@ __all__ = [
     "approve",
     "can_complete",
     "can_mark_completed",
+    "can_request_changes",
     "client_address",
     "decline",
     "evaluate_eligibility",
@@ -93,6 +98,7 @@ __all__ = [
     "claim_once",
     "release_claim",
     "release_rate_limit",
+    "request_changes",
     "revoke_update_links",
     "send_update_link",
     "submit",

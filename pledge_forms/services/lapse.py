@@ -38,10 +38,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pledge_forms import conf, emails
-from pledge_forms.choices import ReviewStatus, Stage
+from pledge_forms.choices import Stage
 from pledge_forms.models.checklists import ChecklistItem
 from pledge_forms.models.lapse import PledgeLapse, PledgeReminder
-from pledge_forms.models.pledges import Pledge, is_lapsed, lapsed_q
+from pledge_forms.models.pledges import Pledge, is_lapsed, lapsed_q, member_q
 from pledge_forms.services.eligibility import checklist_of, practices_not_in_place
 from pledge_forms.services.identity import add_months
 from pledge_forms.services.links import update_link
@@ -123,7 +123,7 @@ def remaining_practices(pledge: Pledge) -> str:
 
 def reminder_candidates():
     return Pledge.objects.filter(
-        review_status=ReviewStatus.APPROVED,
+        member_q(),
         stage=Stage.PLEDGED,
         erasure__isnull=True,
     ).exclude(chief_email="")
@@ -203,7 +203,7 @@ def notice_lapses(today: datetime.date | None = None) -> int:
     rule = lapsed_q(today)
     PledgeLapse.objects.exclude(pledge__in=Pledge.objects.filter(rule)).delete()
     new = list(
-        Pledge.objects.filter(rule, review_status=ReviewStatus.APPROVED, live=True)
+        Pledge.objects.filter(rule, member_q(), live=True)
         .exclude(lapse__isnull=False)
         .only("pk", "slug")
     )

@@ -304,8 +304,11 @@ def erase(pledge: Pledge, reason: str, user=None) -> PledgeErasure | None:
         # A logo still waiting for media storage goes too, bytes and all.
         PendingLogo.objects.filter(pledge=pledge).delete()
         history = ModelLogEntry.objects.for_instance(pledge)
-        for entry in history.filter(action="pledge_forms.decline"):
-            entry.data = {**(entry.data or {}), "reason": ""}
+        # A reviewer's words may name a person: emptied; a reason code stays.
+        for entry in history.filter(
+            action__in=["pledge_forms.decline", "pledge_forms.request_changes"]
+        ):
+            entry.data = {**(entry.data or {}), "reason": "", "comments": ""}
             entry.save(update_fields=["data"])
         if not keeps_agency:
             history.update(label=anonymous_name(pledge))

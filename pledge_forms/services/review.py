@@ -22,9 +22,19 @@ approved when it goes live, not when it is scheduled.
 with a message (the edits stay as a draft), and ``Pledge.publish`` refuses whatever else
 tries (code, a scheduled revision).
 
-**Declining** (:func:`decline`) needs a reason, which the agency is told with a private
-link to revise and send the pledge again (docs/resubmit.md); a live entry leaves the
-showcase and a scheduled publication is cancelled.
+**Declining** (:func:`decline`) needs a reason, chosen from the editable reason codes
+(``DeclineReason``), written by the reviewer, or both; the agency is told the reason's
+text and the reviewer's words with a private link to revise and send the pledge again
+(docs/resubmit.md); the pledge keeps the reason's code; a live entry leaves the showcase
+and a scheduled publication is cancelled.
+
+**Requesting changes** (:func:`request_changes`) sends the agency the reviewer's comments
+(required) and its private update link; the pledge is "Changes requested" until the
+agency sends the revision through that link, which puts it back where a revision waits
+for the reviewers (``submission._resubmitted``). It needs something waiting for a
+review: a confirmed pledge awaiting review, or a member's pending update. A live member
+stays live (the request concerns its pending update, not the published entry) and
+keeps its reminders and deadline; a scheduled publication is cancelled.
 
 **Wagtail's Unpublish is not declining.** Unpublishing a live member (the admin's
 Unpublish, or its expiry time passing) takes it out of the showcase and puts it back to
@@ -54,6 +64,7 @@ from wagtail.models import Revision
 from pledge_forms import emails
 from pledge_forms.choices import ReviewStatus, Stage
 from pledge_forms.models.pledges import Pledge
+from pledge_forms.models.review import DeclineReason
 from pledge_forms.services.eligibility import can_complete, practices_not_in_place
 from pledge_forms.services.links import member_link, send_update_link, update_link
 
@@ -90,6 +101,7 @@ def _record_approval(pledge: Pledge, revision: Revision, user=None) -> Pledge:
         review_status=ReviewStatus.APPROVED,
         approved_at=pledge.approved_at or timezone.now(),
         decline_reason="",
+        decline_code="",
     )
     pledge.refresh_from_db()
     log(pledge, "pledge_forms.approve", user=user, revision=revision)
@@ -142,23 +154,43 @@ def withdraw_unpublished(pledge: Pledge) -> Pledge | None:
     return pledge
 
 
-def decline(pledge: Pledge, reason: str, user=None) -> Pledge:
-    """Decline with a reason the agency is told; a live entry leaves the showcase."""
+def decline_text(reason: str, code: DeclineReason | None) -> str:
+    """What the agency is told: the chosen reason's text, then the reviewer's words."""
+    parts = [code.text.strip() if code else "", (reason or "").strip()]
+    return "\n\n".join(part for part in parts if part)
+
+
+def decline(
+    pledge: Pledge, reason: str = "", user=None, *, code: DeclineReason | None = None
+) -> Pledge:
+    """Decline with a reason the agency is told (a reason code, free text or both); a
+    live entry leaves the showcase."""
     reason = (reason or "").strip()
-    if not reason:
+    if not reason and code is None:
         raise ReviewError(_("Give the reason for declining."))
     with transaction.atomic():
         pledge = _locked(pledge)
         pledge.review_status = ReviewStatus.DECLINED
         pledge.decline_reason = reason
+        pledge.decline_code = code.code if code else ""
         pledge.declined_at = timezone.now()
-        pledge.save(update_fields=["review_status", "decline_reason", "declined_at"])
+        pledge.save(
+            update_fields=[
+                "review_status",
+                "decline_reason",
+                "decline_code",
+                "declined_at",
+            ]
+        )
         # A publication scheduled earlier must not approve it later.
         pledge.revisions.update(approved_go_live_at=None)
         if pledge.live:
             with _handled_here(pledge):
                 pledge.unpublish(user=user)
-        log(pledge, "pledge_forms.decline", user=user, data={"reason": reason})
+        data = {"reason": reason}
+        if code is not None:
+            data.update(code=code.code, code_label=code.label)
+        log(pledge, "pledge_forms.decline", user=user, data=data)
         # Links sent before stop here; the one in this e-mail is the way back
         # (revise and send again, :func:`~.submission.submit_update`).
         Pledge.objects.filter(pk=pledge.pk).update(
@@ -170,7 +202,59 @@ def decline(pledge: Pledge, reason: str, user=None) -> Pledge:
             pledge,
             [pledge.chief_email],
             link=update_link(pledge),
-            reason=reason,
+            reason=decline_text(reason, code),
+        )
+    return pledge
+
+
+def changes_refused(pledge: Pledge) -> str | None:
+    """Why changes cannot be requested for ``pledge`` now, or None when they can: a
+    confirmed pledge awaiting review, or a member with an update waiting."""
+    if not pledge.is_verified:
+        return _("The pledge is not confirmed yet.")
+    if pledge.review_status == ReviewStatus.AWAITING_REVIEW:
+        return None
+    if pledge.review_status == ReviewStatus.APPROVED and pledge.has_unpublished_changes:
+        return None
+    if pledge.review_status == ReviewStatus.CHANGES_REQUESTED:
+        return _("Changes are requested already; the agency has not revised it yet.")
+    return _("Nothing of this pledge is waiting for a review.")
+
+
+def can_request_changes(pledge: Pledge) -> bool:
+    return changes_refused(pledge) is None
+
+
+def request_changes(pledge: Pledge, comments: str, user=None) -> Pledge:
+    """Ask the agency to revise the pledge: the reviewer's comments and the update link
+    by e-mail, "Changes requested" until the revision arrives. A live member stays live."""
+    comments = (comments or "").strip()
+    if not comments:
+        raise ReviewError(_("Write what the agency should change."))
+    with transaction.atomic():
+        pledge = _locked(pledge)
+        refusal = changes_refused(pledge)
+        if refusal:
+            raise ReviewError(refusal)
+        pledge.review_status = ReviewStatus.CHANGES_REQUESTED
+        pledge.save(update_fields=["review_status"])
+        # The update under review must not go live at a time set before the request.
+        pledge.revisions.exclude(pk=pledge.live_revision_id).update(
+            approved_go_live_at=None
+        )
+        log(
+            pledge,
+            "pledge_forms.request_changes",
+            user=user,
+            revision=pledge.latest_revision,
+            data={"comments": comments},
+        )
+        emails.send_kind(
+            "changes_requested",
+            pledge,
+            [pledge.chief_email],
+            link=update_link(pledge),
+            comments=comments,
         )
     return pledge
 
@@ -179,6 +263,8 @@ def completion_refused(pledge: Pledge) -> str | None:
     """Why ``pledge`` cannot be marked completed now, or None when it can: an approved
     member, not completed yet, whose latest revision passes the completion rule
     (:func:`~pledge_forms.services.eligibility.can_complete`)."""
+    if pledge.review_status == ReviewStatus.CHANGES_REQUESTED:
+        return _("Changes are requested from this member; approve its revision first.")
     if pledge.review_status != ReviewStatus.APPROVED:
         return _("Only an approved member can be marked as completed.")
     draft = pledge.get_latest_revision_as_object()

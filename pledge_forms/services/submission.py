@@ -196,18 +196,27 @@ IDENTITY_FIELDS = frozenset({"legal_name", "country", "region"})
 
 
 def _resubmitted(pledge: Pledge, *, via: str) -> None:
-    """A declined pledge was revised and sent again: back to the review queue.
+    """A declined pledge (or one whose changes were requested) was revised and sent
+    again: back to the review queue.
 
     Awaiting review again, the reviewers told as for an update, "Resubmitted" in the
     history. ``via`` ("update link" or "form") is kept in the log entry. A pledge declined
     before its address was confirmed counts as confirmed now: only the link sent to that
     address, or that very address typed for a confirmed pledge, leads here."""
     pledge = Pledge.objects.select_for_update().get(pk=pledge.pk)
-    pledge.review_status = ReviewStatus.AWAITING_REVIEW
+    # Revised as a reviewer asked (docs/review.md): "Revised" in the history; a live
+    # member's update waits as every update does, the member still approved.
+    revised = pledge.review_status == ReviewStatus.CHANGES_REQUESTED
+    waiting = ReviewStatus.APPROVED if revised and pledge.live else None
+    pledge.review_status = waiting or ReviewStatus.AWAITING_REVIEW
     pledge.verified_at = pledge.verified_at or timezone.now()
     pledge.decline_reason = ""  # the reason stays in the "Declined" log entry
-    pledge.save(update_fields=["review_status", "verified_at", "decline_reason"])
-    log(pledge, "pledge_forms.resubmit", data={"via": via})
+    pledge.decline_code = ""
+    pledge.save(
+        update_fields=["review_status", "verified_at", "decline_reason", "decline_code"]
+    )
+    action = "pledge_forms.revise" if revised else "pledge_forms.resubmit"
+    log(pledge, action, data={"via": via})
     notify_reviewers(pledge, update=True)
 
 
@@ -429,8 +438,12 @@ def submit_update(
                 stored_logo=stored_logo,
                 logo=logo,
             )
-            if pledge.review_status == ReviewStatus.DECLINED:
-                # The decline e-mail's link: revised and sent again (docs/resubmit.md).
+            if pledge.review_status in (
+                ReviewStatus.DECLINED,
+                ReviewStatus.CHANGES_REQUESTED,
+            ):
+                # The decline (or changes-requested) e-mail's link: revised and sent
+                # again (docs/resubmit.md, docs/review.md).
                 _resubmitted(pledge, via="update link")
             else:
                 notify_reviewers(pledge, update=True)

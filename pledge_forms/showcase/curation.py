@@ -1,5 +1,9 @@
 """Admin side of the showcase: curating featured members and the certificate link.
 
+Members are featured with a chooser (:mod:`.chooser`) and ordered by drag and drop with
+Wagtail's own ordering controller (its keyboard moves work too: focus the handle, arrow
+up or down, Enter), or with the Up and Down buttons, which work without JavaScript.
+
 Featuring is part of a pledge's review state (kept on the row, see ``REVIEW_STATE_FIELDS``),
 so it changes here at once, without a new revision. Wired from ``wagtail_hooks``.
 """
@@ -10,45 +14,53 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import ListingButton
 from wagtail.log_actions import log
 
 from pledge_forms.choices import Stage
 from pledge_forms.models.pledges import Pledge
+from pledge_forms.showcase.chooser import (
+    CURATE_PERMISSION,
+    featurable_members,
+    member_chooser_viewset,
+)
 from pledge_forms.showcase.members import listed_members
 from pledge_forms.showcase.models import showcase_page
 from pledge_forms.showcase.signals import showcase_changed
 
-CURATE_PERMISSION = "pledge_forms.change_pledge"
 MAX_FEATURED = 50
 
 
 class AddFeaturedForm(forms.Form):
-    slug = forms.SlugField(
-        label=gettext_lazy("Member's address (slug)"),
-        help_text=gettext_lazy(
-            "The part after /members/ in the member page's address."
-        ),
+    pledge = forms.ModelChoiceField(
+        label=gettext_lazy("Member"),
+        queryset=Pledge.objects.all(),
+        widget=member_chooser_viewset.widget_class(),
+        error_messages={
+            "required": gettext_lazy("Choose the member to feature."),
+            "invalid_choice": gettext_lazy(
+                "No published, listed member is this one; choose another."
+            ),
+        },
     )
 
-    def clean_slug(self):
-        slug = self.cleaned_data["slug"]
-        pledge = listed_members().filter(slug=slug).first()
-        if pledge is None:
-            raise forms.ValidationError(
-                _("No published, listed member has this address.")
-            )
+    def clean_pledge(self):
+        pledge = self.cleaned_data["pledge"]
         if pledge.featured:
             raise forms.ValidationError(_("This member is already featured."))
-        self.pledge = pledge
-        return slug
+        if not featurable_members().filter(pk=pledge.pk).exists():
+            raise forms.ValidationError(
+                _("No published, listed member is this one; choose another.")
+            )
+        return pledge
 
 
 def _featured():
@@ -59,60 +71,95 @@ def _featured():
     )
 
 
+def move_featured(pledge_id: int, position: int) -> list[Pledge]:
+    """Put the featured member ``pledge_id`` at ``position`` (from 0) among the featured
+    members, which are numbered 1, 2, 3... in their new order; the members whose number
+    changed (none when it was there already). The showcase is told of them.
+
+    Raises ``Pledge.DoesNotExist`` when the member is not featured."""
+    with transaction.atomic():
+        featured = list(
+            Pledge.objects.select_for_update()
+            .filter(featured=True)
+            .only("pk", "display_name", "slug", "featured_order")
+            .order_by("featured_order", "display_name", "pk")
+        )
+        moving = next((p for p in featured if p.pk == pledge_id), None)
+        if moving is None:
+            raise Pledge.DoesNotExist
+        featured.remove(moving)
+        featured.insert(max(0, min(position, len(featured))), moving)
+        changed = []
+        for order, pledge in enumerate(featured, start=1):
+            if pledge.featured_order != order:
+                Pledge.objects.filter(pk=pledge.pk).update(featured_order=order)
+                pledge.featured_order = order
+                changed.append(pledge)
+        if changed:
+            showcase_changed.send(sender=Pledge, pledges=changed)
+    return changed
+
+
+def _feature(request, pledge: Pledge, featured: list[Pledge]) -> str | None:
+    if len(featured) >= MAX_FEATURED:
+        return _("At most %(n)s members can be featured.") % {"n": MAX_FEATURED}
+    order = max((p.featured_order for p in featured), default=0) + 1
+    Pledge.objects.filter(pk=pledge.pk).update(featured=True, featured_order=order)
+    log(pledge, "pledge_forms.feature", user=request.user)
+    showcase_changed.send(sender=Pledge, pledges=[pledge])
+    messages.success(request, _("%(name)s is featured.") % {"name": pledge})
+    return None
+
+
+def _unfeature(request, pledge: Pledge) -> None:
+    Pledge.objects.filter(pk=pledge.pk).update(featured=False)
+    log(pledge, "pledge_forms.unfeature", user=request.user)
+    showcase_changed.send(sender=Pledge, pledges=[pledge])
+    messages.success(request, _("%(name)s is no longer featured.") % {"name": pledge})
+
+
+def _parse_move(value: str, featured: list[Pledge]) -> tuple[Pledge, int] | None:
+    """``"<pk>:up"`` or ``"<pk>:down"``: the member and its new position."""
+    pk, _sep, direction = value.partition(":")
+    ids = [p.pk for p in featured]
+    if not pk.isdigit() or int(pk) not in ids or direction not in ("up", "down"):
+        return None
+    index = ids.index(int(pk))
+    return featured[index], index - 1 if direction == "up" else index + 1
+
+
 def curation_view(request):
-    """Featured members in their order: change the order, remove, add by address."""
+    """Featured members in their order: add one with the chooser, move one up or down
+    (buttons, or drag and drop / the keyboard with JavaScript), remove one."""
     if not request.user.has_perm(CURATE_PERMISSION):
         raise PermissionDenied
     featured = _featured()
     add_form = AddFeaturedForm(request.POST if "add" in request.POST else None)
     errors: list[str] = []
-    if request.method == "POST" and "add" in request.POST:
-        if add_form.is_valid():
-            pledge = add_form.pledge
-            order = max((p.featured_order for p in featured), default=0) + 1
-            if len(featured) >= MAX_FEATURED:
-                errors.append(
-                    _("At most %(n)s members can be featured.") % {"n": MAX_FEATURED}
-                )
+    if request.method == "POST":
+        by_pk = {str(p.pk): p for p in featured}
+        if "add" in request.POST:
+            if add_form.is_valid():
+                error = _feature(request, add_form.cleaned_data["pledge"], featured)
+                if error is None:
+                    return redirect("pledge_forms_showcase_curation")
+                errors.append(error)
+        elif "remove" in request.POST:
+            pledge = by_pk.get(request.POST["remove"])
+            if pledge is None:
+                errors.append(_("This member is not featured (any more)."))
             else:
-                Pledge.objects.filter(pk=pledge.pk).update(
-                    featured=True, featured_order=order
-                )
-                log(pledge, "pledge_forms.feature", user=request.user)
-                showcase_changed.send(sender=Pledge, pledges=[pledge])
-                messages.success(request, _("%(name)s is featured.") % {"name": pledge})
+                _unfeature(request, pledge)
                 return redirect("pledge_forms_showcase_curation")
-    elif request.method == "POST" and "save" in request.POST:
-        changes = {}
-        for pledge in featured:
-            raw = request.POST.get(f"order-{pledge.pk}", "").strip()
-            remove = request.POST.get(f"remove-{pledge.pk}") == "on"
-            try:
-                order = int(raw)
-                if not 0 <= order <= 32767:
-                    raise ValueError
-            except ValueError:
-                errors.append(
-                    _("Give %(name)s a whole number from 0 to 32767.")
-                    % {"name": pledge}
-                )
-                continue
-            changes[pledge.pk] = (pledge, order, remove)
-        if not errors:
-            changed = []
-            with transaction.atomic():
-                for pledge, order, remove in changes.values():
-                    if remove:
-                        Pledge.objects.filter(pk=pledge.pk).update(featured=False)
-                        log(pledge, "pledge_forms.unfeature", user=request.user)
-                        changed.append(pledge)
-                    elif order != pledge.featured_order:
-                        Pledge.objects.filter(pk=pledge.pk).update(featured_order=order)
-                        changed.append(pledge)
-                if changed:
-                    showcase_changed.send(sender=Pledge, pledges=changed)
-            messages.success(request, _("The featured members are saved."))
-            return redirect("pledge_forms_showcase_curation")
+        elif "move" in request.POST:
+            move = _parse_move(request.POST["move"], featured)
+            if move is None:
+                errors.append(_("This member is not featured (any more)."))
+            else:
+                pledge, position = move
+                if move_featured(pledge.pk, position):
+                    messages.success(request, _("The order is saved."))
+                return redirect("pledge_forms_showcase_curation")
     return TemplateResponse(
         request,
         "pledge_forms/admin/showcase_curation.html",
@@ -120,9 +167,25 @@ def curation_view(request):
             "featured": featured,
             "add_form": add_form,
             "errors": errors,
-            "posted": request.POST if request.method == "POST" else {},
+            "reorder_url": reverse("pledge_forms_showcase_reorder", args=[999999]),
         },
     )
+
+
+@require_POST
+def reorder_view(request, pk):
+    """Drag and drop (or the keyboard) in the listing: Wagtail's ordering controller posts
+    the member's new position (from 0) as ``?position=``, as in its own listings."""
+    if not request.user.has_perm(CURATE_PERMISSION):
+        raise PermissionDenied
+    raw = request.GET.get("position", request.POST.get("position", ""))
+    if not raw.isdigit():
+        return JsonResponse({"error": _("Give the position as a number.")}, status=400)
+    try:
+        move_featured(pk, int(raw))
+    except Pledge.DoesNotExist:
+        raise Http404(_("This member is not featured.")) from None
+    return JsonResponse({"success": True})
 
 
 def certificate_view(request, pk):
@@ -140,6 +203,11 @@ def admin_urls():
             "pledge-forms/showcase/",
             curation_view,
             name="pledge_forms_showcase_curation",
+        ),
+        path(
+            "pledge-forms/showcase/reorder/<int:pk>/",
+            reorder_view,
+            name="pledge_forms_showcase_reorder",
         ),
         path(
             "pledge-forms/showcase/certificate/<int:pk>/",

@@ -5,9 +5,11 @@ from wagtail import hooks
 
 from pledge_forms.services.links import MEMBER_URL_HOOK
 from pledge_forms.showcase import curation
+from pledge_forms.showcase.chooser import member_chooser_viewset
 from pledge_forms.showcase.models import showcase_page
 
 hooks.register("register_admin_urls", curation.admin_urls)
+hooks.register("register_admin_viewset", lambda: member_chooser_viewset)
 hooks.register("register_admin_menu_item", curation.menu_item)
 hooks.register("register_snippet_listing_buttons", curation.certificate_buttons)
 hooks.register("register_log_actions", curation.register_log_actions)

@@ -15,6 +15,7 @@ from pledge_forms.choices import AgencyType, PracticeStatus, ReviewStatus, SizeB
 from pledge_forms.models import (
     Checklist,
     ChecklistItem,
+    DeclineReason,
     Pledge,
     PledgeFormPage,
     PledgeSubmission,
@@ -92,7 +93,7 @@ AGENCIES = [
         "US-NM",
         "Westmere",
         SizeBand.B501_1000,
-        "verified",
+        "changes_requested",
     ),
     (
         "Orchard Plains County Police",
@@ -269,7 +270,17 @@ def _load_agencies(page: PledgeFormPage) -> int:
                 pledge = services.verify(services.make_verify_token(pledge))
             if state == "declined":
                 services.decline(
-                    pledge, "We could not confirm that this agency exists."
+                    pledge,
+                    "We could not find the agency in the state's register.",
+                    code=DeclineReason.objects.filter(
+                        code="identity-unconfirmed"
+                    ).first(),
+                )
+            elif state == "changes_requested":
+                services.request_changes(
+                    pledge,
+                    "Please give the date your use-of-force policy was last "
+                    "reviewed, and say which practices the note on UF-2 covers.",
                 )
             elif state in {"approved", "completed"}:
                 pledge = services.approve(pledge)

@@ -148,7 +148,7 @@ def declines(client, world):
 def features_a_member(client, world):
     member = world["member"]
     url = reverse("pledge_forms_showcase_curation")
-    client.post(url, {"add": "1", "slug": member.slug})
+    client.post(url, {"add": "1", "pledge": member.pk})
     return Pledge.objects.get(pk=member.pk).featured
 
 

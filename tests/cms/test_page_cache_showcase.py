@@ -35,25 +35,17 @@ def test_showcase_curation_shows_on_a_cached_showcase_at_once(
     assert visitor.get("/members/")["X-Page-Cache"] == "miss"
     assert visitor.get("/members/")["X-Page-Cache"] == "hit"
 
-    client.post(URL, {"add": "1", "slug": first.slug})
+    client.post(URL, {"add": "1", "pledge": first.pk})
     response = visitor.get("/members/")
     assert response["X-Page-Cache"] == "miss"
     assert [m.name for m in response.context["featured"]] == ["Alpha PD"]
 
-    client.post(URL, {"add": "1", "slug": second.slug})
+    client.post(URL, {"add": "1", "pledge": second.pk})
     visitor.get("/members/")
-    client.post(URL, {"save": "1", f"order-{first.pk}": "5", f"order-{second.pk}": "1"})
+    client.post(URL, {"move": f"{first.pk}:down"})
     response = visitor.get("/members/")
     assert [m.name for m in response.context["featured"]] == ["Beta PD", "Alpha PD"]
 
-    client.post(
-        URL,
-        {
-            "save": "1",
-            f"order-{first.pk}": "5",
-            f"order-{second.pk}": "1",
-            f"remove-{second.pk}": "on",
-        },
-    )
+    client.post(URL, {"remove": str(second.pk)})
     response = visitor.get("/members/")
     assert [m.name for m in response.context["featured"]] == ["Alpha PD"]

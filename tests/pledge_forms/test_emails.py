@@ -41,6 +41,8 @@ def _every_kind(form_page):
     services.decline(other, "Still not one.")
     again["chief_email"] = "someone@elsewhere.example"
     services.submit(form_page, again)  # resubmit_waiting (another address)
+    third = submitted_pledge(form_page, "verified", legal_name="Hilltop Police")
+    services.request_changes(third, "Add the policy dates.")  # changes_requested
     return {
         kind: _mails_of(kind)[0]
         for kind in (
@@ -54,6 +56,7 @@ def _every_kind(form_page):
             "reminder",
             "resubmitted",
             "resubmit_waiting",
+            "changes_requested",
         )
     }
 
