@@ -56,6 +56,7 @@ from pledge_forms.choices import ReviewStatus, Stage
 from pledge_forms.models.pledges import Pledge
 from pledge_forms.services.eligibility import can_complete, practices_not_in_place
 from pledge_forms.services.links import member_link, send_update_link, update_link
+from pledge_forms.services.progress import record_changes
 
 # Pledges this module is publishing or unpublishing right now (in this thread or task):
 # Wagtail's signals for them are this module's own doing and are not handled again.
@@ -92,6 +93,7 @@ def _record_approval(pledge: Pledge, revision: Revision, user=None) -> Pledge:
         decline_reason="",
     )
     pledge.refresh_from_db()
+    record_changes(pledge, revision)  # dates each practice change (services.progress)
     log(pledge, "pledge_forms.approve", user=user, revision=revision)
     emails.send_kind("approved", pledge, [pledge.chief_email], link=member_link(pledge))
     send_update_link(pledge)
@@ -210,5 +212,6 @@ def mark_completed(pledge: Pledge, user=None) -> Pledge:
         with _handled_here(pledge):
             revision.publish(user=user)
         pledge.refresh_from_db()
+        record_changes(pledge, revision)  # its last practices in place, dated
         log(pledge, "pledge_forms.complete", user=user)
     return pledge
