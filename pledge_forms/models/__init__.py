@@ -7,6 +7,7 @@ from pledge_forms.models.pages import PledgeFormField, PledgeFormPage
 from pledge_forms.models.pledges import REVIEW_STATE_FIELDS, Pledge
 from pledge_forms.models.practices import PledgePractice
 from pledge_forms.models.privacy import ErasureReason, PledgeErasure, ScheduledTask
+from pledge_forms.models.progress import PracticeChange
 from pledge_forms.models.review import DeclineReason
 from pledge_forms.models.submissions import (
     ConsentText,
@@ -27,6 +28,7 @@ __all__ = [
     "ImmutableRecordError",
     "OutgoingMail",
     "PendingLogo",
+    "PracticeChange",
     "Pledge",
     "PledgeErasure",
     "PledgeFormField",

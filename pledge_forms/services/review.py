@@ -67,6 +67,7 @@ from pledge_forms.models.pledges import Pledge
 from pledge_forms.models.review import DeclineReason
 from pledge_forms.services.eligibility import can_complete, practices_not_in_place
 from pledge_forms.services.links import member_link, send_update_link, update_link
+from pledge_forms.services.progress import record_changes
 
 # Pledges this module is publishing or unpublishing right now (in this thread or task):
 # Wagtail's signals for them are this module's own doing and are not handled again.
@@ -104,6 +105,7 @@ def _record_approval(pledge: Pledge, revision: Revision, user=None) -> Pledge:
         decline_code="",
     )
     pledge.refresh_from_db()
+    record_changes(pledge, revision)  # dates each practice change (services.progress)
     log(pledge, "pledge_forms.approve", user=user, revision=revision)
     emails.send_kind("approved", pledge, [pledge.chief_email], link=member_link(pledge))
     send_update_link(pledge)
@@ -296,5 +298,6 @@ def mark_completed(pledge: Pledge, user=None) -> Pledge:
         with _handled_here(pledge):
             revision.publish(user=user)
         pledge.refresh_from_db()
+        record_changes(pledge, revision)  # its last practices in place, dated
         log(pledge, "pledge_forms.complete", user=user)
     return pledge

@@ -6,6 +6,7 @@ table with the same figures beside it. The map is the exception: its areas are l
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 
 from django.utils.html import format_html, format_html_join
@@ -13,6 +14,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from pledge_forms.showcase.history import ProgressPoint
 from pledge_forms.showcase.statistics import Area, MapData, Period, Share
 
 WIDTH = 640
@@ -31,12 +33,14 @@ def _concat(parts: Sequence[SafeString]) -> SafeString:
     return format_html_join("", "{}", ((part,) for part in parts))
 
 
-def _svg(height: int, body: SafeString, css_class: str) -> SafeString:
+def _svg(
+    height: int, body: SafeString, css_class: str, width: int = WIDTH
+) -> SafeString:
     return format_html(
         '<svg class="{}" viewBox="0 0 {} {}" width="100%" aria-hidden="true" '
         'focusable="false" xmlns="http://www.w3.org/2000/svg">{}</svg>',
         css_class,
-        WIDTH,
+        width,
         height,
         body,
     )
@@ -170,17 +174,8 @@ def timeline(periods: Sequence[Period]) -> str:
         )
     ]
     completed = 0
-    every = max(1, len(periods) // 8)
-    labelled = set(range(0, len(periods), every))
+    labelled = _labelled(len(periods), step, text_width(periods[0].label, font))
     last_index = len(periods) - 1
-    if last_index not in labelled:
-        # The last quarter is always named; its neighbour gives way if they would touch.
-        previous = max(labelled)
-        if (last_index - previous) * step < text_width(
-            periods[0].label, font
-        ) * 1.5 + 6:
-            labelled.discard(previous)
-        labelled.add(last_index)
     for index, period in enumerate(periods):
         completed += period.completed
         x = left + index * step
@@ -203,34 +198,123 @@ def timeline(periods: Sequence[Period]) -> str:
             )
         )
         if index in labelled:
-            if index == last_index and index:
-                anchor, label_x = "end", min(x + column, WIDTH)
-            elif index == 0:
-                anchor, label_x = "start", x
-            else:
-                anchor, label_x = "middle", x + column / 2
             parts.append(
-                format_html(
-                    '<text x="{}" y="{}" fill="{}" font-size="{}" text-anchor="{}">'
-                    "{}</text>",
-                    round(label_x, 1),
-                    height - 6,
-                    TEXT,
-                    font,
-                    anchor,
-                    period.label,
+                _column_label(period.label, index, last_index, x, column, height, font)
+            )
+    parts.append(_axis_top(top, font))
+    return _svg(height, _concat(parts), "pf-chart")
+
+
+def _labelled(count: int, step: float, label_width: float) -> set[int]:
+    """Which of ``count`` columns are named: about eight, evenly spread and never
+    touching; the last is always named, and its neighbour gives way if they would
+    touch."""
+    every = max(1, count // 8, math.ceil((label_width + 8) / step))
+    labelled = set(range(0, count, every))
+    last_index = count - 1
+    if last_index not in labelled:
+        previous = max(labelled)
+        if (last_index - previous) * step < label_width * 1.5 + 6:
+            labelled.discard(previous)
+        labelled.add(last_index)
+    return labelled
+
+
+def _column_label(
+    label: str,
+    index: int,
+    last_index: int,
+    x: float,
+    column: float,
+    height: int,
+    font: int,
+    width: int = WIDTH,
+) -> SafeString:
+    """The name under a column: the first starts at its column, the last ends at its
+    column, the others are centred."""
+    if index == last_index and index:
+        anchor, label_x = "end", min(x + column, width)
+    elif index == 0:
+        anchor, label_x = "start", x
+    else:
+        anchor, label_x = "middle", x + column / 2
+    return format_html(
+        '<text x="{}" y="{}" fill="{}" font-size="{}" text-anchor="{}">{}</text>',
+        round(label_x, 1),
+        height - 6,
+        TEXT,
+        font,
+        anchor,
+        label,
+    )
+
+
+def _axis_top(top: int, font: int) -> SafeString:
+    return format_html(
+        '<text x="0" y="{}" fill="{}" font-size="{}">{}</text>',
+        font + 8,
+        TEXT,
+        font,
+        top,
+    )
+
+
+def progress_columns(
+    points: Sequence[ProgressPoint],
+    top: int,
+    height: int = 220,
+    width: int = WIDTH,
+) -> str:
+    """Columns: practices in place (darker) and, above them, in progress at the end of
+    each quarter, on a scale from 0 to ``top`` (a focus area's practices, say), written
+    at the top of the axis. Labelled as :func:`timeline`."""
+    if not points:
+        return ""
+    font = 12
+    base = height - 24
+    top = max(top, max(p.in_place + p.in_progress for p in points), 1)
+    left = text_width(top, font) + 6
+    step = (width - left) / len(points)
+    column = max(step * 0.7, 1)
+    parts = [
+        format_html(
+            '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#6b7580"></line>',
+            round(left, 1),
+            base,
+            width,
+            base,
+        )
+    ]
+    labelled = _labelled(len(points), step, text_width(points[0].label, font))
+    last_index = len(points) - 1
+    for index, point in enumerate(points):
+        x = left + index * step
+        place = (base - 20) * point.in_place / top
+        progress = (base - 20) * point.in_progress / top
+        parts.append(
+            format_html(
+                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"></rect>'
+                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"></rect>',
+                round(x, 1),
+                round(base - place, 1),
+                round(column, 1),
+                round(place, 1),
+                COLOURS["in_place"],
+                round(x, 1),
+                round(base - place - progress, 1),
+                round(column, 1),
+                round(progress, 1),
+                COLOURS["in_progress"],
+            )
+        )
+        if index in labelled:
+            parts.append(
+                _column_label(
+                    point.label, index, last_index, x, column, height, font, width
                 )
             )
-    parts.append(
-        format_html(
-            '<text x="0" y="{}" fill="{}" font-size="{}">{}</text>',
-            font + 8,
-            TEXT,
-            font,
-            top,
-        )
-    )
-    return _svg(height, _concat(parts), "pf-chart")
+    parts.append(_axis_top(top, font))
+    return _svg(height, _concat(parts), "pf-chart", width)
 
 
 # --- Tile-grid map of the US states -------------------------------------------------------

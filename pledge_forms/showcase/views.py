@@ -18,9 +18,18 @@ from pledge_forms.showcase.filters import (
 )
 from pledge_forms.showcase.members import highlights, listed_cards, public_card
 from pledge_forms.showcase.statistics import campaign_statistics as compute_statistics
-from pledge_forms.showcase.statistics import map_data, member_progress
+from pledge_forms.showcase.statistics import map_data, member_progress, member_timeline
 
 BADGE_CACHE_SECONDS = 600
+
+
+def progress_legend() -> str:
+    """The colour key of the charts of progress over time."""
+    return charts.legend(
+        [("in_place", _("In place")), ("in_progress", _("In progress"))]
+    )
+
+
 CERTIFICATE_CACHE_SECONDS = 600
 
 
@@ -118,6 +127,8 @@ def campaign_statistics(request, page):
         focus_chart=charts.stacked_shares(stats.focus_areas),
         practice_chart=charts.stacked_shares(stats.practices),
         timeline_chart=charts.timeline(stats.periods),
+        adoption_chart=charts.progress_columns(stats.adoption, stats.adoption_top),
+        progress_legend=progress_legend(),
         share_legend=charts.legend(
             [
                 ("in_place", _("In place")),
@@ -150,9 +161,23 @@ def member(request, page, slug):
     member_url = page.member_url(slug, request)
     context = page.get_context(request)
     base = context["showcase_url"]
+    sections = page.sections()
+    timeline = member_timeline(profile, sections)
     context.update(
         member=profile,
-        progress=member_progress(profile, page.sections()),
+        progress=member_progress(profile, sections),
+        timeline=[
+            (
+                area,
+                charts.progress_columns(area.points, area.total, height=180, width=320),
+            )
+            for area in timeline
+        ],
+        progress_legend=progress_legend() if timeline else "",
+        timeline_rows=[
+            (point.label, [area.points[index] for area in timeline])
+            for index, point in enumerate(timeline[0].points if timeline else [])
+        ],
         member_url=member_url,
         badge_url=base + page.reverse_subpage("badge", kwargs={"slug": slug}),
         badge_code=badges.embed_code(

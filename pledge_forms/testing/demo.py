@@ -4,6 +4,7 @@
 The agencies are invented; none stands for a real police agency.
 """
 
+import random
 from datetime import timedelta
 
 from django.db import transaction
@@ -20,6 +21,8 @@ from pledge_forms.models import (
     PledgeFormPage,
     PledgeSubmission,
 )
+from pledge_forms.models.progress import PracticeChange
+from pledge_forms.testing.history import plausible_history
 
 # name, type, country, region, city, size band, state in the flow
 AGENCIES = [
@@ -360,4 +363,19 @@ def backdate(pledge: Pledge, days_ago: int, period_months: int = 36) -> bool:
             else:
                 when = revision_times.get(entry.revision_id, pledged_at)
             ModelLogEntry.objects.filter(pk=entry.pk).update(timestamp=when)
+        if pledge.approved_at:
+            _backdate_history(pledge, dates)
     return True
+
+
+def _backdate_history(pledge: Pledge, dates: dict) -> None:
+    """A dated history of the pledge's practices from its (moved) pledge date to its
+    completion or today, so the member page and the statistics show progress over time."""
+    start = timezone.localdate(dates["pledged_at"])
+    end = timezone.localdate(dates.get("completed_at") or timezone.now())
+    statuses = dict(pledge.practices.values_list("item_id", "status"))
+    rng = random.Random(pledge.legal_name)  # noqa: S311 (fictional data)
+    PracticeChange.objects.filter(pledge=pledge).delete()
+    PracticeChange.objects.bulk_create(
+        plausible_history(pledge.pk, statuses, start, max(start, end), rng)
+    )

@@ -66,3 +66,28 @@ def test_demo_pledges_are_spread_over_three_years_with_matching_deadlines(checkl
         (p.pledged_at, p.deadline, p.completed_at)
         for p in Pledge.objects.order_by("pk")
     ] == [(p.pledged_at, p.deadline, p.completed_at) for p in pledges]
+
+
+def test_approved_demo_members_have_a_dated_history_of_their_practices(checklist):
+    from django.utils import timezone
+
+    from pledge_forms.models import PracticeChange
+
+    root = Site.objects.get(is_default_site=True).root_page
+    demo.load(root)
+    approved = Pledge.objects.filter(review_status=ReviewStatus.APPROVED)
+    assert approved.exists()
+    for pledge in approved:
+        changes = list(PracticeChange.objects.filter(pledge=pledge))
+        pledged_on = timezone.localdate(pledge.pledged_at)
+        assert min(change.changed_on for change in changes) == pledged_on
+        last = {}
+        for change in sorted(changes, key=lambda c: c.changed_on):
+            last[change.item_id] = change.status_after
+        assert last == dict(pledge.practices.values_list("item_id", "status"))
+    later = PracticeChange.objects.filter(pledge__in=approved).exclude(status_before="")
+    assert later.count() >= 10  # practices moved up after the pledge
+
+    before = PracticeChange.objects.count()
+    demo.load(root)
+    assert PracticeChange.objects.count() == before

@@ -518,6 +518,8 @@ def test_public_pages_run_the_same_number_of_queries_for_10_and_1000_members(
 
     assert few == many
     assert max(many.values()) <= 12, many
+    # The member page drew its progress over time (generated members have a history).
+    assert client.get(f"/members/{slug}/").context["timeline"]
 
 
 # --- Curation, home page, demo and generated data ------------------------------------------

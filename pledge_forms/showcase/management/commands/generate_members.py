@@ -4,7 +4,8 @@ benchmarks.
 Agencies come in every review state (unverified, awaiting review, declined, approved and
 completed) with a realistic spread of countries, US states, agency types, sizes, practice
 statuses and dates since the campaign's launch. Published ones get a published revision, as if
-a reviewer had approved them. Rows are written with ``bulk_create`` in batches, so thousands
+a reviewer had approved them, and a dated history of their practices leading to today's
+statuses. Rows are written with ``bulk_create`` in batches, so thousands
 take seconds. The names are invented from made-up place names; none is a real agency.
 """
 
@@ -33,6 +34,8 @@ from pledge_forms.geography import region_choices, region_name
 from pledge_forms.models import Checklist, ChecklistItem, Pledge
 from pledge_forms.models.pledges import slug_is_reserved
 from pledge_forms.models.practices import PledgePractice
+from pledge_forms.models.progress import PracticeChange
+from pledge_forms.testing.history import plausible_history
 
 LAUNCH = datetime.datetime(2022, 7, 1, tzinfo=datetime.UTC)
 
@@ -296,6 +299,15 @@ def _build(
     return pledge
 
 
+def _history(pledge: Pledge, now, rng: random.Random) -> list[PracticeChange]:
+    """Dated changes leading to a published member's statuses, from its pledge date to
+    its completion (or today)."""
+    start = timezone.localdate(pledge.pledged_at)
+    end = timezone.localdate(pledge.completed_at or now)
+    statuses = {row.item_id: row.status for row in pledge.practices.all()}
+    return plausible_history(pledge.pk, statuses, start, max(start, end), rng)
+
+
 def generate_members(
     count: int,
     *,
@@ -317,6 +329,8 @@ def generate_members(
         .only("pk", "number")
     )
     rng = random.Random(seed)  # noqa: S311 (fictional data, not security)
+    # Histories draw from their own sequence: a seed makes the same members as before.
+    history_rng = random.Random(None if seed is None else f"{seed}-history")  # noqa: S311
     now = timezone.now()
     used_keys = set(Pledge.objects.values_list("normalised_key", flat=True))
     used_slugs = set(Pledge.objects.values_list("slug", flat=True))
@@ -344,6 +358,15 @@ def generate_members(
                     row.pledge_id = pledge.pk
                     rows.append(row)
             PledgePractice.objects.bulk_create(rows, batch_size=5000)
+            PracticeChange.objects.bulk_create(
+                [
+                    change
+                    for pledge in pledges
+                    if pledge.live
+                    for change in _history(pledge, now, history_rng)
+                ],
+                batch_size=5000,
+            )
             revisions = Revision.objects.bulk_create(
                 [
                     Revision(
