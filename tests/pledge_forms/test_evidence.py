@@ -3,11 +3,15 @@ practice in place an evidence link and a private file that only reviewers can do
 
 import datetime
 import io
+import urllib.error
+import urllib.request
 import zipfile
 
+import boto3
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
@@ -515,3 +519,62 @@ def test_erasure_deletes_every_evidence_file_and_link(
             for key, value in submission.form_data.items()
             if key.startswith("evidence_")
         )
+
+
+# --- S3 (moto's standalone server over real HTTP) -------------------------------------------
+
+
+@pytest.fixture
+def private_s3(s3_storage, settings):
+    """Private storage as production configures it: the media bucket's private prefix."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "location": "private",
+                "querystring_auth": True,
+                "custom_domain": None,
+                "default_acl": "private",
+            },
+        },
+    }
+    storages._storages.pop("private", None)
+    yield storages["private"]
+    storages._storages.pop("private", None)
+
+
+def test_on_s3_evidence_is_stored_under_the_private_prefix_and_not_public(
+    private_s3, s3_storage, client, users, with_evidence
+):
+    pledge, _live, _pending = with_evidence
+    item = pledge.form_page.checklist_items()[3]
+    name = stored("On S3.pdf")
+    assert evidence.evidence_storage() is private_s3
+    send_update(pledge, item, PracticeStatus.IN_PLACE, evidence_file=name)
+
+    bucket = s3_storage.bucket_name
+    s3 = boto3.client(
+        "s3", endpoint_url=s3_storage.endpoint_url, region_name="us-east-1"
+    )
+    keys = [
+        entry["Key"]
+        for entry in s3.list_objects_v2(Bucket=bucket, Prefix="private/")["Contents"]
+    ]
+    assert f"private/{name}" in keys
+    # Nothing of it outside the private prefix (public media lives there).
+    assert not s3_storage.exists(name)
+
+    # An unsigned request for the object, as anyone on the internet could make: refused.
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(  # noqa: S310 (loopback)
+            f"{s3_storage.endpoint_url}/{bucket}/private/{name}", timeout=10
+        )
+    assert refused.value.code == 403
+
+    # The reviewer gets it through the admin, streamed with the admin's headers.
+    client.force_login(users["reviewer"])
+    response = client.get(file_url(pledge, name))
+    assert response.status_code == 200
+    assert body(response) == PDF
+    assert response["Content-Disposition"] == 'attachment; filename="On-S3.pdf"'
