@@ -47,6 +47,12 @@ PLEDGE_FORMS_EXPORT_BACKGROUND_ROWS        5000 (an admin export of more rows is
                                            "My exports")
 PLEDGE_FORMS_EXPORT_STORAGE                "private" (the ``STORAGES`` alias those files
                                            go to; never the public media storage)
+PLEDGE_FORMS_EVIDENCE_MAX_BYTES            10 MB (an evidence file of a practice: PDF,
+                                           DOCX, PNG, JPEG or WebP, checked by content)
+PLEDGE_FORMS_EVIDENCE_STORAGE              "private" (the ``STORAGES`` alias evidence
+                                           files go to; never the public media storage)
+PLEDGE_FORMS_EVIDENCE_MAX_UNZIPPED_BYTES   50 MB (a DOCX whose parts would unpack to more
+                                           is refused: a zip bomb)
 PLEDGE_FORMS_SITE_NAME                     WAGTAIL_SITE_NAME
 PLEDGE_FORMS_MAIL_POSTAL_ADDRESS           "" (the campaign's postal address, shown in the
                                            footer of every e-mail; lines kept)
@@ -101,6 +107,9 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_LEASE_SECONDS": 300,
     "EXPORT_BACKGROUND_ROWS": 5000,
     "EXPORT_STORAGE": "private",
+    "EVIDENCE_MAX_BYTES": 10 * 1024 * 1024,
+    "EVIDENCE_STORAGE": "private",
+    "EVIDENCE_MAX_UNZIPPED_BYTES": 50 * 1024 * 1024,
     "SITE_NAME": None,
     "MAIL_POSTAL_ADDRESS": "",
     "RETENTION_DECLINED_DAYS": 180,

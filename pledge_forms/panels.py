@@ -87,11 +87,13 @@ class PracticeFormSet(BaseChildFormSet):
 
 
 class PracticesPanel(InlinePanel):
-    """One row per practice of the checklist: the practice, its status and a note.
+    """One row per practice of the checklist: the practice, its status, a note, the
+    target month and the evidence link.
 
-    The note is never public (the agency's own words to the reviewers): like contact
-    details it needs ``CONTACTS_PERMISSION``, here in the form, the revision comparison and
-    (``PledgeAdminForm``) the rows' forms."""
+    The note and the evidence link are never public (the agency's own words to the
+    reviewers): like contact details they need ``CONTACTS_PERMISSION``, here in the form,
+    the revision comparison and (``PledgeAdminForm``) the rows' forms. The evidence file
+    is not edited here; reviewers download it from the pledge's page (docs/evidence.md)."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault(
@@ -100,6 +102,8 @@ class PracticesPanel(InlinePanel):
                 FieldPanel("item"),
                 FieldPanel("status"),
                 FieldPanel("note", permission=CONTACTS_PERMISSION),
+                FieldPanel("target_month"),
+                FieldPanel("evidence_url", permission=CONTACTS_PERMISSION),
             ],
         )
         super().__init__(*args, **kwargs)
@@ -119,7 +123,7 @@ class PledgeAdminForm(WagtailAdminModelForm):
     for others the rows keep their notes untouched."""
 
     # Fields of the practice rows that only users with CONTACTS_PERMISSION see and edit.
-    private_practice_fields = ("note",)
+    private_practice_fields = ("note", "evidence_url")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,6 +10,7 @@ from pledge_forms.admin.erasure import (
     erasure_urls,
     register_erasure_log_actions,
 )
+from pledge_forms.admin.evidence import evidence_urls
 from pledge_forms.admin.inbox import PledgeInboxGroup
 from pledge_forms.admin.log_actions import register_pledge_log_actions
 from pledge_forms.admin.my_exports import my_exports_menu_item, my_exports_urls
@@ -36,4 +37,5 @@ hooks.register("register_admin_urls", my_exports_urls)
 hooks.register("register_log_actions", register_erasure_log_actions)
 hooks.register("register_snippet_listing_buttons", erase_button)
 hooks.register("register_admin_urls", erasure_urls)
+hooks.register("register_admin_urls", evidence_urls)
 hooks.register("construct_homepage_panels", review_queue_panel)

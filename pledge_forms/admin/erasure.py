@@ -23,7 +23,10 @@ from pledge_forms.services import privacy
 ERASE_PERMISSION = "pledge_forms.delete_pledge"
 ERASE_LABEL = _("Erase personal data")
 # The field labels the confirm page and the audit log show.
-FIELD_LABELS = {"practice notes": _("practice notes")}
+FIELD_LABELS = {
+    "practice notes": _("practice notes"),
+    "practice evidence": _("evidence links and files of practices"),
+}
 
 
 def field_label(name: str) -> str:

@@ -1,6 +1,10 @@
 """The pledge inbox (wagtail-modeladmin, read-only): every submission as it arrived and
 every e-mail the plugin sent, with its status."""
 
+import datetime
+import re
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.admin import SimpleListFilter
 from django.template.loader import render_to_string
@@ -11,16 +15,19 @@ from wagtail_modeladmin.views import HistoryView as ModelAdminHistoryView
 from wagtail_modeladmin.views import IndexView as ModelAdminIndexView
 from wagtail_modeladmin.views import InspectView as ModelAdminInspectView
 
+from pledge_forms.admin.evidence import may_see_evidence
 from pledge_forms.admin.exports import (
     AuditedExportMixin,
     BackgroundExportMixin,
     NeutralisingExportMixin,
 )
 from pledge_forms.choices import PracticeStatus
+from pledge_forms.evidence import display_name, web_link
 from pledge_forms.models.checklists import ChecklistItem
 from pledge_forms.models.pages import PledgeFormPage
 from pledge_forms.models.pledges import CONTACTS_PERMISSION
 from pledge_forms.models.submissions import CONFIRMED, OutgoingMail, PledgeSubmission
+from pledge_forms.services.evidence import pledge_evidence_names
 
 SUBMISSIONS_PERMISSION = "pledge_forms.view_pledgesubmission"
 
@@ -97,23 +104,45 @@ class SubmissionFormFilter(SimpleListFilter):
         return queryset
 
 
-def split_answers(form_data: dict) -> tuple[list[str], list[tuple[int, str, str]]]:
-    """The submission's answer names, apart from its practices: ``practice_<id>`` and
-    ``note_<id>`` (the public form's fields, see ``pledge_forms.forms``) become
-    ``(item id, status, note)``, in the order they arrived."""
-    practices: dict[int, dict[str, str]] = {}
+# The public form's answers about one practice: ``<prefix><item id>`` (see
+# ``services.submission.practice_rows``).
+PRACTICE_ANSWERS = {
+    "practice_": "status",
+    "note_": "note",
+    "target_": "target",
+    "evidence_url_": "evidence_url",
+    "evidence_file_": "evidence_file",
+}
+_PREFIXES = "|".join(re.escape(prefix) for prefix in PRACTICE_ANSWERS)
+PRACTICE_ANSWER = re.compile(rf"^({_PREFIXES})(\d+)$")
+
+
+def split_answers(form_data: dict) -> tuple[list[str], list[dict[str, Any]]]:
+    """The submission's answer names, apart from its practices: the answers about one
+    practice (status, note, target month, evidence link and file) become one dict per
+    practice, ``{"pk": item id, "status": …, "note": …, …}``, in the order they arrived."""
+    practices: dict[int, dict[str, Any]] = {}
     others = []
     for name, value in form_data.items():
-        prefix, _sep, rest = name.partition("_")
-        if prefix in {"practice", "note"} and rest.isdigit():
-            practices.setdefault(int(rest), {})[prefix] = "" if value is None else value
+        match = PRACTICE_ANSWER.match(name)
+        if match:
+            pk = int(match.group(2))
+            answer = practices.setdefault(pk, {"pk": pk, "status": "", "note": ""})
+            answer[PRACTICE_ANSWERS[match.group(1)]] = "" if value is None else value
         else:
             others.append(name)
-    rows = [
-        (pk, str(answer.get("practice", "")), str(answer.get("note", "")))
-        for pk, answer in practices.items()
-    ]
-    return others, rows
+    for answer in practices.values():
+        answer["status"] = str(answer["status"])
+        answer["note"] = str(answer["note"])
+    return others, list(practices.values())
+
+
+def _month_text(value) -> str:
+    """ "2027-03-01" (as stored in a submission) -> a date for the template, or ""."""
+    try:
+        return datetime.date.fromisoformat(str(value)[:10]) if value else ""
+    except ValueError:
+        return ""
 
 
 def _answer_text(value) -> str:
@@ -148,17 +177,31 @@ class SubmissionInspectView(ModelAdminInspectView):
         submission = self.instance
         labels = submission.labels or {}
         names, practice_answers = split_answers(submission.form_data or {})
-        items = ChecklistItem.objects.in_bulk([pk for pk, _s, _n in practice_answers])
+        items = ChecklistItem.objects.in_bulk([row["pk"] for row in practice_answers])
         statuses = dict(PracticeStatus.choices)
+        # Files are linked while the pledge still names them (a repeat's are not kept).
+        show_evidence = may_see_evidence(self.request.user)
+        files = (
+            pledge_evidence_names(submission.pledge)
+            if show_evidence and submission.pledge_id
+            else set()
+        )
         practices = sorted(
             (
                 {
-                    "item": items.get(pk),
-                    "label": labels.get(f"practice_{pk}", ""),
-                    "status": statuses.get(status, status),
-                    "note": note,
+                    "item": items.get(row["pk"]),
+                    "label": labels.get(f"practice_{row['pk']}", ""),
+                    "status": statuses.get(row["status"], row["status"]),
+                    "note": row["note"],
+                    "target": _month_text(row.get("target")),
+                    "evidence_link": web_link(row.get("evidence_url")),
+                    "evidence_name": row.get("evidence_file") or "",
+                    "evidence_display_name": display_name(
+                        str(row.get("evidence_file") or "")
+                    ),
+                    "evidence_stored": row.get("evidence_file") in files,
                 }
-                for pk, status, note in practice_answers
+                for row in practice_answers
             ),
             key=lambda row: (row["item"] is None, getattr(row["item"], "number", 0)),
         )
@@ -170,7 +213,9 @@ class SubmissionInspectView(ModelAdminInspectView):
                     for name in names
                 ],
                 "practices": practices,
+                "pledge_id": submission.pledge_id,
                 "show_notes": self.request.user.has_perm(CONTACTS_PERMISSION),
+                "show_evidence": show_evidence,
             },
         )
 

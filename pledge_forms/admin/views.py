@@ -21,6 +21,7 @@ from wagtail.admin.widgets import Button
 from wagtail.snippets.views.snippets import IndexView
 
 from pledge_forms import services
+from pledge_forms.admin.evidence import may_see_evidence
 from pledge_forms.admin.exports import (
     AuditedExportMixin,
     BackgroundExportMixin,
@@ -129,14 +130,17 @@ class PledgeInspectView(InspectView):
         return super().get_field_label(field_name, field)
 
     def get_practices_display_value(self):
-        """The status (and note) of each practice, as a table."""
+        """The status, target month (and, for reviewers, evidence and note) of each
+        practice, as a table."""
         rows = self.object.practices.select_related("item")
         return render_to_string(
             "pledge_forms/admin/practice_rows.html",
             {
                 "rows": rows,
-                # Notes are never public: reviewers only, as contact details.
+                "pledge_id": self.object.pk,
+                # Notes and evidence are never public: reviewers only, as contact details.
                 "show_notes": self.request.user.has_perm(CONTACTS_PERMISSION),
+                "show_evidence": may_see_evidence(self.request.user),
             },
         )
 

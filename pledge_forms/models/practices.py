@@ -1,4 +1,5 @@
-"""A pledge's answer for one practice of its checklist: its status and a short note."""
+"""A pledge's answer for one practice of its checklist: its status, a short note, and the
+details that go with the status (a target month; evidence of a practice in place)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +7,7 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import model_from_serializable_data
 from wagtail.admin.panels import FieldPanel
 
+from pledge_forms import evidence
 from pledge_forms.choices import PracticeStatus
 from pledge_forms.models.checklists import ChecklistItem
 
@@ -39,8 +41,26 @@ class PledgePractice(models.Model):
         default=PracticeStatus.NOT_PLANNED,
     )
     note = models.CharField(_("note"), max_length=500, blank=True)
+    # In progress / planned within 12 months: the month it should be in place (its 1st).
+    target_month = models.DateField(_("target month"), null=True, blank=True)
+    # In place: where to see it, and a file for the reviewers (private storage, never
+    # public; pledge_forms.evidence).
+    evidence_url = models.URLField(_("evidence link"), max_length=500, blank=True)
+    evidence_file = models.FileField(
+        _("evidence file"),
+        storage=evidence.evidence_storage,
+        upload_to="evidence/",
+        max_length=255,
+        blank=True,
+    )
 
-    panels = [FieldPanel("item"), FieldPanel("status"), FieldPanel("note")]
+    panels = [
+        FieldPanel("item"),
+        FieldPanel("status"),
+        FieldPanel("note"),
+        FieldPanel("target_month"),
+        FieldPanel("evidence_url"),
+    ]
 
     class Meta:
         ordering = ["item__number"]
@@ -58,6 +78,21 @@ class PledgePractice(models.Model):
 
     def __str__(self):
         return f"{self.item_id}: {self.status}"
+
+    @property
+    def evidence_link(self) -> str:
+        """The evidence link when it is an http(s) address, else ""."""
+        return evidence.web_link(self.evidence_url)
+
+    @property
+    def evidence_name(self) -> str:
+        """The stored evidence file's name ("" without one)."""
+        name = self.evidence_file.name if self.evidence_file else ""
+        return name if evidence.is_evidence_name(name) else ""
+
+    @property
+    def evidence_display_name(self) -> str:
+        return evidence.display_name(self.evidence_name)
 
     @classmethod
     def rows_from_serializable_data(cls, rows_data, check_fks=True):

@@ -7,6 +7,7 @@ from django.template.defaultfilters import linebreaksbr
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.forms.models import AbstractFormSubmission
 
+from pledge_forms import evidence
 from pledge_forms.choices import MailStatus, PracticeStatus, SubmissionKind
 
 
@@ -104,7 +105,8 @@ class PledgeSubmission(AbstractFormSubmission):
         return str(self.form_data.get("legal_name", ""))
 
     def answers_text(self) -> str:
-        """Every answer as "label: value" lines, for exports."""
+        """Every answer as "label: value" lines, for exports (an evidence file by its
+        name, never its content)."""
         lines = []
         statuses = dict(PracticeStatus.choices)
         for name, value in self.form_data.items():
@@ -113,6 +115,9 @@ class PledgeSubmission(AbstractFormSubmission):
                 value = ", ".join(str(item) for item in value)
             elif name.startswith("practice_") and value in statuses:
                 value = statuses[value]  # "In progress", not "in_progress"
+            elif name.startswith("evidence_file_"):
+                # The file's name only: its content is never exported.
+                value = evidence.display_name(str(value or ""))
             lines.append(f"{label}: {value}")
         return "\n".join(lines)
 

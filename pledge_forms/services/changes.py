@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.formats import localize
 from django.utils.translation import gettext as _
 
+from pledge_forms import evidence
 from pledge_forms.choices import PracticeStatus
 from pledge_forms.models.pledges import CONTACT_FIELDS, Pledge
 from pledge_forms.models.practices import PledgePractice
@@ -26,8 +27,8 @@ from pledge_forms.services.submission import PLEDGE_FIELDS
 PLEDGE_CHANGE_FIELDS = ("display_name", *PLEDGE_FIELDS, "logo")
 # The practice row fields compared, in this order. Private ones are shown only to users
 # who may see contact details, as in the practice table.
-PRACTICE_FIELDS = ("status", "note")
-PRIVATE_PRACTICE_FIELDS = frozenset({"note"})
+PRACTICE_FIELDS = ("status", "target_month", "note", "evidence_url", "evidence_file")
+PRIVATE_PRACTICE_FIELDS = frozenset({"note", "evidence_url", "evidence_file"})
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ class Change:
 
 
 @dataclass(frozen=True)
-class PracticeChange:
+class PracticeDiff:
     code: str
     title: str
     changes: list[Change] = field(default_factory=list)
@@ -49,7 +50,7 @@ class PracticeChange:
 @dataclass(frozen=True)
 class PendingChanges:
     fields: list[Change]
-    practices: list[PracticeChange]
+    practices: list[PracticeDiff]
 
     @property
     def empty(self) -> bool:
@@ -66,6 +67,8 @@ def _raw(obj: models.Model, name: str) -> Any:
 def _shown(obj: models.Model, name: str) -> str:
     model_field = obj._meta.get_field(name)
     value = _raw(obj, name)
+    if isinstance(model_field, models.FileField):
+        return evidence.display_name(value)
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
@@ -131,5 +134,5 @@ def pending_changes(
             row_fields,
         )
         if changes:
-            practices.append(PracticeChange(item.code, item.title, changes))
+            practices.append(PracticeDiff(item.code, item.title, changes))
     return PendingChanges(fields=_compare(live, pending, names), practices=practices)

@@ -4,14 +4,15 @@ a retention period is over).
 
 **What erasure removes.** Everything that names or reaches a person, wherever the plugin
 stored it: the chief executive's, second contact's and signatory's names, titles, e-mails
-and phones, the public statement, the practice notes, the logo (its files too), the decline
+and phones, the public statement, the practice notes, the evidence links and files of
+practices (the files are deleted from private storage), the logo (its files too), the decline
 reason; the same fields in every revision of the pledge and in every submission's answers
 (extra questions included: an editor may have asked anything), the submissions' client
 hashes, and the recipients, text and errors of every e-mail about the pledge. A pending
 e-mail is not sent any more.
 
 **What stays.** The pledge row, its review state, dates, stage and practice statuses, and
-the agency's type, country, state/province and size: what the campaign's statistics count
+the agency's type, country, state/province and size, the target months of practices: what the campaign's statistics count
 (``pledge_forms.showcase.statistics`` counts published pledges by quarter, place, stage and
 practice), so erasing changes no figure. A pledge still in the showcase also keeps its
 public facts (name, city, website: an agency's, published with its consent). A pledge that
@@ -40,7 +41,7 @@ from wagtail import hooks
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry, Revision
 
-from pledge_forms import conf
+from pledge_forms import conf, evidence
 from pledge_forms.choices import MailStatus, ReviewStatus
 from pledge_forms.forms import PledgeForm
 from pledge_forms.models.logos import PendingLogo
@@ -48,6 +49,7 @@ from pledge_forms.models.pledges import CONTACT_FIELDS, Pledge, lapsed_q
 from pledge_forms.models.practices import PledgePractice
 from pledge_forms.models.privacy import ErasureReason, PledgeErasure
 from pledge_forms.models.submissions import ConsentText, OutgoingMail, PledgeSubmission
+from pledge_forms.services.evidence import pledge_evidence_names
 
 if TYPE_CHECKING:
     from pledge_forms.models.pages import PledgeFormPage
@@ -153,6 +155,8 @@ KEPT_ANSWERS = frozenset(
     }
 )
 ERASED_MAIL_NOTE = "Not sent: the personal data of this pledge was erased."
+# What erasure empties on every practice row (the agency's words and documents).
+ERASED_PRACTICE_DETAILS = {"note": "", "evidence_url": "", "evidence_file": ""}
 
 
 def anonymous_name(pledge: Pledge) -> str:
@@ -170,12 +174,13 @@ class ErasurePlan:
     submissions: int
     mails: int
     logos: list[str] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)
 
 
 def _kept_answer(name: str, keeps_agency: bool) -> bool:
     return (
         name in KEPT_ANSWERS
-        or name.startswith("practice_")
+        or name.startswith(("practice_", "target_"))
         or (keeps_agency and name in AGENCY_FIELDS)
     )
 
@@ -199,7 +204,7 @@ def _scrub_content(
     if not keeps_agency:
         content.update(_anonymous_agency(pledge))
     content["practices"] = [
-        {**row, "note": ""} for row in content.get("practices") or []
+        {**row, **ERASED_PRACTICE_DETAILS} for row in content.get("practices") or []
     ]
     return content
 
@@ -227,7 +232,7 @@ def _logo_names(pledge: Pledge, revisions) -> list[str]:
 def erasure_plan(pledge: Pledge) -> ErasurePlan:
     revisions = list(Revision.objects.for_instance(pledge).only("content"))
     keeps_agency = pledge.live
-    fields = [*PERSONAL_FIELDS, "logo", "practice notes"]
+    fields = [*PERSONAL_FIELDS, "logo", "practice notes", "practice evidence"]
     if not keeps_agency:
         fields = [*AGENCY_FIELDS, *fields]
     return ErasurePlan(
@@ -238,6 +243,7 @@ def erasure_plan(pledge: Pledge) -> ErasurePlan:
         submissions=PledgeSubmission.objects.filter(pledge=pledge).count(),
         mails=OutgoingMail.objects.filter(pledge=pledge).count(),
         logos=_logo_names(pledge, revisions),
+        evidence=sorted(pledge_evidence_names(pledge, submissions=True)),
     )
 
 
@@ -293,7 +299,7 @@ def erase(pledge: Pledge, reason: str, user=None) -> PledgeErasure | None:
         # Update links sent so far stop working: the address they went to is gone.
         pledge.update_link_version += 1
         pledge.save()
-        PledgePractice.objects.filter(pledge=pledge).update(note="")
+        PledgePractice.objects.filter(pledge=pledge).update(**ERASED_PRACTICE_DETAILS)
         for revision in Revision.objects.for_instance(pledge):
             revision.content = _scrub_content(revision.content, pledge, keeps_agency)
             if not keeps_agency:
@@ -329,6 +335,8 @@ def erase(pledge: Pledge, reason: str, user=None) -> PledgeErasure | None:
         )
         for name in plan.logos:
             transaction.on_commit(lambda name=name: default_storage.delete(name))
+        for name in plan.evidence:
+            transaction.on_commit(lambda name=name: evidence.delete_evidence(name))
     return record
 
 

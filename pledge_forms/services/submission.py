@@ -16,13 +16,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from pledge_forms import emails
+from pledge_forms import emails, evidence
 from pledge_forms.choices import PracticeStatus, ReviewStatus, SubmissionKind
 from pledge_forms.models.checklists import ChecklistItem
 from pledge_forms.models.pledges import Pledge
@@ -30,6 +32,7 @@ from pledge_forms.models.practices import PledgePractice
 from pledge_forms.models.submissions import PledgeSubmission
 from pledge_forms.services import logo_storage
 from pledge_forms.services.eligibility import evaluate_eligibility
+from pledge_forms.services.evidence import pledge_evidence_names
 from pledge_forms.services.identity import (
     add_months,
     hash_client,
@@ -116,10 +119,79 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+# The statuses that take a target month, and the one that takes evidence.
+TARGET_STATUSES = frozenset({PracticeStatus.IN_PROGRESS, PracticeStatus.PLANNED})
+EVIDENCE_STATUSES = frozenset({PracticeStatus.IN_PLACE})
+_web_address = URLValidator(schemes=["http", "https"])
+
+
+def _month(value: Any) -> date | None:
+    """The first day of the month ``value`` names (a date, or "YYYY-MM[-DD]"), or None."""
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, str) and value.strip():
+        try:
+            value = date.fromisoformat(f"{value.strip()[:7]}-01")
+        except ValueError:
+            return None
+    return value.replace(day=1) if isinstance(value, date) else None
+
+
+def _evidence_link(value: Any) -> str:
+    url = str(value or "").strip()
+    if not url or len(url) > 500:
+        return ""
+    try:
+        _web_address(url)
+    except ValidationError:
+        return ""
+    return url
+
+
+def practice_details(
+    row: PledgePractice, status: str, data: dict[str, Any], pk: int
+) -> None:
+    """Set the details of ``row`` that go with ``status``; drop those that do not.
+
+    The one rule for details: a target month (``target_<pk>``) only for a practice in
+    progress or planned, an evidence link and file (``evidence_url_<pk>``,
+    ``evidence_file_<pk>``) only for a practice in place. A key missing from ``data``
+    keeps what the row had (an update that does not send the file again keeps it); a key
+    present, even empty, sets it. Only http(s) links and names ``store_evidence`` gives
+    are kept."""
+    target_key = f"target_{pk}"
+    url_key = f"evidence_url_{pk}"
+    file_key = f"evidence_file_{pk}"
+    if status in TARGET_STATUSES:
+        if target_key in data:
+            row.target_month = _month(data[target_key])
+    else:
+        row.target_month = None
+    if status in EVIDENCE_STATUSES:
+        if url_key in data:
+            row.evidence_url = _evidence_link(data[url_key])
+        if file_key in data:
+            name = data[file_key]
+            row.evidence_file = name if evidence.is_evidence_name(name) else ""
+    else:
+        row.evidence_url = ""
+        row.evidence_file = ""
+
+
+def evidence_in(data: dict[str, Any]) -> list[str]:
+    """The names of the evidence files the answers refer to."""
+    return [
+        value
+        for key, value in data.items()
+        if key.startswith("evidence_file_") and evidence.is_evidence_name(value)
+    ]
+
+
 def practice_rows(
     pledge: Pledge, checklist: Checklist | None, data: dict[str, Any]
 ) -> list[PledgePractice]:
-    """The pledge's practice rows as the form answered them, one per checklist item.
+    """The pledge's practice rows as the form answered them, one per checklist item,
+    each with the details that fit its status (:func:`practice_details`).
 
     Rows the pledge (or its draft revision) already has are reused, so a revision keeps
     the ids of the published rows and publishing it updates them in place."""
@@ -134,6 +206,7 @@ def practice_rows(
         status = data.get(f"practice_{item.pk}")
         row.status = status if status in valid else PracticeStatus.NOT_PLANNED
         row.note = (data.get(f"note_{item.pk}") or "").strip()[:500]
+        practice_details(row, row.status, data, item.pk)
         rows.append(row)
     return rows
 
@@ -384,6 +457,8 @@ def submit(
             if stored_logo:
                 default_storage.delete(stored_logo)
                 stored_logo = None
+            # The answers of a repeat change nothing: files sent with them are not kept.
+            _delete_evidence_on_commit(_new_evidence(data, existing))
             submission = _store_submission(
                 page, data, labels, client_address, SubmissionKind.DUPLICATE, existing
             )
@@ -392,7 +467,37 @@ def submit(
     except Exception:
         if stored_logo:
             default_storage.delete(stored_logo)
+        _delete_evidence(_new_evidence(data, key=key))
         raise
+
+
+def _new_evidence(
+    data: dict[str, Any], pledge: Pledge | None = None, *, key: str = ""
+) -> list[str]:
+    """The evidence files of ``data`` that no revision or row of the pledge (``pledge``,
+    or the one with the duplicate ``key``) names: those stored for these answers only."""
+    names = evidence_in(data)
+    if not names:
+        return []
+    try:
+        if pledge is None and key:
+            pledge = Pledge.objects.filter(normalised_key=key).first()
+        kept = pledge_evidence_names(pledge) if pledge is not None else set()
+    except Exception:
+        # The database cannot say (the error being handled may be its own): keep them.
+        logger.warning("Evidence files of failed answers kept: %s", names)
+        return []
+    return [name for name in names if name not in kept]
+
+
+def _delete_evidence(names: list[str]) -> None:
+    for name in names:
+        evidence.delete_evidence(name)
+
+
+def _delete_evidence_on_commit(names: list[str]) -> None:
+    if names:
+        transaction.on_commit(lambda: _delete_evidence(names))
 
 
 def verify(token: str) -> Pledge:
@@ -450,6 +555,11 @@ def submit_update(
     except Exception:
         if stored_logo:
             default_storage.delete(stored_logo)
+        try:
+            owner = pledge_for_update_token(token)
+        except Exception:
+            owner = None  # an invalid link: the files were stored for nothing
+        _delete_evidence(_new_evidence(data, owner))
         raise
     pledge.refresh_from_db()
     return SubmitResult(pledge, submission, logo_pending=pending)
