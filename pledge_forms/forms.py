@@ -378,7 +378,7 @@ class PledgeForm(ErrorSummaryMixin, forms.Form):
     def _answer(self, name: str):
         """What the pledge answers to ``name``: posted in this step, else given earlier."""
         if name in self.fields:
-            if self.is_bound:
+            if self.is_bound and not (self.for_update and name in IDENTITY_FIELDS):
                 return self.data.get(self.add_prefix(name))
             return self.initial.get(name, self.fields[name].initial)
         return self.answers.get(name)

@@ -196,6 +196,8 @@ def _initial_from(pledge, page) -> dict:
         row = rows.get(item.pk)
         initial[f"practice_{item.pk}"] = row.status if row else ""
         initial[f"note_{item.pk}"] = row.note if row else ""
+        initial[f"target_{item.pk}"] = row.target_month if row else None
+        initial[f"evidence_url_{item.pk}"] = row.evidence_url if row else ""
     return initial
 
 

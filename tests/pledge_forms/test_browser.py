@@ -7,11 +7,9 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
-from wagtail.models import Site
 
 from pledge_forms.choices import ReviewStatus
 from pledge_forms.models import Pledge
-from pledge_forms.testing.factories import PledgeFormPageFactory, make_checklist
 
 pytestmark = [
     pytest.mark.browser,
@@ -36,14 +34,6 @@ SELECT = {
     "size_band": ("51", "51-100"),
 }
 CHECK = {"committed_all_areas", "consent_listed"}
-
-
-@pytest.fixture
-def pledge_page(settings):
-    settings.PLEDGE_FORMS_MIN_FILL_SECONDS = 0
-    root = Site.objects.get(is_default_site=True).root_page
-    page = PledgeFormPageFactory(parent=root, checklist=make_checklist())
-    return page
 
 
 def active(page):

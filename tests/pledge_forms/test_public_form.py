@@ -261,6 +261,31 @@ def test_the_update_link_makes_a_draft_and_keeps_the_live_entry(client, form_pag
     )
 
 
+def test_the_update_form_shows_and_needs_no_identity_and_keeps_practice_details(
+    client, form_page
+):
+    """A browser does not post disabled fields: the agency's name, country and state
+    come from the pledge; its target months and evidence links are filled in."""
+    from pledge_forms import services
+    from pledge_forms.testing.factories import submitted_pledge
+
+    pledge = submitted_pledge(form_page, "approved")
+    item = form_page.checklist_items().first()
+    pledge.practices.filter(item=item).update(
+        status="in_progress", target_month=add_months(timezone.localdate(), 3)
+    )
+    client.get(f"/pledge/update/{services.make_update_token(pledge)}/")
+    html = client.get("/pledge/update/").content.decode()
+    assert html.count("<option") < 40  # one country, one state, the short lists
+    month = add_months(timezone.localdate(), 3).strftime("%Y-%m")
+    assert f'name="target_{item.pk}" value="{month}"' in html
+    answers = form_post(form_page, public_statement="Posted without identity.")
+    for name in ("legal_name", "country", "region"):
+        answers.pop(name)
+    response = client.post("/pledge/update/", answers)
+    assert "Update received" in response.content.decode()
+
+
 REQUIRED = [
     "legal_name",
     "agency_type",
