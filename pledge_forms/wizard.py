@@ -342,14 +342,10 @@ def check(request: HttpRequest, page) -> HttpResponse:
     current = step_by_slug(form.steps, CHECK)
     status = 200
     if request.method == "POST" and form.is_valid():
-        response = _send(request, page, draft, form)
-        if response is not None:
-            return response
-        status = 503 if form.non_field_errors() else 200
-        if any(
-            error.code == "rate" for error in form.errors.as_data().get("__all__", [])
-        ):
-            status = 429
+        sent = _send(request, page, draft, form)
+        if isinstance(sent, HttpResponse):
+            return sent
+        status = sent
     return render_page(
         request,
         page,
@@ -368,9 +364,9 @@ def check(request: HttpRequest, page) -> HttpResponse:
     )
 
 
-def _send(request, page, draft, form) -> HttpResponse | None:
-    """Store the pledge and delete its draft; None (with an error on ``form``) when it
-    cannot be sent now."""
+def _send(request, page, draft, form) -> HttpResponse | int:
+    """Store the pledge and delete its draft. When it cannot be sent now: the status of
+    the page that says why (the reason is added to ``form``)."""
     client = client_address(request)
     if form.spam:
         drafts.delete(draft)
@@ -388,15 +384,12 @@ def _send(request, page, draft, form) -> HttpResponse | None:
     if services.rate_limited(client):
         form.add_error(
             None,
-            forms.ValidationError(
-                _(
-                    "Too many pledges came from your network in the last hour. Please "
-                    "try again later; your answers are kept."
-                ),
-                code="rate",
+            _(
+                "Too many pledges came from your network in the last hour. Please "
+                "try again later; your answers are kept."
             ),
         )
-        return None
+        return 429
     try:
         with transaction.atomic():
             locked = PledgeDraft.objects.select_for_update().filter(pk=draft.pk).first()
@@ -420,7 +413,7 @@ def _send(request, page, draft, form) -> HttpResponse | None:
                 "few minutes; your answers are kept."
             ),
         )
-        return None
+        return 503
     request.session.pop(_session_key(page), None)
     return see_other(_route(page, "received/"))
 

@@ -165,3 +165,15 @@ def test_every_step_and_its_error_state_have_no_axe_violations(
         page.wait_for_function(f"() => location.href !== {current!r}")
     axe(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+    # "Save and continue later": its page, its error state, and the "saved" page.
+    page.get_by_role("link", name="Save and continue later").click()
+    axe(page)
+    page.fill("#id_email", "not an address")
+    page.get_by_role("button", name="E-mail me the link").click()
+    expect(page.locator("#pf-error-summary")).to_be_focused()
+    axe(page)
+    page.fill("#id_email", "robin@kv.example")
+    page.get_by_role("button", name="E-mail me the link").click()
+    expect(page.get_by_text("We have e-mailed a private link")).to_be_visible()
+    axe(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width

@@ -381,3 +381,58 @@ def test_deleting_a_draft_deletes_its_evidence_files(client, form_page):
     assert storage.exists(name)
     client.post(f"{form_page.url}discard/")
     assert not storage.exists(name)
+
+
+def test_sending_too_soon_after_starting_is_refused_with_the_answers_kept(
+    client, form_page, settings
+):
+    settings.PLEDGE_FORMS_MIN_FILL_SECONDS = 600
+    walk(client, form_page)
+    response = send(client, form_page)
+    assert response.status_code == 200
+    assert "That was very fast" in response.content.decode()
+    assert PledgeDraft.objects.exists() and not Pledge.objects.exists()
+
+
+def test_the_rate_limit_and_a_database_failure_keep_the_draft(
+    client, form_page, settings, monkeypatch
+):
+    from django.db import DatabaseError
+
+    from pledge_forms import services
+
+    walk(client, form_page)
+    settings.PLEDGE_FORMS_RATE_LIMIT = 1
+    monkeypatch.setattr(services, "rate_limited", lambda client: True)
+    limited = send(client, form_page)
+    assert limited.status_code == 429
+    assert "Too many pledges" in limited.content.decode()
+    monkeypatch.setattr(services, "rate_limited", lambda client: False)
+
+    def fail(*args, **kwargs):
+        raise DatabaseError("down")
+
+    monkeypatch.setattr(services, "submit", fail)
+    failed = send(client, form_page)
+    assert failed.status_code == 503
+    assert "could not be stored just now" in failed.content.decode()
+    assert PledgeDraft.objects.count() == 1
+
+
+def test_answers_missing_at_the_end_are_listed_with_links_to_their_step(
+    client, form_page
+):
+    walk(client, form_page, until="contacts")
+    response = send(client, form_page)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "These answers still need your attention" in html
+    assert f'href="{step_url(form_page, "contacts")}?change=1#id_chief_email"' in html
+    assert not Pledge.objects.exists()
+
+
+def test_a_filled_trap_field_is_thanked_and_stores_nothing(client, form_page):
+    walk(client, form_page, {"agency": {"fax_number": "555-0100"}})
+    response = send(client, form_page)
+    assert response.status_code == 303 and response["Location"].endswith("/received/")
+    assert not Pledge.objects.exists() and not PledgeDraft.objects.exists()
