@@ -188,7 +188,8 @@ def _verify_page(request, page, token: str) -> HttpResponse:
     )
 
 
-def _initial_from(pledge, page) -> dict:
+def initial_from(pledge, page) -> dict:
+    """The pledge's latest answers (its newest revision), as the form's initial values."""
     draft = pledge.get_latest_revision_as_object()
     initial = {name: getattr(draft, name) for name in services.PLEDGE_FIELDS}
     rows = {row.item_id: row for row in draft.practices.all()}
@@ -227,7 +228,7 @@ def _update_page(request, page, token: str) -> HttpResponse:
         return invalid_link(request, page)
     if pledge.form_page_id not in (None, page.pk):
         return invalid_link(request, page)
-    initial = _initial_from(pledge, page)
+    initial = initial_from(pledge, page)
     if request.method == "POST":
         form = page.get_form(
             request.POST, request.FILES, initial=initial, for_update=True

@@ -17,6 +17,7 @@ refused. The draft is locked while it is sent and deleted with it, so a second c
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django import forms
@@ -37,11 +38,14 @@ from pledge_forms.forms import (
     ErrorSummaryMixin,
 )
 from pledge_forms.models.drafts import PledgeDraft
+from pledge_forms.models.pledges import IDENTITY_FIELDS
 from pledge_forms.services import drafts
 from pledge_forms.steps import CHECK, neighbours, step_by_slug
 from pledge_forms.views import (
+    UPDATE_SESSION_KEY,
     client_address,
     exchange_token,
+    initial_from,
     invalid_link,
     render_page,
     see_other,
@@ -50,6 +54,7 @@ from pledge_forms.views import (
 logger = logging.getLogger(__name__)
 
 DRAFT_SESSION_KEY = "pledge_forms_draft"
+UPDATE_DRAFT_SESSION_KEY = "pledge_forms_update_draft"
 RESUME_SESSION_KEY = "pledge_forms_resume"
 STEP_TEMPLATE = "pledge_forms/pledge_step.html"
 CHECK_TEMPLATE = "pledge_forms/pledge_check.html"
@@ -67,22 +72,44 @@ class SaveForm(ErrorSummaryMixin, forms.Form):
     email.widget.attrs["autocomplete"] = "email"
 
 
-def _session_key(page) -> str:
-    return f"{DRAFT_SESSION_KEY}:{page.pk}"
+@dataclass(frozen=True)
+class Flow:
+    """A new pledge (its routes at the page's own address) or an update of one (under
+    ``update/``, opened by its update link, sent by ``services.submit_update``)."""
+
+    prefix: str
+    session_key: str
+
+    @property
+    def for_update(self) -> bool:
+        return bool(self.prefix)
 
 
-def _draft(request, page) -> PledgeDraft | None:
+NEW = Flow("", DRAFT_SESSION_KEY)
+UPDATE = Flow("update/", UPDATE_DRAFT_SESSION_KEY)
+
+
+def _session_key(page, flow: Flow = NEW) -> str:
+    return f"{flow.session_key}:{page.pk}"
+
+
+def _draft(request, page, flow: Flow = NEW) -> PledgeDraft | None:
     session = getattr(request, "session", None)
-    return drafts.find(page, session.get(_session_key(page), "")) if session else None
+    if session is None:
+        return None
+    return drafts.find(
+        page, session.get(_session_key(page, flow), ""), for_update=flow.for_update
+    )
 
 
-def _step_url(page, slug: str) -> str:
-    base = page.url.rstrip("/") + "/"
-    return base if slug == "agency" else f"{base}step/{slug}/"
+def _route(page, route: str, flow: Flow = NEW) -> str:
+    return page.url.rstrip("/") + "/" + flow.prefix + route
 
 
-def _route(page, route: str) -> str:
-    return page.url.rstrip("/") + "/" + route
+def _step_url(page, slug: str, flow: Flow = NEW) -> str:
+    if slug == "agency" and not flow.for_update:
+        return _route(page, "")
+    return _route(page, f"step/{slug}/", flow)
 
 
 def _method_not_allowed() -> HttpResponse:
@@ -104,7 +131,7 @@ def _initial(form, answers, visited: bool) -> dict:
     return initial
 
 
-def _context(page, form, draft, step, **extra) -> dict:
+def _context(page, form, draft, step, flow: Flow = NEW, **extra) -> dict:
     before, after = neighbours(form.steps, step)
     form.kept_files = draft.files if draft else {}
     return {
@@ -113,25 +140,48 @@ def _context(page, form, draft, step, **extra) -> dict:
         "steps": form.steps,
         "done_steps": set(draft.done_steps) if draft else set(),
         "draft": draft,
-        "back_url": _step_url(page, before.slug) if before else "",
+        "update": flow.for_update,
+        "pledge": draft.pledge if draft is not None and flow.for_update else None,
+        "post_url": _route(page, f"step/{step.slug}/", flow),
+        "back_url": _step_url(page, before.slug, flow) if before else "",
+        "check_url": _route(page, "check/", flow),
         "files": draft.files if draft else {},
         "is_last_question_step": after is not None and after.slug == CHECK,
         **extra,
     }
 
 
+def _get_form(page, *args, flow: Flow = NEW, **kwargs):
+    if flow.for_update:
+        # The agency's identity is shown, never posted (disabled fields): the draft's.
+        answers = kwargs.get("answers") or {}
+        kwargs["initial"] = {
+            **{name: answers.get(name) for name in IDENTITY_FIELDS},
+            **(kwargs.get("initial") or {}),
+        }
+    return page.get_form(
+        *args, check_timing=False, for_update=flow.for_update, **kwargs
+    )
+
+
 @never_cache
 def step(request: HttpRequest, page, slug: str = "agency") -> HttpResponse:
-    """One step of the form: GET shows it with the answers so far; POST keeps them."""
+    """One step of a new pledge: GET shows it with the answers so far; POST keeps them."""
     if not page.is_open:
         return render_page(request, page, "pledge_forms/pledge_closed.html")
+    return _step(request, page, slug, NEW)
+
+
+def _step(request, page, slug: str, flow: Flow) -> HttpResponse:
     if request.method not in {"GET", "HEAD", "POST"}:
         return _method_not_allowed()
     if slug == CHECK:
-        return check(request, page)
-    draft = _draft(request, page)
+        return _check(request, page, flow)
+    draft = _draft(request, page, flow)
+    if draft is None and flow.for_update:
+        return see_other(_route(page, "", flow))  # the update link's page makes one
     answers = drafts.answers_of(draft)
-    form = page.get_form(step=slug, answers=answers, check_timing=False)
+    form = _get_form(page, step=slug, answers=answers, flow=flow)
     current = form.step
     if current is None:
         return render_page(
@@ -139,20 +189,21 @@ def step(request: HttpRequest, page, slug: str = "agency") -> HttpResponse:
         )
     first = form.steps[0]
     if draft is None and current != first:
-        return see_other(_step_url(page, first.slug))
+        return see_other(_step_url(page, first.slug, flow))
     if request.method == "POST":
-        return _post_step(request, page, draft, current)
+        return _post_step(request, page, draft, current, flow)
     if draft is not None and current.slug in draft.done_steps:
-        form = page.get_form(answers, step=slug, answers=answers, check_timing=False)
+        form = _get_form(page, answers, step=slug, answers=answers, flow=flow)
         form.is_valid()
     elif draft is not None:
         visited = current.slug == draft.step or any(
             name in draft.answers for name in current.fields
         )
-        form = page.get_form(
+        form = _get_form(
+            page,
             step=slug,
             answers=answers,
-            check_timing=False,
+            flow=flow,
             initial=_initial(form, answers, visited),
         )
     return render_page(
@@ -160,24 +211,32 @@ def step(request: HttpRequest, page, slug: str = "agency") -> HttpResponse:
         page,
         STEP_TEMPLATE,
         **_context(
-            page, form, draft, current, returning=bool(request.GET.get("change"))
+            page,
+            form,
+            draft,
+            current,
+            flow,
+            returning=bool(request.GET.get("change")),
         ),
     )
 
 
-def _post_step(request, page, draft, current) -> HttpResponse:
+def _post_step(request, page, draft, current, flow: Flow) -> HttpResponse:
     action = request.POST.get("action", "next")
     action = action if action in ACTIONS else "next"
+    if action == "save" and flow.for_update:
+        action = "next"  # an update's draft is kept anyway; its link leads back
     if draft is None:
         draft = PledgeDraft.objects.create(form_page=page)
         request.session[_session_key(page)] = draft.key
     answers = drafts.answers_of(draft)
-    form = page.get_form(
+    form = _get_form(
+        page,
         request.POST,
         request.FILES,
         step=current.slug,
         answers=answers,
-        check_timing=False,
+        flow=flow,
     )
     valid = form.is_valid()
     drafts.keep_answers(
@@ -186,7 +245,7 @@ def _post_step(request, page, draft, current) -> HttpResponse:
     _keep_uploads(request, draft, form)
     before, after = neighbours(form.steps, current)
     if action == "back" and before is not None:
-        return see_other(_step_url(page, before.slug))
+        return see_other(_step_url(page, before.slug, flow))
     if action == "save":
         return see_other(_route(page, "save/"))
     if not valid:
@@ -195,15 +254,21 @@ def _post_step(request, page, draft, current) -> HttpResponse:
             page,
             STEP_TEMPLATE,
             **_context(
-                page, form, draft, current, returning=bool(request.POST.get("change"))
+                page,
+                form,
+                draft,
+                current,
+                flow,
+                returning=bool(request.POST.get("change")),
             ),
         )
-    if request.POST.get("change") and current.slug != "agency":
-        return see_other(_route(page, "check/"))
-    if current.slug == "agency" and request.POST.get("change"):
+    changing = bool(request.POST.get("change"))
+    if changing and current.slug == "agency" and not flow.for_update:
         # A new country may change the state/province: ask for it again.
-        return see_other(_step_url(page, after.slug) + "?change=1")
-    return see_other(_step_url(page, after.slug))
+        return see_other(_step_url(page, after.slug, flow) + "?change=1")
+    if changing:
+        return see_other(_route(page, "check/", flow))
+    return see_other(_step_url(page, after.slug, flow))
 
 
 def _keep_uploads(request, draft, form) -> None:
@@ -222,15 +287,15 @@ def _keep_uploads(request, draft, form) -> None:
             )
 
 
-def _whole_form(page, draft):
+def _whole_form(page, draft, flow: Flow = NEW):
     """The whole pledge as the draft answers it, checked as one form."""
     answers = drafts.answers_of(draft)
-    form = page.get_form(answers, check_timing=False)
+    form = _get_form(page, answers, answers=answers, flow=flow)
     form.is_valid()
     return form
 
 
-def _problem_links(page, form) -> list[tuple[str, str]]:
+def _problem_links(page, form, flow: Flow = NEW) -> list[tuple[str, str]]:
     """(link, text) for each answer that still has a problem, in the order of the steps."""
     links = []
     for current in form.steps:
@@ -244,7 +309,7 @@ def _problem_links(page, form) -> list[tuple[str, str]]:
                 )
                 links.append(
                     (
-                        f"{_step_url(page, current.slug)}?change=1#{anchor}",
+                        f"{_step_url(page, current.slug, flow)}?change=1#{anchor}",
                         f"{current.title} – {field.label}: {message}",
                     )
                 )
@@ -277,7 +342,7 @@ def _shown(field) -> list[str]:
     return [str(value)]
 
 
-def _answer_sections(page, form, files) -> list[dict]:
+def _answer_sections(page, form, files, flow: Flow = NEW) -> list[dict]:
     """Every step's answers, as the "check your answers" page lists them."""
     sections = []
     for current in form.steps:
@@ -324,7 +389,7 @@ def _answer_sections(page, form, files) -> list[dict]:
                     {"label": field.label, "lines": lines, "anchor": field.auto_id}
                 )
         sections.append(
-            {"step": current, "url": _step_url(page, current.slug), "rows": rows}
+            {"step": current, "url": _step_url(page, current.slug, flow), "rows": rows}
         )
     return sections
 
@@ -332,17 +397,26 @@ def _answer_sections(page, form, files) -> list[dict]:
 @never_cache
 def check(request: HttpRequest, page) -> HttpResponse:
     """Every answer with a link to change it; its button sends the pledge."""
-    draft = _draft(request, page)
+    if not page.is_open:
+        return render_page(request, page, "pledge_forms/pledge_closed.html")
+    return _check(request, page, NEW)
+
+
+def _check(request, page, flow: Flow) -> HttpResponse:
+    if request.method not in {"GET", "HEAD", "POST"}:
+        return _method_not_allowed()
+    draft = _draft(request, page, flow)
     if draft is None:
         if request.method == "POST":
             # Sent already (a second click) or never begun: the same answer either way.
-            return see_other(_route(page, "received/"))
-        return see_other(_step_url(page, "agency"))
-    form = _whole_form(page, draft)
+            return see_other(_route(page, "received/", flow))
+        return see_other(_step_url(page, "agency", flow))
+    form = _whole_form(page, draft, flow)
     current = step_by_slug(form.steps, CHECK)
     status = 200
     if request.method == "POST" and form.is_valid():
-        sent = _send(request, page, draft, form)
+        sender = _send_update if flow.for_update else _send
+        sent = sender(request, page, draft, form)
         if isinstance(sent, HttpResponse):
             return sent
         status = sent
@@ -356,9 +430,9 @@ def check(request: HttpRequest, page) -> HttpResponse:
             form,
             draft,
             current,
-            problem_links=_problem_links(page, form),
-            answer_sections=_answer_sections(page, form, draft.files),
-            check_url=_route(page, "check/"),
+            flow,
+            problem_links=_problem_links(page, form, flow),
+            answer_sections=_answer_sections(page, form, draft.files, flow),
             save_url=_route(page, "save/"),
         ),
     )
@@ -416,6 +490,95 @@ def _send(request, page, draft, form) -> HttpResponse | int:
         return 503
     request.session.pop(_session_key(page), None)
     return see_other(_route(page, "received/"))
+
+
+def _send_update(request, page, draft, form) -> HttpResponse | int:
+    """Send an update draft through the update link that opened it."""
+    token = _update_token(request)
+    try:
+        pledge = services.pledge_for_update_token(token)
+    except services.InvalidLink:
+        return invalid_link(request, page)
+    if pledge.pk != draft.pledge_id:
+        return invalid_link(request, page)
+    try:
+        with transaction.atomic():
+            locked = PledgeDraft.objects.select_for_update().filter(pk=draft.pk).first()
+            if locked is None:
+                return see_other(_route(page, "received/", UPDATE))
+            services.submit_update(
+                token,
+                {**form.pledge_data(), **drafts.evidence_names(locked)},
+                form.labels(),
+                client_address=client_address(request),
+                logo=drafts.read_file(locked, "logo"),
+            )
+            drafts.sent(locked)
+    except DatabaseError:
+        logger.exception("Storing a pledge update from its draft failed")
+        form.add_error(
+            None,
+            _(
+                "Your update could not be stored just now. Please send it again in a "
+                "few minutes; your answers are kept."
+            ),
+        )
+        return 503
+    request.session.pop(_session_key(page, UPDATE), None)
+    return see_other(_route(page, "received/", UPDATE))
+
+
+def _update_token(request) -> str:
+    session = getattr(request, "session", None)
+    return session.get(UPDATE_SESSION_KEY, "") if session is not None else ""
+
+
+@never_cache
+def update_start(request: HttpRequest, page) -> HttpResponse:
+    """Where the update link leads once its token is in the session: the update's
+    draft (made from the pledge as it stands, or the one begun before), shown as
+    "check your answers" with a link to change each one."""
+    try:
+        pledge = services.pledge_for_update_token(_update_token(request))
+    except services.InvalidLink:
+        return invalid_link(request, page)
+    if pledge.form_page_id not in (None, page.pk) or not hasattr(request, "session"):
+        return invalid_link(request, page)
+    draft = drafts.update_draft(page, pledge, _initial_answers(pledge, page))
+    request.session[_session_key(page, UPDATE)] = draft.key
+    return see_other(_route(page, "check/", UPDATE))
+
+
+def _initial_answers(pledge, page) -> dict[str, list[str]]:
+    """The pledge's latest answers as a form would post them."""
+    answers = {}
+    for name, value in initial_from(pledge, page).items():
+        if value is None or value == "" or value is False:
+            continue
+        if value is True:
+            answers[name] = ["on"]
+        elif name.startswith("target_"):
+            answers[name] = [value.strftime("%Y-%m")]
+        elif hasattr(value, "isoformat"):
+            answers[name] = [value.isoformat()]
+        else:
+            answers[name] = [str(value)]
+    return answers
+
+
+@never_cache
+def update_step(request: HttpRequest, page, slug: str) -> HttpResponse:
+    return _step(request, page, slug, UPDATE)
+
+
+@never_cache
+def update_check(request: HttpRequest, page) -> HttpResponse:
+    return _check(request, page, UPDATE)
+
+
+@never_cache
+def update_received(request: HttpRequest, page) -> HttpResponse:
+    return render_page(request, page, "pledge_forms/pledge_update_received.html")
 
 
 @never_cache

@@ -295,12 +295,30 @@ class PledgeFormPage(RoutablePageMixin, AbstractForm):
     def verify_pending(self, request):
         return views.verify_pending(request, self)
 
+    # The update of a pledge, in the same steps (before ``update/<token>/``, which
+    # would take "check" and "received" for tokens).
+    @path("update/check/")
+    def update_check(self, request):
+        return wizard.update_check(request, self)
+
+    @path("update/received/")
+    def update_received(self, request):
+        return wizard.update_received(request, self)
+
+    @path("update/step/<slug:slug>/")
+    def update_step(self, request, slug):
+        return wizard.update_step(request, self, slug)
+
     @path("update/<str:token>/")
     def update(self, request, token):
         return views.update(request, self, token)
 
     @path("update/")
     def update_pending(self, request):
+        # The update's draft, in steps; a POST of the whole update on one page (a form
+        # opened before the update had steps) is still taken.
+        if request.method == "GET" and hasattr(request, "session"):
+            return wizard.update_start(request, self)
         return views.update_pending(request, self)
 
     def clean(self):

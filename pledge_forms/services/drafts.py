@@ -39,11 +39,42 @@ def draft_storage():
     return storages[conf.get("DRAFT_STORAGE")]
 
 
-def find(page, key: str) -> PledgeDraft | None:
-    """The draft of the form ``page`` with this session key, or None."""
+def find(page, key: str, *, for_update: bool = False) -> PledgeDraft | None:
+    """The draft of the form ``page`` with this session key (of a new pledge, or with
+    ``for_update`` of an update), or None."""
     if not key or not isinstance(key, str) or len(key) > 64:
         return None
-    return PledgeDraft.objects.filter(form_page=page, key=key, pledge=None).first()
+    return (
+        PledgeDraft.objects.filter(
+            form_page=page, key=key, pledge__isnull=not for_update
+        )
+        .select_related("pledge")
+        .first()
+    )
+
+
+def update_draft(page, pledge, answers: dict[str, list[str]]) -> PledgeDraft:
+    """The draft of an update of ``pledge``: the one begun before, unless the pledge
+    has changed since (a newer revision), else a new one holding ``answers``.
+
+    Counted as saved from the start: the update link is the way back to it."""
+    draft = (
+        PledgeDraft.objects.filter(form_page=page, pledge=pledge)
+        .order_by("-updated_at")
+        .first()
+    )
+    revised = pledge.latest_revision.created_at if pledge.latest_revision_id else None
+    if draft is not None and (revised is None or draft.created_at >= revised):
+        return draft
+    if draft is not None:
+        delete(draft)
+    return PledgeDraft.objects.create(
+        form_page=page,
+        pledge=pledge,
+        answers=answers,
+        saved_at=timezone.now(),
+        done_steps=[],
+    )
 
 
 def answers_of(draft: PledgeDraft | None) -> MultiValueDict:

@@ -243,6 +243,9 @@ def demo_urls() -> dict[str, str]:
         "pledge-resume": f"{form_page.url}resume/"
         f"{make_resume_token(PledgeDraft.objects.create(form_page=form_page))}/",
         "pledge-resume-pending": form_page.url + "resume/",
+        "pledge-update-step": form_page.url + "update/step/commitment/",
+        "pledge-update-check": form_page.url + "update/check/",
+        "pledge-update-received": form_page.url + "update/received/",
         "search": "/search/",
         "sitemap": "/sitemap.xml",
         "robots": "/robots.txt",

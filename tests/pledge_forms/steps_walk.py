@@ -36,8 +36,8 @@ ANSWERS = {
 }
 
 
-def step_url(page, slug: str) -> str:
-    return f"{page.url}step/{slug}/"
+def step_url(page, slug: str, prefix: str = "") -> str:
+    return f"{page.url}{prefix}step/{slug}/"
 
 
 def practice_answers(items, status=PracticeStatus.IN_PLACE) -> dict:
@@ -65,16 +65,28 @@ def step_slugs(client, page) -> list[str]:
     return [*slugs, "commitment"]
 
 
-def walk(client, page, overrides: dict | None = None, *, until: str | None = None):
-    """Post every step in order (each with ``overrides[slug]``), stopping before
-    ``until``; answers the last response."""
+def walk(
+    client,
+    page,
+    overrides: dict | None = None,
+    *,
+    until: str | None = None,
+    only: tuple = (),
+    prefix: str = "",
+):
+    """Post every step in order (or those in ``only``; each with ``overrides[slug]``),
+    stopping before ``until``; answers the last response. ``prefix="update/"`` walks
+    the steps of an update."""
     overrides = overrides or {}
     response = None
     for slug in step_slugs(client, page):
         if slug == until:
             break
+        if only and slug not in only:
+            continue
         response = client.post(
-            step_url(page, slug), step_answers(page, slug, **overrides.get(slug, {}))
+            step_url(page, slug, prefix),
+            step_answers(page, slug, **overrides.get(slug, {})),
         )
         assert response.status_code == 303, (slug, response.content[:2000])
     return response

@@ -3,7 +3,8 @@
 Three steps by keyboard, "Save and continue later", the resume link opened in a fresh
 browser, a practice in progress with its target month and one in place with an evidence
 file, the confirmation link; a reviewer requests changes, the agency revises through its
-link, the reviewer approves, and the member page shows the pledge.
+link (its steps, from "check your answers"), the reviewer approves, and the member page
+shows the pledge.
 """
 
 import re
@@ -125,7 +126,12 @@ def test_an_agency_saves_resumes_elsewhere_revises_on_request_and_becomes_a_memb
     request = mail.outbox[-1]
     assert "Please add your public statement." in request.body
     agency.goto(link_in(request, "update"))
+    agency.wait_for_url(re.compile(r"/pledge/update/check/$"))
+    agency.get_by_role("link", name="Change Public statement (optional)").click()
     agency.get_by_label("Public statement (optional)").fill("We are proud to join.")
+    agency.get_by_role("button", name="Save and go back to your answers").click()
+    agency.wait_for_url(re.compile(r"/pledge/update/check/$"))
+    expect(agency.get_by_text("We are proud to join.")).to_be_visible()
     agency.get_by_role("button", name="Send the update").click()
     expect(
         agency.get_by_role("heading", name=re.compile("Update received"))

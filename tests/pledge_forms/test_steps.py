@@ -436,3 +436,87 @@ def test_a_filled_trap_field_is_thanked_and_stores_nothing(client, form_page):
     response = send(client, form_page)
     assert response.status_code == 303 and response["Location"].endswith("/received/")
     assert not Pledge.objects.exists() and not PledgeDraft.objects.exists()
+
+
+# --- An update, in the same steps -----------------------------------------------------
+
+
+def open_update(client, pledge):
+    from pledge_forms import services
+
+    response = client.get(f"/pledge/update/{services.make_update_token(pledge)}/")
+    assert response.status_code == 303
+    return client.get(response["Location"])
+
+
+def test_an_update_starts_from_the_pledge_and_sends_only_when_asked(
+    client, form_page, run_on_commit
+):
+    from pledge_forms.testing.factories import submitted_pledge
+
+    pledge = submitted_pledge(form_page, "approved")
+    opened = open_update(client, pledge)
+    assert opened.status_code == 303 and opened["Location"] == "/pledge/update/check/"
+    check = client.get(opened["Location"]).content.decode()
+    assert f"Update of the pledge of {pledge.legal_name}" in check
+    assert "Send the update" in check and "Save and continue later" not in check
+    assert pledge.public_statement in check
+    # Change the statement from "check your answers": back there after the step.
+    commitment = client.get("/pledge/update/step/commitment/?change=1").content.decode()
+    assert 'name="change"' in commitment and "Save and go back" in commitment
+    answers = {
+        "committed_all_areas": "on",
+        "signatory_name": pledge.signatory_name,
+        "signatory_title": pledge.signatory_title,
+        "signed_on": pledge.signed_on.isoformat(),
+        "consent_listed": "on",
+        "public_statement": "Three more practices in place.",
+        "change": "1",
+    }
+    back = client.post("/pledge/update/step/commitment/", answers)
+    assert back.status_code == 303 and back["Location"] == "/pledge/update/check/"
+    assert (
+        "Three more practices in place."
+        in client.get(back["Location"]).content.decode()
+    )
+    # Every practice is in place now (no target month needed any more).
+    areas = tuple(
+        s for s in step_slugs(client, form_page) if s.startswith("practices-")
+    )
+    walk(client, form_page, only=areas, prefix="update/")
+    # Opened again from the link: the same draft, with the change.
+    open_update(client, pledge)
+    assert PledgeDraft.objects.get().pledge == pledge
+    sent = client.post("/pledge/update/check/", {"action": "send"})
+    assert sent.status_code == 303 and sent["Location"] == "/pledge/update/received/"
+    assert "Update received" in client.get(sent["Location"]).content.decode()
+    live = Pledge.objects.get()
+    assert live.public_statement != "Three more practices in place."
+    assert (
+        live.get_latest_revision_as_object().public_statement
+        == "Three more practices in place."
+    )
+    assert not PledgeDraft.objects.exists()
+    again = client.post("/pledge/update/check/", {"action": "send"})
+    assert again["Location"] == "/pledge/update/received/"
+    assert live.revisions.count() == Pledge.objects.get().revisions.count()
+
+
+def test_an_update_draft_is_begun_again_once_the_pledge_has_changed(client, form_page):
+    from pledge_forms import services
+    from pledge_forms.testing.factories import pledge_data, submitted_pledge
+
+    pledge = submitted_pledge(form_page, "approved")
+    open_update(client, pledge)
+    first = PledgeDraft.objects.get()
+    services.submit_update(
+        services.make_update_token(pledge), pledge_data(form_page.checklist)
+    )
+    open_update(client, Pledge.objects.get())
+    assert PledgeDraft.objects.get().pk != first.pk
+
+
+def test_an_update_step_without_its_link_leads_nowhere(client, form_page):
+    response = client.get("/pledge/update/step/commitment/")
+    assert response.status_code == 303
+    assert client.get(response["Location"]).status_code == 404
