@@ -24,7 +24,8 @@ from django.test.utils import (  # noqa: E402
     setup_test_environment,
 )
 
-from pledge_forms.models import PledgeFormPage  # noqa: E402
+from pledge_forms import services  # noqa: E402
+from pledge_forms.models import Pledge, PledgeFormPage  # noqa: E402
 from tests.pledge_forms.steps_walk import step_answers, step_slugs  # noqa: E402
 
 ELEMENT = re.compile(r"<[a-zA-Z][^>]*>")
@@ -36,6 +37,49 @@ def measure(client, method, url, data=None):
     return response, len(queries)
 
 
+def walk_steps(client, page, prefix: str) -> list[tuple]:
+    """GET then POST each step (every practice in place), then the last page."""
+    rows = []
+    for slug in [*step_slugs(client, page), "check"]:
+        if slug == "agency" and not prefix:
+            url = page.url
+        else:
+            url = f"{page.url}{prefix}step/{slug}/"
+        if slug == "check":
+            url = f"{page.url}{prefix}check/"
+        response, get_queries = measure(client, "get", url)
+        if slug == "check":
+            data = {"action": "send"}
+            post_url = url
+        else:
+            data = step_answers(page, slug)
+            post_url = f"{page.url}{prefix}step/{slug}/"
+        posted, post_queries = measure(client, "post", post_url, data)
+        elements = len(ELEMENT.findall(response.content.decode()))
+        rows.append(
+            (
+                slug,
+                len(response.content),
+                elements,
+                get_queries,
+                post_queries,
+                posted.status_code,
+            )
+        )
+    return rows
+
+
+def report(rows) -> None:
+    print(
+        f"{'step':44} {'HTML bytes':>10} {'elements':>9} {'GET SQL':>8} "
+        f"{'POST SQL':>9} {'POST':>5}"
+    )
+    for slug, size, elements, get_q, post_q, status in rows:
+        print(
+            f"{slug:44} {size:>10,} {elements:>9,} {get_q:>8} {post_q:>9} {status:>5}"
+        )
+
+
 def main() -> int:
     setup_test_environment()
     from django.test.runner import DiscoverRunner
@@ -45,42 +89,15 @@ def main() -> int:
     try:
         call_command("load_demo_content", verbosity=0)
         page = PledgeFormPage.objects.live().first()
-        client = Client()
-        rows = []
         with override_settings(PLEDGE_FORMS_MIN_FILL_SECONDS=0):
-            slugs = step_slugs(client, page)
-            for slug in [*slugs, "check"]:
-                url = page.url if slug == "agency" else f"{page.url}step/{slug}/"
-                response, get_queries = measure(client, "get", url)
-                html = response.content.decode()
-                if slug == "check":
-                    posted, post_queries = measure(
-                        client, "post", f"{page.url}check/", {"action": "send"}
-                    )
-                else:
-                    data = step_answers(page, slug)
-                    posted, post_queries = measure(
-                        client, "post", f"{page.url}step/{slug}/", data
-                    )
-                rows.append(
-                    (
-                        slug,
-                        len(response.content),
-                        len(ELEMENT.findall(html)),
-                        get_queries,
-                        post_queries,
-                        posted.status_code,
-                    )
-                )
-        print(
-            f"{'step':40} {'HTML bytes':>10} {'elements':>9} {'GET SQL':>8} "
-            f"{'POST SQL':>9} {'POST':>5}"
-        )
-        for slug, size, elements, get_q, post_q, status in rows:
-            print(
-                f"{slug:40} {size:>10,} {elements:>9,} {get_q:>8} {post_q:>9} "
-                f"{status:>5}"
-            )
+            print("A new pledge")
+            report(walk_steps(Client(), page, ""))
+            member = Pledge.objects.filter(live=True, form_page=page).first()
+            client = Client()
+            client.get(f"{page.url}update/{services.make_update_token(member)}/")
+            client.get(f"{page.url}update/")
+            print(f"\nAn update of the pledge of {member.legal_name}")
+            report(walk_steps(client, page, "update/"))
     finally:
         runner.teardown_databases(old)
     return 0

@@ -1,4 +1,5 @@
-"""The pledge form in steps (``pledge_forms.steps``), with its answers kept in a draft.
+"""The pledge form in steps (``pledge_forms.steps``), with its answers kept in a draft;
+and an update of a pledge, opened by its update link, in the same steps (``UPDATE``).
 
 Every step is a page of its own that works without JavaScript: "Continue" checks the
 step's answers and goes on, "Back" keeps what was typed (checked or not) and goes back,
@@ -445,16 +446,15 @@ def _send(request, page, draft, form) -> HttpResponse | int:
     if form.spam:
         drafts.delete(draft)
         return see_other(_route(page, "received/"))
-    if timezone.now() - draft.created_at < timedelta(
-        seconds=conf.get("MIN_FILL_SECONDS")
-    ):
+    started = timezone.now() - draft.created_at
+    if started < timedelta(seconds=conf.get("MIN_FILL_SECONDS")):
         form.add_error(
             None,
             _(
                 "That was very fast. Please check your answers and send the pledge again."
             ),
         )
-        return None
+        return 200
     if services.rate_limited(client):
         form.add_error(
             None,
@@ -464,32 +464,14 @@ def _send(request, page, draft, form) -> HttpResponse | int:
             ),
         )
         return 429
-    try:
-        with transaction.atomic():
-            locked = PledgeDraft.objects.select_for_update().filter(pk=draft.pk).first()
-            if locked is None:  # the same draft sent by a click a moment ago
-                return see_other(_route(page, "received/"))
-            services.submit(
-                page,
-                {**form.pledge_data(), **drafts.evidence_names(locked)},
-                form.labels(),
-                client_address=client,
-                logo=drafts.read_file(locked, "logo"),
-            )
-            drafts.sent(locked)
-    except DatabaseError:
-        logger.exception("Storing a pledge from its draft failed")
+
+    def store(data, labels, logo):
+        services.submit(page, data, labels, client_address=client, logo=logo)
+
+    sent = _store(request, page, draft, form, NEW, store)
+    if sent == 503:
         services.release_rate_limit(client)
-        form.add_error(
-            None,
-            _(
-                "Your pledge could not be stored just now. Please send it again in a "
-                "few minutes; your answers are kept."
-            ),
-        )
-        return 503
-    request.session.pop(_session_key(page), None)
-    return see_other(_route(page, "received/"))
+    return sent
 
 
 def _send_update(request, page, draft, form) -> HttpResponse | int:
@@ -501,31 +483,42 @@ def _send_update(request, page, draft, form) -> HttpResponse | int:
         return invalid_link(request, page)
     if pledge.pk != draft.pledge_id:
         return invalid_link(request, page)
+
+    def store(data, labels, logo):
+        services.submit_update(
+            token, data, labels, client_address=client_address(request), logo=logo
+        )
+
+    return _store(request, page, draft, form, UPDATE, store)
+
+
+def _store(request, page, draft, form, flow: Flow, store) -> HttpResponse | int:
+    """``store`` the draft's answers (with its uploads) and delete the draft, in one
+    transaction, the draft locked: a second click finds it gone and gets the same
+    "received" page. 503 (with a message on ``form``) when the database fails."""
     try:
         with transaction.atomic():
             locked = PledgeDraft.objects.select_for_update().filter(pk=draft.pk).first()
-            if locked is None:
-                return see_other(_route(page, "received/", UPDATE))
-            services.submit_update(
-                token,
+            if locked is None:  # the same draft sent by a click a moment ago
+                return see_other(_route(page, "received/", flow))
+            store(
                 {**form.pledge_data(), **drafts.evidence_names(locked)},
                 form.labels(),
-                client_address=client_address(request),
-                logo=drafts.read_file(locked, "logo"),
+                drafts.read_file(locked, "logo"),
             )
             drafts.sent(locked)
     except DatabaseError:
-        logger.exception("Storing a pledge update from its draft failed")
+        logger.exception("Storing a draft failed")
         form.add_error(
             None,
             _(
-                "Your update could not be stored just now. Please send it again in a "
-                "few minutes; your answers are kept."
+                "Your answers could not be stored just now. Please send them again in "
+                "a few minutes; they are kept."
             ),
         )
         return 503
-    request.session.pop(_session_key(page, UPDATE), None)
-    return see_other(_route(page, "received/", UPDATE))
+    request.session.pop(_session_key(page, flow), None)
+    return see_other(_route(page, "received/", flow))
 
 
 def _update_token(request) -> str:

@@ -416,6 +416,7 @@ def test_the_rate_limit_and_a_database_failure_keep_the_draft(
     failed = send(client, form_page)
     assert failed.status_code == 503
     assert "could not be stored just now" in failed.content.decode()
+    assert "Riverside Falls Police Department" in failed.content.decode()
     assert PledgeDraft.objects.count() == 1
 
 
