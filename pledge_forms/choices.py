@@ -86,3 +86,13 @@ class ExportStatus(models.TextChoices):
     RUNNING = "running", _("Being written")
     DONE = "done", _("Ready")
     FAILED = "failed", _("Failed")
+
+
+class FormStep(models.TextChoices):
+    """The fixed steps of the pledge form (one more per focus area comes between
+    contacts and commitment, then "check your answers")."""
+
+    AGENCY = "agency", _("Your agency")
+    LOCATION = "location", _("Location and website")
+    CONTACTS = "contacts", _("Chief executive and contacts")
+    COMMITMENT = "commitment", _("Commitment and consent")

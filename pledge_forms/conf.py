@@ -74,6 +74,14 @@ PLEDGE_FORMS_REMINDER_MONTHS               (12, 24, 33) (months after the pledge
                                            which a member not completed is reminded)
 PLEDGE_FORMS_LAPSED_POLICY                 "listed" (a lapsed member stays listed as
                                            lapsed) or "hidden" (it leaves the showcase)
+PLEDGE_FORMS_DRAFT_MAX_AGE_DAYS            30 (a resume link works this long after it
+                                           was sent; a saved draft untouched this long
+                                           is deleted)
+PLEDGE_FORMS_DRAFT_UNSAVED_HOURS           48 (a draft never saved for later is deleted
+                                           this long after its last change)
+PLEDGE_FORMS_DRAFT_LINK_MAILS_PER_DAY      3 (resume links one draft may send a day)
+PLEDGE_FORMS_DRAFT_STORAGE                 "private" (the ``STORAGES`` alias a draft's
+                                           uploads wait in until it is sent)
 =========================================  ==========================================
 """
 
@@ -122,6 +130,10 @@ DEFAULTS: dict[str, Any] = {
     "REVIEW_QUEUE_ROWS": 10,
     "REMINDER_MONTHS": (12, 24, 33),
     "LAPSED_POLICY": "listed",
+    "DRAFT_MAX_AGE_DAYS": 30,
+    "DRAFT_UNSAVED_HOURS": 48,
+    "DRAFT_LINK_MAILS_PER_DAY": 3,
+    "DRAFT_STORAGE": "private",
 }
 
 

@@ -61,6 +61,7 @@ LINK_MAX_AGE_SETTINGS = {
     "changes_requested": "UPDATE_MAX_AGE_DAYS",
     "resubmitted": "UPDATE_MAX_AGE_DAYS",
     "resubmit_waiting": "UPDATE_MAX_AGE_DAYS",
+    "draft_saved": "DRAFT_MAX_AGE_DAYS",
 }
 LINKS_WITHOUT_EXPIRY = frozenset({"reviewer", "reviewer_update", "approved"})
 
@@ -164,6 +165,19 @@ def default_templates() -> dict[str, Template]:
                 "Keep it to yourself; anyone with the link can send an update:\n{link}"
             ),
         ),
+        # Sent by ``services.drafts`` when a pledge is saved to be finished later.
+        "draft_saved": Template(
+            _("Your unfinished pledge – {site}"),
+            _(
+                "The pledge you started on the campaign's site is saved. To go on "
+                "where you stopped, from any computer, open this private link:\n"
+                "{link}\n\n"
+                "Keep it to yourself: anyone with the link can read and change the "
+                "answers. Nothing has been sent to the campaign yet; the pledge is "
+                "sent only when you confirm it on its last step. If you did not "
+                "start a pledge, ignore this message and the draft will be deleted."
+            ),
+        ),
         # Sent by ``services.lapse`` at each of PLEDGE_FORMS_REMINDER_MONTHS.
         "reminder": Template(
             _("A reminder about your pledge – {site}"),
@@ -180,6 +194,11 @@ def default_templates() -> dict[str, Template]:
 
 def reason_sent(kind: str) -> str:
     """The footer's sentence: why this address gets e-mail of kind ``kind``."""
+    if kind == "draft_saved":
+        return _(
+            "You receive this e-mail because this address was given when a pledge "
+            "was saved on this campaign's site to be finished later."
+        )
     if kind.startswith("reviewer"):
         return _(
             "You receive this e-mail because your address is listed as a reviewer "

@@ -16,7 +16,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.forms.forms import FormBuilder
 
-from pledge_forms import conf
+from pledge_forms import conf, evidence
 from pledge_forms.choices import AgencyType, PracticeStatus, SizeBand
 from pledge_forms.geography import (
     all_region_choices,
@@ -25,7 +25,10 @@ from pledge_forms.geography import (
     region_fits_country,
 )
 from pledge_forms.logos import process_logo
+from pledge_forms.models.pledges import IDENTITY_FIELDS
 from pledge_forms.services.claims import claim_once, release_claim
+from pledge_forms.services.identity import add_months
+from pledge_forms.steps import build_steps, step_by_slug
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +41,9 @@ HONEYPOT_FIELD = "fax_number"
 # form default is 320) would accept an address the database then refuses.
 EMAIL_MAX_LENGTH = 254
 EMAIL_TOO_LONG = _("An e-mail address can have at most 254 characters.")
+EVIDENCE_FILE_PREFIX = "evidence_file_"
+# Statuses that ask for a target month.
+TARGETED_STATUSES = (PracticeStatus.IN_PROGRESS, PracticeStatus.PLANNED)
 
 
 class PledgeFormBuilder(FormBuilder):
@@ -71,6 +77,10 @@ class PracticeRow:
     status: forms.BoundField
     note: forms.BoundField
     url: str
+    target: forms.BoundField
+    evidence_url: forms.BoundField
+    evidence_file: forms.BoundField
+    kept_file: str = ""  # the name of a file already sent with the draft
 
 
 @dataclass
@@ -84,7 +94,27 @@ def started_token(seconds_ago: float = 0) -> str:
     return signing.dumps(timezone.now().timestamp() - seconds_ago, salt=STARTED_SALT)
 
 
-class PledgeForm(forms.Form):
+class ErrorSummaryMixin:
+    """The links of a form's error summary (``includes/error_summary.html``)."""
+
+    def error_links(self):
+        """(anchor, label, message) for the error summary, in form order."""
+        links = []
+        for name, errors in self.errors.items():
+            if name == "__all__":
+                for message in errors:
+                    links.append(("#pledge-form", "", message))
+                continue
+            field = self[name]
+            anchor = field.auto_id
+            if isinstance(field.field.widget, forms.RadioSelect):
+                anchor = f"{anchor}_0"
+            for message in errors:
+                links.append((f"#{anchor}", field.label, message))
+        return links
+
+
+class PledgeForm(ErrorSummaryMixin, forms.Form):
     # 1. Agency
     legal_name = forms.CharField(label=_("Legal name of the agency"), max_length=255)
     agency_type = forms.ChoiceField(
@@ -224,41 +254,65 @@ class PledgeForm(forms.Form):
     NOT_DATA = ("started", "fax_number", "logo")
 
     def __init__(
-        self, *args, page, items=(), for_update=False, check_timing=True, **kwargs
+        self,
+        *args,
+        page,
+        items=(),
+        for_update=False,
+        check_timing=True,
+        step: str | None = None,
+        answers: dict | None = None,
+        **kwargs,
     ):
+        """The whole pledge, or with ``step`` (a step's slug) only that step's questions.
+
+        ``answers`` are the answers of the other steps (a draft's), which the checks that
+        look across steps read (the region of the country chosen before)."""
         super().__init__(*args, **kwargs)
         self.page = page
         self.items = list(items)
         self.for_update = for_update
         self.check_timing = check_timing
+        self.answers = answers or {}
+        # Uploads a draft keeps (field -> {"name", "original"}), shown beside their field.
+        self.kept_files: dict = {}
         self.spam = False
         self.processed_logo = None
         self.started_at: float | None = None
         self._claimed = False
-        self.fields["signed_on"].initial = timezone.localdate
-        self.fields["started"].initial = started_token
+        questions = list(page.form_fields.all())
+        extras = PledgeFormBuilder(questions).formfields
+        extra_steps: dict[str, list[str]] = {}
+        for question, name in zip(questions, extras, strict=True):
+            extra_steps.setdefault(question.step, []).append(name)
+        self.steps = build_steps(self.items, extra_steps)
+        self.step = step_by_slug(self.steps, step) if step else None
+        keep = set(self.step.fields) if self.step else None
+        if keep is not None:
+            for name in list(self.fields):
+                if name not in keep:
+                    del self.fields[name]
+        if "signed_on" in self.fields:
+            self.fields["signed_on"].initial = timezone.localdate
+        if "started" in self.fields:
+            self.fields["started"].initial = started_token
         for item in self.items:
-            self.fields[f"practice_{item.pk}"] = forms.ChoiceField(
-                label=f"{item.number}. {item.title}",
-                choices=PracticeStatus.choices,
-                widget=forms.RadioSelect,
-                error_messages={"required": _("Choose a status for this practice.")},
-            )
-            self.fields[f"note_{item.pk}"] = forms.CharField(
-                label=_("Note on practice %(number)s (optional)")
-                % {"number": item.number},
-                required=False,
-                max_length=500,
-            )
-        for name, field in PledgeFormBuilder(page.form_fields.all()).formfields.items():
-            self.fields[name] = field
+            if keep is None or f"practice_{item.pk}" in keep:
+                self._add_practice_fields(item)
+        for name, field in extras.items():
+            if keep is None or name in keep:
+                self.fields[name] = field
+        self._narrow_places()
         if for_update:
-            for name in ("legal_name", "country", "region"):
-                self.fields[name].disabled = True
-            self.fields["logo"].label = _("New logo (optional)")
-            self.fields["logo"].help_text = _(
-                "PNG, JPEG or WebP, at most 2 MB. Leave empty to keep the current logo."
-            )
+            for name in IDENTITY_FIELDS:
+                if name in self.fields:
+                    self.fields[name].disabled = True
+            if "logo" in self.fields:
+                self.fields["logo"].label = _("New logo (optional)")
+                self.fields["logo"].help_text = _(
+                    "PNG, JPEG or WebP, at most 2 MB. Leave empty to keep the current "
+                    "logo."
+                )
         autocomplete = {
             "legal_name": "organization",
             "city": "address-level2",
@@ -271,15 +325,101 @@ class PledgeForm(forms.Form):
             "contact_phone": "tel",
         }
         for name, value in autocomplete.items():
-            self.fields[name].widget.attrs["autocomplete"] = value
-        self.fields[HONEYPOT_FIELD].widget.attrs.update(
-            {"tabindex": "-1", "autocomplete": "off"}
+            if name in self.fields:
+                self.fields[name].widget.attrs["autocomplete"] = value
+        if HONEYPOT_FIELD in self.fields:
+            self.fields[HONEYPOT_FIELD].widget.attrs.update(
+                {"tabindex": "-1", "autocomplete": "off"}
+            )
+
+    def _add_practice_fields(self, item) -> None:
+        pk = item.pk
+        self.fields[f"practice_{pk}"] = forms.ChoiceField(
+            label=str(item),
+            choices=PracticeStatus.choices,
+            widget=forms.RadioSelect,
+            error_messages={"required": _("Choose a status for this practice.")},
+        )
+        self.fields[f"note_{pk}"] = forms.CharField(
+            label=_("Note on practice %(number)s (optional)") % {"number": item.number},
+            required=False,
+            max_length=500,
+        )
+        self.fields[f"target_{pk}"] = forms.DateField(
+            label=_("Target month for practice %(number)s") % {"number": item.number},
+            required=False,
+            input_formats=["%Y-%m"],
+            widget=forms.DateInput(
+                attrs={"type": "month", "placeholder": "2027-03"}, format="%Y-%m"
+            ),
+            help_text=_(
+                "If it is in progress or planned: the month by which it will be in "
+                "place, as year and month (for example 2027-03)."
+            ),
+            error_messages={
+                "invalid": _("Give the month as year and month, for example 2027-03.")
+            },
+        )
+        self.fields[f"{EVIDENCE_FILE_PREFIX}{pk}"] = evidence.create_evidence_field(
+            label=_("Evidence file for practice %(number)s (optional)")
+            % {"number": item.number},
+        )
+        self.fields[f"evidence_url_{pk}"] = forms.URLField(
+            label=_("Evidence link for practice %(number)s (optional)")
+            % {"number": item.number},
+            required=False,
+            max_length=500,
+            assume_scheme="https",
+            help_text=_(
+                "If it is in place: a page where the policy or practice is published."
+            ),
+        )
+
+    def _answer(self, name: str):
+        """What the pledge answers to ``name``: posted in this step, else given earlier."""
+        if name in self.fields:
+            if self.is_bound and not (self.for_update and name in IDENTITY_FIELDS):
+                return self.data.get(self.add_prefix(name))
+            return self.initial.get(name, self.fields[name].initial)
+        return self.answers.get(name)
+
+    def _narrow_places(self) -> None:
+        """The state/province list is that of the country chosen (in an earlier step);
+        a country without any leaves the question out. The update form shows only the
+        country and region the pledge has (they cannot change)."""
+        if "region" not in self.fields:
+            return
+        country = self._answer("country") or ""
+        if self.for_update:
+            region = self._answer("region") or ""
+            self.fields["region"].choices = [
+                ("", _("None / not applicable")),
+                *[
+                    (code, name)
+                    for code, name in region_choices(country)
+                    if code == region
+                ],
+            ]
+            if "country" in self.fields:
+                self.fields["country"].choices = [
+                    (code, name) for code, name in country_choices() if code == country
+                ] or country_options()
+            return
+        if not country:
+            return  # checked in full against every country's list
+        regions = region_choices(country)
+        if not regions and self.step is not None:
+            del self.fields["region"]
+            return
+        self.fields["region"].choices = [("", _("Choose…")), *regions]
+        self.fields["region"].help_text = _(
+            "The states or provinces of the country you chose in the first step."
         )
 
     # --- Structure for the template ---
 
     def _bound(self, names):
-        return [self[name] for name in names]
+        return [self[name] for name in names if name in self.fields]
 
     @cached_property
     def agency_fields(self):
@@ -309,6 +449,8 @@ class PledgeForm(forms.Form):
     def checklist_sections(self) -> list[ChecklistSectionRows]:
         sections: dict[int, ChecklistSectionRows] = {}
         for item in self.items:
+            if f"practice_{item.pk}" not in self.fields:
+                continue
             section = item.section
             entry = sections.setdefault(section.pk, ChecklistSectionRows(section, []))
             entry.rows.append(
@@ -317,25 +459,15 @@ class PledgeForm(forms.Form):
                     self[f"practice_{item.pk}"],
                     self[f"note_{item.pk}"],
                     conf.practice_url(section.slug, item.number),
+                    self[f"target_{item.pk}"],
+                    self[f"evidence_url_{item.pk}"],
+                    self[f"{EVIDENCE_FILE_PREFIX}{item.pk}"],
+                    (self.kept_files.get(f"{EVIDENCE_FILE_PREFIX}{item.pk}") or {}).get(
+                        "original", ""
+                    ),
                 )
             )
         return list(sections.values())
-
-    def error_links(self):
-        """(anchor, label, message) for the error summary, in form order."""
-        links = []
-        for name, errors in self.errors.items():
-            if name == "__all__":
-                for message in errors:
-                    links.append(("#pledge-form", "", message))
-                continue
-            field = self[name]
-            anchor = field.auto_id
-            if isinstance(field.field.widget, forms.RadioSelect):
-                anchor = f"{anchor}_0"
-            for message in errors:
-                links.append((f"#{anchor}", field.label, message))
-        return links
 
     # --- Validation ---
 
@@ -352,11 +484,13 @@ class PledgeForm(forms.Form):
         data = super().clean()
         if data.get(HONEYPOT_FIELD):
             self.spam = True
-        if self.check_timing:
+        if self.check_timing and "started" in self.fields:
             self._check_started(data.get("started") or "")
-        country = data.get("country")
+        self._check_practice_details(data)
+        country = data.get("country") if "country" in self.fields else None
+        country = country or self.answers.get("country")
         region = data.get("region") or ""
-        if country and not self.for_update:
+        if country and "region" in self.fields and not self.for_update:
             if region and not region_fits_country(region, country):
                 self.add_error(
                     "region",
@@ -365,10 +499,48 @@ class PledgeForm(forms.Form):
             elif not region and region_choices(country):
                 self.add_error("region", _("Choose the state or province."))
         for name in ("contact_email", "contact_phone"):
-            if data.get(name) and not data.get("contact_name"):
+            if (
+                "contact_name" in self.fields
+                and data.get(name)
+                and not data.get("contact_name")
+            ):
                 self.add_error("contact_name", _("Give the second contact's name too."))
                 break
         return data
+
+    def _check_practice_details(self, data: dict) -> None:
+        """A practice in progress or planned needs the month it will be in place by."""
+        this_month = timezone.localdate().replace(day=1)
+        for item in self.items:
+            name = f"target_{item.pk}"
+            if name not in self.fields or name in self.errors:
+                continue
+            status = data.get(f"practice_{item.pk}")
+            target = data.get(name)
+            if status not in TARGETED_STATUSES:
+                continue
+            if not target:
+                self.add_error(
+                    name, _("Give the month by which this practice will be in place.")
+                )
+            elif target < this_month:
+                self.add_error(name, _("Choose this month or a later one."))
+            elif status == PracticeStatus.PLANNED and target > add_months(
+                this_month, 12
+            ):
+                self.add_error(
+                    name,
+                    _(
+                        "“Planned within 12 months” needs a month in the next 12 "
+                        "months; otherwise choose “Not yet planned”."
+                    ),
+                )
+            elif target > add_months(this_month, self.page.period_months):
+                self.add_error(
+                    name,
+                    _("Choose a month within the %(months)d months of the pledge.")
+                    % {"months": self.page.period_months},
+                )
 
     def _check_started(self, token: str) -> None:
         try:
@@ -443,11 +615,29 @@ class PledgeForm(forms.Form):
         self.data = data
 
     def pledge_data(self) -> dict:
-        """The answers as the services expect them (no spam fields, no file)."""
+        """The answers as the services expect them (no spam fields, no file: an
+        evidence file is named once stored, see :meth:`store_evidence_files`)."""
         return {
             name: value
             for name, value in self.cleaned_data.items()
-            if name not in self.NOT_DATA
+            if name not in self.NOT_DATA and not name.startswith(EVIDENCE_FILE_PREFIX)
+        }
+
+    def evidence_uploads(self) -> dict[str, evidence.CheckedEvidence]:
+        """The evidence files this post sent that passed their checks, by field."""
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name.startswith(EVIDENCE_FILE_PREFIX)
+            and isinstance(value, evidence.CheckedEvidence)
+        }
+
+    def store_evidence_files(self) -> dict[str, str]:
+        """Store the evidence files of this post in private storage; their names by
+        field, as the services take them with the answers."""
+        return {
+            name: evidence.store_evidence(checked)
+            for name, checked in self.evidence_uploads().items()
         }
 
     def labels(self) -> dict[str, str]:

@@ -18,7 +18,7 @@ from django_tasks.exceptions import TaskResultDoesNotExist
 
 from pledge_forms import conf
 from pledge_forms.models.privacy import ScheduledTask
-from pledge_forms.services import lapse, privacy
+from pledge_forms.services import drafts, lapse, privacy
 
 logger = logging.getLogger(__name__)
 
@@ -86,12 +86,14 @@ def schedule_housekeeping(
 
 
 def run_housekeeping(now: datetime | None = None) -> dict[str, int]:
-    """One housekeeping pass: reminders and lapses (``services.lapse``), then the
-    retention rules; recorded on the ScheduledTask row."""
+    """One housekeeping pass: reminders and lapses (``services.lapse``), unfinished
+    drafts (``services.drafts``), then the retention rules; recorded on the
+    ScheduledTask row."""
     now = now or timezone.now()
     ours = {
         "reminders": lapse.send_reminders(now),
         "lapses_noticed": lapse.notice_lapses(timezone.localdate(now)),
+        "drafts_deleted": drafts.purge(now),
     }
     counts = {**privacy.apply_retention(now), **ours}
     ScheduledTask.objects.update_or_create(

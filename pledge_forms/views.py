@@ -32,7 +32,7 @@ def client_address(request: HttpRequest) -> str:
     return services.client_address(request.META, conf.proxy_count())
 
 
-def _render(request, page, template, status=200, **context):
+def render_page(request, page, template, status=200, **context):
     full = page.get_context(request)
     full.update(context)
     return TemplateResponse(request, template, full, status=status)
@@ -43,18 +43,20 @@ def _route_url(request, route: str) -> str:
     return request.path.rstrip("/") + "/" + route
 
 
-def _invalid_link(request, page) -> HttpResponse:
-    return _render(request, page, "pledge_forms/pledge_link_invalid.html", status=404)
+def invalid_link(request, page) -> HttpResponse:
+    return render_page(
+        request, page, "pledge_forms/pledge_link_invalid.html", status=404
+    )
 
 
-def _see_other(url: str) -> HttpResponse:
+def see_other(url: str) -> HttpResponse:
     """A 303 redirect: the browser follows it with a GET, whatever the method was."""
     response = redirect(url)
     response.status_code = 303
     return response
 
 
-def _exchange_token(request, page, token: str, session_key: str, check):
+def exchange_token(request, page, token: str, session_key: str, check):
     """The first use of a private link: keep its token in the session, drop it from the URL.
 
     ``check`` (a service) rejects a forged, expired or revoked token first: junk never
@@ -67,14 +69,14 @@ def _exchange_token(request, page, token: str, session_key: str, check):
     try:
         check(token)
     except services.InvalidLink:
-        return _invalid_link(request, page)
+        return invalid_link(request, page)
     if not hasattr(request, "session"):  # a site without sessions keeps token URLs
         return None
     request.session[session_key] = token
     if request.method == "POST":
         return None
     token_free = request.path.rstrip("/").rpartition("/")[0] + "/"
-    return _see_other(token_free)
+    return see_other(token_free)
 
 
 def _session_token(request, session_key: str) -> str:
@@ -85,7 +87,7 @@ def _session_token(request, session_key: str) -> str:
 @never_cache
 def pledge_form(request: HttpRequest, page) -> HttpResponse:
     if not page.is_open:
-        return _render(request, page, "pledge_forms/pledge_closed.html")
+        return render_page(request, page, "pledge_forms/pledge_closed.html")
     if request.method == "POST":
         form = page.get_form(request.POST, request.FILES)
         if form.is_valid():
@@ -100,14 +102,14 @@ def pledge_form(request: HttpRequest, page) -> HttpResponse:
                         "Please try again later; your answers are still here."
                     ),
                 )
-                return _render(request, page, page.template, status=429, form=form)
+                return render_page(request, page, page.template, status=429, form=form)
             if not form.claim_started():
                 form.refuse_replay()
-                return _render(request, page, page.template, form=form)
+                return render_page(request, page, page.template, form=form)
             try:
                 services.submit(
                     page,
-                    form.pledge_data(),
+                    {**form.pledge_data(), **form.store_evidence_files()},
                     form.labels(),
                     client_address=client,
                     logo=form.processed_logo,
@@ -125,7 +127,7 @@ def pledge_form(request: HttpRequest, page) -> HttpResponse:
                         "in a few minutes; your answers are still here."
                     ),
                 )
-                return _render(request, page, page.template, status=503, form=form)
+                return render_page(request, page, page.template, status=503, form=form)
             else:
                 # A repeat pledge gets the same answer as a new one (``result.duplicate``
                 # is not shown): the form must not tell who has pledged.
@@ -135,17 +137,17 @@ def pledge_form(request: HttpRequest, page) -> HttpResponse:
     else:
         return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
     form.release_started()  # nothing was stored: the same form may be sent again
-    return _render(request, page, page.template, form=form)
+    return render_page(request, page, page.template, form=form)
 
 
 def received(request: HttpRequest, page) -> HttpResponse:
-    return _render(request, page, page.landing_page_template)
+    return render_page(request, page, page.landing_page_template)
 
 
 @never_cache
 def verify(request: HttpRequest, page, token: str) -> HttpResponse:
     """The link in the confirmation e-mail: its token goes into the session."""
-    response = _exchange_token(
+    response = exchange_token(
         request, page, token, VERIFY_SESSION_KEY, services.pledge_for_verify_token
     )
     if response is not None:
@@ -166,18 +168,18 @@ def _verify_page(request, page, token: str) -> HttpResponse:
     try:
         pledge = services.pledge_for_verify_token(token)
     except services.InvalidLink:
-        return _invalid_link(request, page)
+        return invalid_link(request, page)
     if request.method == "POST":
         try:
             pledge = services.verify(token)
         except services.InvalidLink:
-            return _invalid_link(request, page)
+            return invalid_link(request, page)
         if hasattr(request, "session"):
             request.session.pop(VERIFY_SESSION_KEY, None)
-        return _render(
+        return render_page(
             request, page, "pledge_forms/pledge_verified.html", pledge=pledge
         )
-    return _render(
+    return render_page(
         request,
         page,
         "pledge_forms/pledge_verify.html",
@@ -186,7 +188,8 @@ def _verify_page(request, page, token: str) -> HttpResponse:
     )
 
 
-def _initial_from(pledge, page) -> dict:
+def initial_from(pledge, page) -> dict:
+    """The pledge's latest answers (its newest revision), as the form's initial values."""
     draft = pledge.get_latest_revision_as_object()
     initial = {name: getattr(draft, name) for name in services.PLEDGE_FIELDS}
     rows = {row.item_id: row for row in draft.practices.all()}
@@ -194,13 +197,15 @@ def _initial_from(pledge, page) -> dict:
         row = rows.get(item.pk)
         initial[f"practice_{item.pk}"] = row.status if row else ""
         initial[f"note_{item.pk}"] = row.note if row else ""
+        initial[f"target_{item.pk}"] = row.target_month if row else None
+        initial[f"evidence_url_{item.pk}"] = row.evidence_url if row else ""
     return initial
 
 
 @never_cache
 def update(request: HttpRequest, page, token: str) -> HttpResponse:
     """The link in the update e-mail: its token goes into the session."""
-    response = _exchange_token(
+    response = exchange_token(
         request, page, token, UPDATE_SESSION_KEY, services.pledge_for_update_token
     )
     if response is not None:
@@ -220,10 +225,10 @@ def _update_page(request, page, token: str) -> HttpResponse:
     try:
         pledge = services.pledge_for_update_token(token)
     except services.InvalidLink:
-        return _invalid_link(request, page)
+        return invalid_link(request, page)
     if pledge.form_page_id not in (None, page.pk):
-        return _invalid_link(request, page)
-    initial = _initial_from(pledge, page)
+        return invalid_link(request, page)
+    initial = initial_from(pledge, page)
     if request.method == "POST":
         form = page.get_form(
             request.POST, request.FILES, initial=initial, for_update=True
@@ -235,7 +240,7 @@ def _update_page(request, page, token: str) -> HttpResponse:
             try:
                 services.submit_update(
                     token,
-                    form.pledge_data(),
+                    {**form.pledge_data(), **form.store_evidence_files()},
                     form.labels(),
                     client_address=client_address(request),
                     logo=form.processed_logo,
@@ -250,7 +255,7 @@ def _update_page(request, page, token: str) -> HttpResponse:
                         "in a few minutes; your answers are still here."
                     ),
                 )
-                return _render(
+                return render_page(
                     request,
                     page,
                     "pledge_forms/pledge_update.html",
@@ -259,7 +264,7 @@ def _update_page(request, page, token: str) -> HttpResponse:
                     pledge=pledge,
                 )
             else:
-                return _render(
+                return render_page(
                     request,
                     page,
                     "pledge_forms/pledge_update_received.html",
@@ -268,6 +273,6 @@ def _update_page(request, page, token: str) -> HttpResponse:
     else:
         form = page.get_form(initial=initial, for_update=True)
     form.release_started()  # nothing was stored: the same form may be sent again
-    return _render(
+    return render_page(
         request, page, "pledge_forms/pledge_update.html", form=form, pledge=pledge
     )

@@ -712,3 +712,6 @@ if PLEDGE_FORMS_LAPSED_POLICY not in {"listed", "hidden"}:
     raise ImproperlyConfigured(
         'PLEDGE_FORMS_LAPSED_POLICY must be "listed" or "hidden"'
     )
+# Pledges saved to be finished later (docs/steps.md).
+PLEDGE_FORMS_DRAFT_MAX_AGE_DAYS = env_int("PLEDGE_FORMS_DRAFT_MAX_AGE_DAYS", 30)
+PLEDGE_FORMS_DRAFT_UNSAVED_HOURS = env_int("PLEDGE_FORMS_DRAFT_UNSAVED_HOURS", 48)

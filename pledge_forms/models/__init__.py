@@ -1,5 +1,6 @@
 from pledge_forms.models.abuse import RateCounter
 from pledge_forms.models.checklists import Checklist, ChecklistItem, ChecklistSection
+from pledge_forms.models.drafts import PledgeDraft
 from pledge_forms.models.exports import ExportJob
 from pledge_forms.models.lapse import PledgeLapse, PledgeReminder
 from pledge_forms.models.logos import PendingLogo
@@ -30,6 +31,7 @@ __all__ = [
     "PendingLogo",
     "PracticeChange",
     "Pledge",
+    "PledgeDraft",
     "PledgeErasure",
     "PledgeFormField",
     "PledgeFormPage",

@@ -22,8 +22,8 @@ from wagtail.contrib.forms.models import AbstractForm, AbstractFormField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 
-from pledge_forms import views
-from pledge_forms.choices import EligibilityRule
+from pledge_forms import views, wizard
+from pledge_forms.choices import EligibilityRule, FormStep
 from pledge_forms.forms import PledgeForm
 from pledge_forms.models.checklists import ChecklistItem
 
@@ -45,6 +45,15 @@ class PledgeFormField(AbstractFormField):
     page = ParentalKey(
         "PledgeFormPage", on_delete=models.CASCADE, related_name="form_fields"
     )
+    step = models.CharField(
+        _("step"),
+        max_length=20,
+        choices=FormStep.choices,
+        default=FormStep.COMMITMENT,
+        help_text=_("The step of the form that asks this question."),
+    )
+
+    panels = [*AbstractFormField.panels, FieldPanel("step")]
 
     class Meta(AbstractFormField.Meta):
         verbose_name = _("extra question")
@@ -244,7 +253,35 @@ class PledgeFormPage(RoutablePageMixin, AbstractForm):
 
     @path("")
     def pledge_form(self, request):
-        return views.pledge_form(request, self)
+        # The form's first step; a POST of the whole pledge on one page (a form
+        # opened before the form had steps) is still taken.
+        if request.method == "POST":
+            return views.pledge_form(request, self)
+        return wizard.step(request, self)
+
+    @path("step/<slug:slug>/")
+    def step(self, request, slug):
+        return wizard.step(request, self, slug)
+
+    @path("check/")
+    def check_answers(self, request):
+        return wizard.check(request, self)
+
+    @path("save/")
+    def save_draft(self, request):
+        return wizard.save(request, self)
+
+    @path("discard/")
+    def discard_draft(self, request):
+        return wizard.discard(request, self)
+
+    @path("resume/<str:token>/")
+    def resume(self, request, token):
+        return wizard.resume(request, self, token)
+
+    @path("resume/")
+    def resume_pending(self, request):
+        return wizard.resume_pending(request, self)
 
     @path("received/")
     def received(self, request):
@@ -258,12 +295,30 @@ class PledgeFormPage(RoutablePageMixin, AbstractForm):
     def verify_pending(self, request):
         return views.verify_pending(request, self)
 
+    # The update of a pledge, in the same steps (before ``update/<token>/``, which
+    # would take "check" and "received" for tokens).
+    @path("update/check/")
+    def update_check(self, request):
+        return wizard.update_check(request, self)
+
+    @path("update/received/")
+    def update_received(self, request):
+        return wizard.update_received(request, self)
+
+    @path("update/step/<slug:slug>/")
+    def update_step(self, request, slug):
+        return wizard.update_step(request, self, slug)
+
     @path("update/<str:token>/")
     def update(self, request, token):
         return views.update(request, self, token)
 
     @path("update/")
     def update_pending(self, request):
+        # The update's draft, in steps; a POST of the whole update on one page (a form
+        # opened before the update had steps) is still taken.
+        if request.method == "GET" and hasattr(request, "session"):
+            return wizard.update_start(request, self)
         return views.update_pending(request, self)
 
     def clean(self):

@@ -42,6 +42,8 @@ CONTACT_FIELDS = (
 
 # Fields that record where a pledge stands in review rather than what it says. They live on
 # the row only: publishing or reverting a revision never turns them back.
+# What an update or a resubmission never changes: the agency's identity, as reviewed.
+IDENTITY_FIELDS = ("legal_name", "country", "region")
 REVIEW_STATE_FIELDS = (
     "review_status",
     "verified_at",

@@ -39,6 +39,7 @@ from pledge_forms.services.identity import (
 )
 from pledge_forms.services.links import (
     InvalidLink,
+    draft_for_resume_token,
     make_update_token,
     make_verify_token,
     member_link,
@@ -81,6 +82,7 @@ __all__ = [
     "can_request_changes",
     "client_address",
     "decline",
+    "draft_for_resume_token",
     "evaluate_eligibility",
     "hash_client",
     "make_update_token",

@@ -111,14 +111,15 @@ def cache_state() -> tuple[str, str]:
 
 
 def remaining_practices(pledge: Pledge) -> str:
-    """The practices not yet in place, one line each ("code title")."""
+    """The practices not yet in place, one line each, named as the form names them
+    ("7. Title", ``ChecklistItem.__str__``)."""
     codes = practices_not_in_place(pledge)
-    titles = dict(
-        ChecklistItem.objects.filter(
-            code__in=codes, section__checklist=checklist_of(pledge)
-        ).values_list("code", "title")
+    items = ChecklistItem.objects.filter(
+        code__in=codes, section__checklist=checklist_of(pledge)
+    ).in_bulk(field_name="code")
+    return "\n".join(
+        f"- {items[code]}" if code in items else f"- {code}" for code in codes
     )
-    return "\n".join(f"- {code} {titles.get(code, '')}".rstrip() for code in codes)
 
 
 def reminder_candidates():

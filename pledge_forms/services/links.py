@@ -16,6 +16,7 @@ from wagtail.log_actions import log
 
 from pledge_forms import conf, emails
 from pledge_forms.choices import ReviewStatus
+from pledge_forms.models.drafts import PledgeDraft
 from pledge_forms.models.pledges import Pledge
 from pledge_forms.models.submissions import OutgoingMail
 
@@ -23,6 +24,7 @@ logger = logging.getLogger(__name__)
 
 VERIFY_SALT = "pledge_forms.verify"
 UPDATE_SALT = "pledge_forms.update"
+RESUME_SALT = "pledge_forms.resume"
 MEMBER_URL_HOOK = "pledge_forms_member_url"
 
 # What ``_encode`` produces: URL-safe base64 of a signed value, about 80 to 120 characters.
@@ -145,6 +147,25 @@ def pledge_for_update_token(token: str) -> Pledge:
     ):
         raise InvalidLink(_("This link is not valid or has expired."))
     return pledge
+
+
+def make_resume_token(draft: PledgeDraft) -> str:
+    return _encode(
+        signing.dumps({"p": draft.pk, "v": draft.link_version}, salt=RESUME_SALT)
+    )
+
+
+def resume_link(draft: PledgeDraft) -> str:
+    return page_link(draft.form_page, f"resume/{make_resume_token(draft)}/")
+
+
+def draft_for_resume_token(token: str) -> PledgeDraft:
+    """The draft a resume link opens; refused once revoked, sent or deleted."""
+    payload = _load(token, RESUME_SALT, conf.get("DRAFT_MAX_AGE_DAYS"))
+    draft = PledgeDraft.objects.filter(pk=payload["p"]).first()
+    if draft is None or payload.get("v") != draft.link_version:
+        raise InvalidLink(_("This link is not valid or has expired."))
+    return draft
 
 
 def link_mails_left(pledge: Pledge) -> int:

@@ -27,7 +27,7 @@ from wagtail.log_actions import log
 from pledge_forms import emails, evidence
 from pledge_forms.choices import PracticeStatus, ReviewStatus, SubmissionKind
 from pledge_forms.models.checklists import ChecklistItem
-from pledge_forms.models.pledges import Pledge
+from pledge_forms.models.pledges import IDENTITY_FIELDS, Pledge
 from pledge_forms.models.practices import PledgePractice
 from pledge_forms.models.submissions import PledgeSubmission
 from pledge_forms.services import logo_storage
@@ -262,10 +262,6 @@ def _tell_recorded_contact(pledge: Pledge) -> None:
         emails.send_kind(
             "confirmation", pledge, [pledge.chief_email], link=verify_link(pledge)
         )
-
-
-# What an update or a resubmission never changes: the agency's identity, as reviewed.
-IDENTITY_FIELDS = frozenset({"legal_name", "country", "region"})
 
 
 def _resubmitted(pledge: Pledge, *, via: str) -> None:

@@ -12,12 +12,19 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry, Page
 
 from pledge_forms import emails, services
-from pledge_forms.choices import AgencyType, PracticeStatus, ReviewStatus, SizeBand
+from pledge_forms.choices import (
+    AgencyType,
+    FormStep,
+    PracticeStatus,
+    ReviewStatus,
+    SizeBand,
+)
 from pledge_forms.models import (
     Checklist,
     ChecklistItem,
     DeclineReason,
     Pledge,
+    PledgeFormField,
     PledgeFormPage,
     PledgeSubmission,
 )
@@ -184,8 +191,10 @@ def ensure_form_page(parent_page: Page) -> PledgeFormPage:
         slug="pledge",
         intro=(
             "<p>Commit your agency to the 25 policies and practices in six focus areas. "
-            "It takes about fifteen minutes; you can save nothing half-way, so have your "
-            "current policies at hand.</p>"
+            "It takes about fifteen minutes, one short step at a time: the agency, its "
+            "contacts, one step per focus area, then the commitment. Have your current "
+            "policies at hand; you can save your answers at any step and go on later "
+            "from a link we e-mail you.</p>"
         ),
         thank_you_text=(
             "<p>Thank you. We have sent a confirmation link to the chief executive's "
@@ -193,6 +202,16 @@ def ensure_form_page(parent_page: Page) -> PledgeFormPage:
         ),
         checklist=_checklist(),
         notify_emails="reviewers@campaign.example",
+    )
+    # An editor's own question, asked in the contacts step.
+    page.form_fields.add(
+        PledgeFormField(
+            label="How did you hear about the campaign?",
+            field_type="singleline",
+            required=False,
+            help_text="Optional: a colleague, an association, the news…",
+            step=FormStep.CONTACTS,
+        )
     )
     parent_page.add_child(instance=page)
     page.save_revision().publish()

@@ -11,8 +11,9 @@ from wagtail.models import Page, Site
 from campaign_pages import demo
 from campaign_pages.models import StandardPage
 from cms.models import SiteSettings
-from pledge_forms.models import Pledge
+from pledge_forms.models import Pledge, PledgeFormPage
 from pledge_forms.services import privacy
+from tests.pledge_forms.steps_walk import step_url, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -82,15 +83,20 @@ def test_the_demo_notices_are_linked_from_every_page_and_from_the_form(client):
         assert '<a href="/privacy/">Privacy notice</a>' in links, url
         assert '<a href="/accessibility/">Accessibility statement</a>' in links, url
 
+    # The form's consent step links the notice beside the consent, and again with the
+    # accessibility statement below its buttons.
+    walk(client, PledgeFormPage.objects.live().get(), until="commitment")
     form = (
-        client.get("/pledge/").content.decode().split('<footer class="site-footer">')[0]
+        client.get(step_url(PledgeFormPage.objects.live().get(), "commitment"))
+        .content.decode()
+        .split('<footer class="site-footer">')[0]
     )
     consent = form.index("What may the public see on your member page?")
-    submit = form.index('<button type="submit" class="pf-submit">')
+    submit = form.index('<button type="submit" name="action" value="next"')
     first = form.index('href="/privacy/"', consent)
-    assert first < form.index("5. Public statement")
-    assert form.index('href="/privacy/"', first + 1) < submit
-    assert form.index('href="/accessibility/"') < submit
+    assert first < form.index("Public statement (optional)")
+    assert submit < form.index('href="/privacy/"', first + 1)
+    assert submit < form.index('href="/accessibility/"')
 
     # Loading again adds nothing; an editor's own choice of notice is kept.
     pages = Page.objects.count()

@@ -28,8 +28,12 @@ from wagtail.models import Page, PageViewRestriction, get_page_models
 
 from campaign_pages.models.resources import ResourceFilterSet
 from cms.api import api_router
-from pledge_forms.models import PledgeFormPage
-from pledge_forms.services.links import make_update_token, make_verify_token
+from pledge_forms.models import PledgeDraft, PledgeFormPage
+from pledge_forms.services.links import (
+    make_resume_token,
+    make_update_token,
+    make_verify_token,
+)
 from pledge_forms.showcase.filters import ShowcaseFilterSet
 from pledge_forms.showcase.members import listed_members
 from pledge_forms.showcase.models import MemberShowcasePage
@@ -231,6 +235,17 @@ def demo_urls() -> dict[str, str]:
         # The token-free addresses a link leads to once its token is in the session.
         "pledge-verify-pending": form_page.url + "verify/",
         "pledge-update-pending": form_page.url + "update/",
+        # The form's steps, and its drafts.
+        "pledge-step": form_page.url + "step/contacts/",
+        "pledge-check": form_page.url + "check/",
+        "pledge-save": form_page.url + "save/",
+        "pledge-discard": form_page.url + "discard/",
+        "pledge-resume": f"{form_page.url}resume/"
+        f"{make_resume_token(PledgeDraft.objects.create(form_page=form_page))}/",
+        "pledge-resume-pending": form_page.url + "resume/",
+        "pledge-update-step": form_page.url + "update/step/commitment/",
+        "pledge-update-check": form_page.url + "update/check/",
+        "pledge-update-received": form_page.url + "update/received/",
         "search": "/search/",
         "sitemap": "/sitemap.xml",
         "robots": "/robots.txt",

@@ -25,3 +25,11 @@ def run_on_commit(monkeypatch):
     monkeypatch.setattr(
         emails, "transaction", SimpleNamespace(on_commit=lambda func, **kw: func())
     )
+
+
+@pytest.fixture
+def pledge_page(settings):
+    """A pledge form page for browser journeys (committed: no test transaction)."""
+    settings.PLEDGE_FORMS_MIN_FILL_SECONDS = 0
+    root = Site.objects.get(is_default_site=True).root_page
+    return PledgeFormPageFactory(parent=root, checklist=make_checklist())

@@ -10,8 +10,8 @@ from django.core import mail, signing
 from django.utils import timezone
 
 from pledge_forms import emails, services
-from pledge_forms.models import OutgoingMail
-from pledge_forms.services import lapse, links
+from pledge_forms.models import OutgoingMail, PledgeDraft
+from pledge_forms.services import drafts, lapse, links
 from pledge_forms.testing.factories import pledge_data, submitted_pledge
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +43,8 @@ def _every_kind(form_page):
     services.submit(form_page, again)  # resubmit_waiting (another address)
     third = submitted_pledge(form_page, "verified", legal_name="Hilltop Police")
     services.request_changes(third, "Add the policy dates.")  # changes_requested
+    draft = PledgeDraft.objects.create(form_page=form_page)
+    drafts.save_for_later(draft, "chief@example.org")  # draft_saved
     return {
         kind: _mails_of(kind)[0]
         for kind in (
@@ -57,6 +59,7 @@ def _every_kind(form_page):
             "resubmitted",
             "resubmit_waiting",
             "changes_requested",
+            "draft_saved",
         )
     }
 

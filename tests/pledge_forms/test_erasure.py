@@ -30,6 +30,7 @@ from pledge_forms.models import (
 )
 from pledge_forms.services import privacy
 from pledge_forms.testing.factories import pledge_data
+from tests.pledge_forms.steps_walk import step_url, walk
 from tests.pledge_forms.test_public_form import form_post
 from tests.pledge_forms.workers import run_worker_once
 
@@ -161,14 +162,17 @@ def test_the_form_links_the_privacy_notice_beside_consent_and_submit(
 ):
     settings.PLEDGE_FORMS_PRIVACY_NOTICE_URL = "/our-privacy/"
     settings.PLEDGE_FORMS_ACCESSIBILITY_URL = "/our-accessibility/"
-    body = client.get("/pledge/").content.decode()
+    walk(client, page, until="commitment")
+    body = client.get(step_url(page, "commitment")).content.decode()
     consent = body.index("What may the public see on your member page?")
-    submit = body.index('<button type="submit" class="pf-submit">')
+    submit = body.index('<button type="submit" name="action" value="next"')
     links = [i for i in range(len(body)) if body.startswith('href="/our-privacy/"', i)]
     assert len(links) == 2
-    assert consent < links[0] < body.index("5. Public statement")
-    assert links[1] < submit
-    assert body.index('href="/our-accessibility/"') < submit
+    assert consent < links[0] < body.index("Public statement (optional)")
+    assert submit < links[1]  # the notice follows the step's buttons
+    assert body.index('href="/our-accessibility/"') > submit
+    check = client.get(step_url(page, "check")).content.decode()
+    assert 'href="/our-privacy/"' in check
 
 
 # --- Retention -------------------------------------------------------------------------------

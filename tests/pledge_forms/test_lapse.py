@@ -82,10 +82,13 @@ def test_the_reminder_carries_a_working_update_link_and_what_remains(form_page):
     lapse.send_reminders(at(12))
     (mail,) = reminders(pledge)
     assert "reminder" in mail.subject.lower()
-    # What remains: practices not in place, in progress ones included; not the done one.
-    assert "BF-2" in mail.body_text and "BF-3" in mail.body_text
-    assert "BF-1 " not in mail.body_text
-    assert "BF-2" in mail.body_html
+    # What remains: practices not in place, in progress ones included; not the done one,
+    # each named as the form names it.
+    items = {item.code: item for item in form_page.checklist_items()}
+    assert f"- {items['BF-2']}" in mail.body_text
+    assert f"- {items['BF-3']}" in mail.body_text
+    assert f"- {items['BF-1']}\n" not in mail.body_text
+    assert str(items["BF-2"]) in mail.body_html
     # The update link, and how long it lasts (the branded layout's sentence).
     link = next(w for w in mail.body_text.split() if "/update/" in w)
     token = link.rstrip("/").rsplit("/", 1)[-1]

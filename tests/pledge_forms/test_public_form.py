@@ -6,10 +6,13 @@ import time
 import pytest
 from django.core import mail, signing
 from django.core.cache import cache
+from django.utils import timezone
 
 from pledge_forms.choices import PracticeStatus, ReviewStatus
 from pledge_forms.forms import STARTED_SALT
 from pledge_forms.models import Pledge, PledgeFormField, PledgeSubmission
+from pledge_forms.services.identity import add_months
+from tests.pledge_forms.steps_walk import step_slugs, step_url, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -46,8 +49,10 @@ def form_post(page, **overrides):
         "started": started(),
         "fax_number": "",
     }
+    target = add_months(timezone.localdate(), 6).strftime("%Y-%m")
     for item in page.checklist_items():
         data[f"practice_{item.pk}"] = PracticeStatus.IN_PROGRESS
+        data[f"target_{item.pk}"] = target
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
 
@@ -55,16 +60,24 @@ def form_post(page, **overrides):
 def test_the_form_shows_every_section_and_links_each_practice(
     client, form_page, settings
 ):
+    settings.PLEDGE_FORMS_MIN_FILL_SECONDS = 0
     settings.PLEDGE_FORMS_PRACTICE_URL = "/areas/{section}/#p{number}"
     response = client.get("/pledge/")
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.count('<fieldset class="pf-section">') == 5
-    assert html.count('type="radio"') == 25 * 4
-    item = form_page.checklist_items().first()
-    assert f'href="/areas/{item.section.slug}/#p{item.number}"' in html
     assert 'aria-hidden="true"' in html and 'name="fax_number"' in html
-    assert '<optgroup label="Canada">' in html
+    walk(client, form_page, until="commitment")
+    radios = 0
+    for slug in step_slugs(client, form_page):
+        if slug.startswith("practices-"):
+            step = client.get(step_url(form_page, slug)).content.decode()
+            radios += step.count('type="radio"')
+            assert step.count("(required)") == step.count("<legend>")
+            for item in form_page.checklist_items():
+                if slug == f"practices-{item.section.slug}":
+                    assert f'href="/areas/{item.section.slug}/#p{item.number}"' in step
+                    assert f"{item.number}. {item.title}" in step
+    assert radios == 25 * 4
 
 
 def test_a_pledge_goes_from_form_to_e_mail_link_to_reviewer_queue(
@@ -169,7 +182,9 @@ def test_a_repeat_pledge_is_kept_and_answered_like_a_new_one(client, form_page):
     assert PledgeSubmission.objects.count() == 2
 
 
-def test_extra_questions_are_asked_and_stored_with_their_labels(client, form_page):
+def test_extra_questions_are_asked_and_stored_with_their_labels(
+    client, form_page, settings
+):
     PledgeFormField.objects.create(
         page=form_page,
         label="How did you hear of us?",
@@ -177,7 +192,9 @@ def test_extra_questions_are_asked_and_stored_with_their_labels(client, form_pag
         required=True,
         help_text="<b>bold</b>",
     )
-    html = client.get("/pledge/").content.decode()
+    settings.PLEDGE_FORMS_MIN_FILL_SECONDS = 0
+    walk(client, form_page, until="commitment")
+    html = client.get(step_url(form_page, "commitment")).content.decode()
     assert "How did you hear of us?" in html
     assert "&lt;b&gt;bold&lt;/b&gt;" in html
     response = client.post("/pledge/", form_post(form_page))
@@ -242,6 +259,33 @@ def test_the_update_link_makes_a_draft_and_keeps_the_live_entry(client, form_pag
         live.get_latest_revision_as_object().public_statement
         == "Two more practices in place."
     )
+
+
+def test_the_update_form_shows_and_needs_no_identity_and_keeps_practice_details(
+    client, form_page
+):
+    """A browser does not post disabled fields: the agency's name, country and state
+    come from the pledge; its target months and evidence links are filled in."""
+    from pledge_forms import services
+    from pledge_forms.testing.factories import submitted_pledge
+
+    pledge = submitted_pledge(form_page, "approved")
+    item = form_page.checklist_items().first()
+    pledge.practices.filter(item=item).update(
+        status="in_progress", target_month=add_months(timezone.localdate(), 3)
+    )
+    client.get(f"/pledge/update/{services.make_update_token(pledge)}/", follow=True)
+    html = client.get("/pledge/update/step/location/").content.decode()
+    assert html.count("<option") == 2  # the pledge's own state, and "none"
+    assert "disabled" in html
+    month = add_months(timezone.localdate(), 3).strftime("%Y-%m")
+    area = client.get(f"/pledge/update/step/practices-{item.section.slug}/")
+    assert f'name="target_{item.pk}" value="{month}"' in area.content.decode()
+    answers = form_post(form_page, public_statement="Posted without identity.")
+    for name in ("legal_name", "country", "region"):
+        answers.pop(name)
+    response = client.post("/pledge/update/", answers)
+    assert "Update received" in response.content.decode()
 
 
 REQUIRED = [

@@ -77,7 +77,7 @@ def test_the_decline_link_revises_the_pledge_and_sends_it_back_to_review(
     revisions = pledge.revisions.count()
     response = client.get(_decline_link(pledge))
     assert response.status_code == 303 and response["Location"] == "/pledge/update/"
-    assert client.get("/pledge/update/").status_code == 200
+    assert client.get("/pledge/update/", follow=True).status_code == 200
     done = client.post(
         "/pledge/update/", form_post(form_page, public_statement="Now identified.")
     )
@@ -168,7 +168,7 @@ def test_another_address_cannot_take_over_a_declined_pledge(client, form_page):
     contact = Client()
     match = LINK.search(asked.body_text)
     contact.get(match.group(1) + match.group(2) + "/")
-    form = contact.get("/pledge/update/").content.decode()
+    form = contact.get("/pledge/update/", follow=True).content.decode()
     assert "Taken over." in form and STRANGER in form
     contact.post(
         "/pledge/update/", form_post(form_page, public_statement="Checked by us.")

@@ -3,23 +3,22 @@
   "use strict";
   var summary = document.getElementById("pf-error-summary");
   if (summary) { summary.focus(); }
-  // Show only the states/provinces of the chosen country.
-  var country = document.getElementById("id_country");
-  var region = document.getElementById("id_region");
-  if (!country || !region || region.disabled) { return; }
-  var groups = Array.prototype.slice.call(region.querySelectorAll("optgroup"));
-  var names = {};
-  Array.prototype.forEach.call(country.options, function (option) { names[option.value] = option.text; });
-  function filter() {
-    var chosen = names[country.value];
-    groups.forEach(function (group) {
-      var keep = !country.value || group.label === chosen;
-      group.hidden = !keep;
-      group.disabled = !keep;
-    });
-    var selected = region.options[region.selectedIndex];
-    if (selected && selected.parentNode.disabled) { region.value = ""; }
-  }
-  country.addEventListener("change", filter);
-  filter();
+  // Under each practice, show only the details its status asks for (a target month for
+  // "in progress" and "planned", evidence for "in place"). Without this script every
+  // detail field shows, with help text saying when it applies.
+  Array.prototype.forEach.call(document.querySelectorAll("[data-practice]"), function (practice) {
+    var radios = practice.querySelectorAll("input[type=radio]");
+    var details = practice.querySelectorAll(".pf-details[data-for]");
+    function update() {
+      var chosen = "";
+      Array.prototype.forEach.call(radios, function (radio) { if (radio.checked) { chosen = radio.value; } });
+      Array.prototype.forEach.call(details, function (detail) {
+        var wanted = detail.getAttribute("data-for").split(" ");
+        // A detail with an error stays visible whatever the status.
+        detail.hidden = wanted.indexOf(chosen) === -1 && !detail.querySelector(".pf-error");
+      });
+    }
+    Array.prototype.forEach.call(radios, function (radio) { radio.addEventListener("change", update); });
+    update();
+  });
 })();

@@ -8,7 +8,6 @@ from pledge_forms import services
 from pledge_forms.models import Pledge, PracticeChange
 from pledge_forms.testing.factories import submitted_pledge
 from tests.pledge_forms.showcase.test_browser import showcase  # noqa: F401
-from tests.pledge_forms.test_browser import pledge_page  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

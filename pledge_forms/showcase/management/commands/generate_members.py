@@ -149,9 +149,10 @@ SIZES = [
     (SizeBand.B1001, 3),
 ]
 STATES = [
-    ("pledged", 74),
+    ("pledged", 72),
     ("completed", 10),
     ("awaiting_review", 6),
+    ("changes_requested", 2),
     ("unverified", 5),
     ("declined", 5),
 ]
@@ -288,6 +289,8 @@ def _build(
             pledge.last_published_at = pledge.completed_at
     elif state == "awaiting_review":
         pledge.review_status = ReviewStatus.AWAITING_REVIEW
+    elif state == "changes_requested":
+        pledge.review_status = ReviewStatus.CHANGES_REQUESTED
     elif state == "declined":
         pledge.review_status = ReviewStatus.DECLINED
         pledge.declined_at = pledge.verified_at + datetime.timedelta(days=3)

@@ -1,0 +1,662 @@
+"""The pledge form in steps (``pledge_forms.steps``), with its answers kept in a draft;
+and an update of a pledge, opened by its update link, in the same steps (``UPDATE``).
+
+Every step is a page of its own that works without JavaScript: "Continue" checks the
+step's answers and goes on, "Back" keeps what was typed (checked or not) and goes back,
+"Save and continue later" keeps it and asks where to e-mail a private resume link. The
+answers live in a ``PledgeDraft`` on the server; the visitor's session only names it. The
+last step shows every answer with a link to change it, and its button sends the pledge:
+the whole pledge is checked again then, as one form (``PledgeForm`` without a step), and
+stored by ``services.submit`` like any pledge, duplicates included.
+
+The spam checks of the one-page form apply to the draft: the trap field travels in the
+first step, and a pledge sent sooner than ``MIN_FILL_SECONDS`` after its draft began is
+refused. The draft is locked while it is sent and deleted with it, so a second click on
+"Send" finds nothing to send again and is shown the same "received" page.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django import forms
+from django.db import DatabaseError, transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+
+from pledge_forms import conf, services
+from pledge_forms.forms import (
+    EMAIL_MAX_LENGTH,
+    EMAIL_TOO_LONG,
+    EVIDENCE_FILE_PREFIX,
+    HONEYPOT_FIELD,
+    ErrorSummaryMixin,
+)
+from pledge_forms.models.drafts import PledgeDraft
+from pledge_forms.models.pledges import IDENTITY_FIELDS
+from pledge_forms.services import drafts
+from pledge_forms.steps import CHECK, neighbours, step_by_slug
+from pledge_forms.views import (
+    UPDATE_SESSION_KEY,
+    client_address,
+    exchange_token,
+    initial_from,
+    invalid_link,
+    render_page,
+    see_other,
+)
+
+logger = logging.getLogger(__name__)
+
+DRAFT_SESSION_KEY = "pledge_forms_draft"
+UPDATE_DRAFT_SESSION_KEY = "pledge_forms_update_draft"
+RESUME_SESSION_KEY = "pledge_forms_resume"
+STEP_TEMPLATE = "pledge_forms/pledge_step.html"
+CHECK_TEMPLATE = "pledge_forms/pledge_check.html"
+SAVE_TEMPLATE = "pledge_forms/pledge_save.html"
+ACTIONS = ("next", "back", "save")
+
+
+class SaveForm(ErrorSummaryMixin, forms.Form):
+    email = forms.EmailField(
+        label=gettext_lazy("E-mail address"),
+        help_text=gettext_lazy("We send the private link to go on to this address."),
+        max_length=EMAIL_MAX_LENGTH,
+        error_messages={"max_length": EMAIL_TOO_LONG},
+    )
+    email.widget.attrs["autocomplete"] = "email"
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A new pledge (its routes at the page's own address) or an update of one (under
+    ``update/``, opened by its update link, sent by ``services.submit_update``)."""
+
+    prefix: str
+    session_key: str
+
+    @property
+    def for_update(self) -> bool:
+        return bool(self.prefix)
+
+
+NEW = Flow("", DRAFT_SESSION_KEY)
+UPDATE = Flow("update/", UPDATE_DRAFT_SESSION_KEY)
+
+
+def _session_key(page, flow: Flow = NEW) -> str:
+    return f"{flow.session_key}:{page.pk}"
+
+
+def _draft(request, page, flow: Flow = NEW) -> PledgeDraft | None:
+    session = getattr(request, "session", None)
+    if session is None:
+        return None
+    return drafts.find(
+        page, session.get(_session_key(page, flow), ""), for_update=flow.for_update
+    )
+
+
+def _route(page, route: str, flow: Flow = NEW) -> str:
+    return page.url.rstrip("/") + "/" + flow.prefix + route
+
+
+def _step_url(page, slug: str, flow: Flow = NEW) -> str:
+    if slug == "agency" and not flow.for_update:
+        return _route(page, "")
+    return _route(page, f"step/{slug}/", flow)
+
+
+def _method_not_allowed() -> HttpResponse:
+    return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
+
+
+def _initial(form, answers, visited: bool) -> dict:
+    """Unbound fields showing the draft's answers (a ticked box stays as it was left)."""
+    initial = {}
+    for name, field in form.fields.items():
+        values = answers.getlist(name)
+        if isinstance(field, forms.MultipleChoiceField):
+            if values:
+                initial[name] = values
+        elif values:
+            initial[name] = values[-1]
+        elif visited and isinstance(field, forms.BooleanField):
+            initial[name] = False
+    return initial
+
+
+def _context(page, form, draft, step, flow: Flow = NEW, **extra) -> dict:
+    before, after = neighbours(form.steps, step)
+    form.kept_files = draft.files if draft else {}
+    return {
+        "form": form,
+        "step": step,
+        "steps": form.steps,
+        "done_steps": set(draft.done_steps) if draft else set(),
+        "draft": draft,
+        "update": flow.for_update,
+        "pledge": draft.pledge if draft is not None and flow.for_update else None,
+        "post_url": _route(page, f"step/{step.slug}/", flow),
+        "back_url": _step_url(page, before.slug, flow) if before else "",
+        "check_url": _route(page, "check/", flow),
+        "files": draft.files if draft else {},
+        "is_last_question_step": after is not None and after.slug == CHECK,
+        **extra,
+    }
+
+
+def _get_form(page, *args, flow: Flow = NEW, **kwargs):
+    if flow.for_update:
+        # The agency's identity is shown, never posted (disabled fields): the draft's.
+        answers = kwargs.get("answers") or {}
+        kwargs["initial"] = {
+            **{name: answers.get(name) for name in IDENTITY_FIELDS},
+            **(kwargs.get("initial") or {}),
+        }
+    return page.get_form(
+        *args, check_timing=False, for_update=flow.for_update, **kwargs
+    )
+
+
+@never_cache
+def step(request: HttpRequest, page, slug: str = "agency") -> HttpResponse:
+    """One step of a new pledge: GET shows it with the answers so far; POST keeps them."""
+    if not page.is_open:
+        return render_page(request, page, "pledge_forms/pledge_closed.html")
+    return _step(request, page, slug, NEW)
+
+
+def _step(request, page, slug: str, flow: Flow) -> HttpResponse:
+    if request.method not in {"GET", "HEAD", "POST"}:
+        return _method_not_allowed()
+    if slug == CHECK:
+        return _check(request, page, flow)
+    draft = _draft(request, page, flow)
+    if draft is None and flow.for_update:
+        return see_other(_route(page, "", flow))  # the update link's page makes one
+    answers = drafts.answers_of(draft)
+    form = _get_form(page, step=slug, answers=answers, flow=flow)
+    current = form.step
+    if current is None:
+        return render_page(
+            request, page, "pledge_forms/pledge_link_invalid.html", status=404
+        )
+    first = form.steps[0]
+    if draft is None and current != first:
+        return see_other(_step_url(page, first.slug, flow))
+    if request.method == "POST":
+        return _post_step(request, page, draft, current, flow)
+    if draft is not None and current.slug in draft.done_steps:
+        form = _get_form(page, answers, step=slug, answers=answers, flow=flow)
+        form.is_valid()
+    elif draft is not None:
+        visited = current.slug == draft.step or any(
+            name in draft.answers for name in current.fields
+        )
+        form = _get_form(
+            page,
+            step=slug,
+            answers=answers,
+            flow=flow,
+            initial=_initial(form, answers, visited),
+        )
+    return render_page(
+        request,
+        page,
+        STEP_TEMPLATE,
+        **_context(
+            page,
+            form,
+            draft,
+            current,
+            flow,
+            returning=bool(request.GET.get("change")),
+        ),
+    )
+
+
+def _post_step(request, page, draft, current, flow: Flow) -> HttpResponse:
+    action = request.POST.get("action", "next")
+    action = action if action in ACTIONS else "next"
+    if action == "save" and flow.for_update:
+        action = "next"  # an update's draft is kept anyway; its link leads back
+    if draft is None:
+        draft = PledgeDraft.objects.create(form_page=page)
+        request.session[_session_key(page)] = draft.key
+    answers = drafts.answers_of(draft)
+    form = _get_form(
+        page,
+        request.POST,
+        request.FILES,
+        step=current.slug,
+        answers=answers,
+        flow=flow,
+    )
+    valid = form.is_valid()
+    drafts.keep_answers(
+        draft, current.fields, request.POST, step=current.slug, valid=valid
+    )
+    _keep_uploads(request, draft, form)
+    before, after = neighbours(form.steps, current)
+    if action == "back" and before is not None:
+        return see_other(_step_url(page, before.slug, flow))
+    if action == "save":
+        return see_other(_route(page, "save/"))
+    if not valid:
+        return render_page(
+            request,
+            page,
+            STEP_TEMPLATE,
+            **_context(
+                page,
+                form,
+                draft,
+                current,
+                flow,
+                returning=bool(request.POST.get("change")),
+            ),
+        )
+    changing = bool(request.POST.get("change"))
+    if changing and current.slug == "agency" and not flow.for_update:
+        # A new country may change the state/province: ask for it again.
+        return see_other(_step_url(page, after.slug, flow) + "?change=1")
+    if changing:
+        return see_other(_route(page, "check/", flow))
+    return see_other(_step_url(page, after.slug, flow))
+
+
+def _keep_uploads(request, draft, form) -> None:
+    """Uploads that passed their checks wait with the draft; "remove" drops one."""
+    checked = form.evidence_uploads() if hasattr(form, "cleaned_data") else {}
+    for name in form.fields:
+        if not (name == "logo" or name.startswith(EVIDENCE_FILE_PREFIX)):
+            continue
+        if request.POST.get(f"remove_{name}"):
+            drafts.drop_file(draft, name)
+        elif name in checked:
+            drafts.keep_evidence(draft, name, checked[name])
+        elif name == "logo" and "logo" not in form.errors and form.processed_logo:
+            drafts.keep_file(
+                draft, name, form.processed_logo, form.cleaned_data[name].name
+            )
+
+
+def _whole_form(page, draft, flow: Flow = NEW):
+    """The whole pledge as the draft answers it, checked as one form."""
+    answers = drafts.answers_of(draft)
+    form = _get_form(page, answers, answers=answers, flow=flow)
+    form.is_valid()
+    return form
+
+
+def _problem_links(page, form, flow: Flow = NEW) -> list[tuple[str, str]]:
+    """(link, text) for each answer that still has a problem, in the order of the steps."""
+    links = []
+    for current in form.steps:
+        for name in current.fields:
+            if name not in form.fields or name == HONEYPOT_FIELD:
+                continue
+            for message in form.errors.get(name, ()):
+                field = form[name]
+                anchor = field.auto_id + (
+                    "_0" if isinstance(field.field.widget, forms.RadioSelect) else ""
+                )
+                links.append(
+                    (
+                        f"{_step_url(page, current.slug, flow)}?change=1#{anchor}",
+                        f"{current.title} – {field.label}: {message}",
+                    )
+                )
+    return links
+
+
+def _shown(field) -> list[str]:
+    """The answer of the bound ``field`` as lines of text."""
+    value = field.value()
+    if isinstance(field.field, forms.BooleanField):
+        return [_("Yes") if value else _("No")]
+    if value in (None, "", []):
+        return []
+    if isinstance(field.field, forms.ChoiceField):
+        labels = {}
+        for key, label in field.field.choices:
+            if isinstance(label, list | tuple):
+                labels.update({str(k): v for k, v in label})
+            else:
+                labels[str(key)] = label
+        values = value if isinstance(value, list) else [value]
+        return [str(labels.get(str(item), item)) for item in values]
+    if isinstance(field.field, forms.DateField) and field.field.input_formats == [
+        "%Y-%m"
+    ]:
+        try:
+            return [date_format(datetime.strptime(value, "%Y-%m"), "YEAR_MONTH_FORMAT")]
+        except (TypeError, ValueError):
+            return [str(value)]
+    return [str(value)]
+
+
+def _answer_sections(page, form, files, flow: Flow = NEW) -> list[dict]:
+    """Every step's answers, as the "check your answers" page lists them."""
+    sections = []
+    for current in form.steps:
+        if current.slug == CHECK:
+            continue
+        rows = []
+        if current.kind == "practices":
+            for item in current.items:
+                status = form[f"practice_{item.pk}"]
+                lines = _shown(status)
+                for prefix, label in (
+                    ("target_", _("Target month")),
+                    ("evidence_url_", _("Evidence link")),
+                    ("note_", _("Note")),
+                ):
+                    if f"{prefix}{item.pk}" in form.fields:
+                        lines += [
+                            f"{label}: {line}"
+                            for line in _shown(form[f"{prefix}{item.pk}"])
+                        ]
+                entry = files.get(f"evidence_file_{item.pk}")
+                if entry:
+                    lines.append(
+                        _("Evidence file: %(name)s") % {"name": entry["original"]}
+                    )
+                rows.append(
+                    {
+                        "label": status.label,
+                        "lines": lines,
+                        "anchor": f"{status.auto_id}_0",
+                    }
+                )
+        else:
+            for name in current.fields:
+                if name not in form.fields or name in ("started", HONEYPOT_FIELD):
+                    continue
+                field = form[name]
+                lines = _shown(field)
+                if name in files:
+                    lines = [files[name]["original"]]
+                elif isinstance(field.field, forms.FileField):
+                    lines = []
+                rows.append(
+                    {"label": field.label, "lines": lines, "anchor": field.auto_id}
+                )
+        sections.append(
+            {"step": current, "url": _step_url(page, current.slug, flow), "rows": rows}
+        )
+    return sections
+
+
+@never_cache
+def check(request: HttpRequest, page) -> HttpResponse:
+    """Every answer with a link to change it; its button sends the pledge."""
+    if not page.is_open:
+        return render_page(request, page, "pledge_forms/pledge_closed.html")
+    return _check(request, page, NEW)
+
+
+def _check(request, page, flow: Flow) -> HttpResponse:
+    if request.method not in {"GET", "HEAD", "POST"}:
+        return _method_not_allowed()
+    draft = _draft(request, page, flow)
+    if draft is None:
+        if request.method == "POST":
+            # Sent already (a second click) or never begun: the same answer either way.
+            return see_other(_route(page, "received/", flow))
+        return see_other(_step_url(page, "agency", flow))
+    form = _whole_form(page, draft, flow)
+    current = step_by_slug(form.steps, CHECK)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        sender = _send_update if flow.for_update else _send
+        sent = sender(request, page, draft, form)
+        if isinstance(sent, HttpResponse):
+            return sent
+        status = sent
+    return render_page(
+        request,
+        page,
+        CHECK_TEMPLATE,
+        status=status,
+        **_context(
+            page,
+            form,
+            draft,
+            current,
+            flow,
+            problem_links=_problem_links(page, form, flow),
+            answer_sections=_answer_sections(page, form, draft.files, flow),
+            save_url=_route(page, "save/"),
+        ),
+    )
+
+
+def _send(request, page, draft, form) -> HttpResponse | int:
+    """Store the pledge and delete its draft. When it cannot be sent now: the status of
+    the page that says why (the reason is added to ``form``)."""
+    client = client_address(request)
+    if form.spam:
+        drafts.delete(draft)
+        return see_other(_route(page, "received/"))
+    started = timezone.now() - draft.created_at
+    if started < timedelta(seconds=conf.get("MIN_FILL_SECONDS")):
+        form.add_error(
+            None,
+            _(
+                "That was very fast. Please check your answers and send the pledge again."
+            ),
+        )
+        return 200
+    if services.rate_limited(client):
+        form.add_error(
+            None,
+            _(
+                "Too many pledges came from your network in the last hour. Please "
+                "try again later; your answers are kept."
+            ),
+        )
+        return 429
+
+    def store(data, labels, logo):
+        services.submit(page, data, labels, client_address=client, logo=logo)
+
+    sent = _store(request, page, draft, form, NEW, store)
+    if sent == 503:
+        services.release_rate_limit(client)
+    return sent
+
+
+def _send_update(request, page, draft, form) -> HttpResponse | int:
+    """Send an update draft through the update link that opened it."""
+    token = _update_token(request)
+    try:
+        pledge = services.pledge_for_update_token(token)
+    except services.InvalidLink:
+        return invalid_link(request, page)
+    if pledge.pk != draft.pledge_id:
+        return invalid_link(request, page)
+
+    def store(data, labels, logo):
+        services.submit_update(
+            token, data, labels, client_address=client_address(request), logo=logo
+        )
+
+    return _store(request, page, draft, form, UPDATE, store)
+
+
+def _store(request, page, draft, form, flow: Flow, store) -> HttpResponse | int:
+    """``store`` the draft's answers (with its uploads) and delete the draft, in one
+    transaction, the draft locked: a second click finds it gone and gets the same
+    "received" page. 503 (with a message on ``form``) when the database fails."""
+    try:
+        with transaction.atomic():
+            locked = PledgeDraft.objects.select_for_update().filter(pk=draft.pk).first()
+            if locked is None:  # the same draft sent by a click a moment ago
+                return see_other(_route(page, "received/", flow))
+            store(
+                {**form.pledge_data(), **drafts.evidence_names(locked)},
+                form.labels(),
+                drafts.read_file(locked, "logo"),
+            )
+            drafts.sent(locked)
+    except DatabaseError:
+        logger.exception("Storing a draft failed")
+        form.add_error(
+            None,
+            _(
+                "Your answers could not be stored just now. Please send them again in "
+                "a few minutes; they are kept."
+            ),
+        )
+        return 503
+    request.session.pop(_session_key(page, flow), None)
+    return see_other(_route(page, "received/", flow))
+
+
+def _update_token(request) -> str:
+    session = getattr(request, "session", None)
+    return session.get(UPDATE_SESSION_KEY, "") if session is not None else ""
+
+
+@never_cache
+def update_start(request: HttpRequest, page) -> HttpResponse:
+    """Where the update link leads once its token is in the session: the update's
+    draft (made from the pledge as it stands, or the one begun before), shown as
+    "check your answers" with a link to change each one."""
+    try:
+        pledge = services.pledge_for_update_token(_update_token(request))
+    except services.InvalidLink:
+        return invalid_link(request, page)
+    if pledge.form_page_id not in (None, page.pk) or not hasattr(request, "session"):
+        return invalid_link(request, page)
+    draft = drafts.update_draft(page, pledge, _initial_answers(pledge, page))
+    request.session[_session_key(page, UPDATE)] = draft.key
+    return see_other(_route(page, "check/", UPDATE))
+
+
+def _initial_answers(pledge, page) -> dict[str, list[str]]:
+    """The pledge's latest answers as a form would post them."""
+    answers = {}
+    for name, value in initial_from(pledge, page).items():
+        if value is None or value == "" or value is False:
+            continue
+        if value is True:
+            answers[name] = ["on"]
+        elif name.startswith("target_"):
+            answers[name] = [value.strftime("%Y-%m")]
+        elif hasattr(value, "isoformat"):
+            answers[name] = [value.isoformat()]
+        else:
+            answers[name] = [str(value)]
+    return answers
+
+
+@never_cache
+def update_step(request: HttpRequest, page, slug: str) -> HttpResponse:
+    return _step(request, page, slug, UPDATE)
+
+
+@never_cache
+def update_check(request: HttpRequest, page) -> HttpResponse:
+    return _check(request, page, UPDATE)
+
+
+@never_cache
+def update_received(request: HttpRequest, page) -> HttpResponse:
+    return render_page(request, page, "pledge_forms/pledge_update_received.html")
+
+
+@never_cache
+def save(request: HttpRequest, page) -> HttpResponse:
+    """Where to e-mail the private link to go on later; then how long it works."""
+    if request.method not in {"GET", "HEAD", "POST"}:
+        return _method_not_allowed()
+    draft = _draft(request, page)
+    if draft is None:
+        return see_other(_step_url(page, "agency"))
+    chief_email = drafts.answers_of(draft).get("chief_email") or ""
+    sent = False
+    refused = False
+    if request.method == "POST" and request.POST.get("action") == "revoke":
+        drafts.revoke_links(draft)
+        form = SaveForm(initial={"email": draft.resume_email or chief_email})
+        return render_page(
+            request,
+            page,
+            SAVE_TEMPLATE,
+            form=form,
+            draft=draft,
+            revoked=True,
+            continue_url=_step_url(page, draft.step or "agency"),
+            discard_url=_route(page, "discard/"),
+        )
+    if request.method == "POST":
+        form = SaveForm(request.POST)
+        if form.is_valid():
+            sent = drafts.save_for_later(draft, form.cleaned_data["email"])
+            refused = not sent
+            draft.refresh_from_db()
+    else:
+        form = SaveForm(initial={"email": draft.resume_email or chief_email})
+    return render_page(
+        request,
+        page,
+        SAVE_TEMPLATE,
+        form=form,
+        draft=draft,
+        sent=sent,
+        refused=refused,
+        expires=drafts.link_expires(draft) if sent else None,
+        continue_url=_step_url(page, draft.step or "agency"),
+        discard_url=_route(page, "discard/"),
+    )
+
+
+@never_cache
+def discard(request: HttpRequest, page) -> HttpResponse:
+    """Delete the draft (and with it every resume link)."""
+    if request.method != "POST":
+        return HttpResponse(status=405, headers={"Allow": "POST"})
+    draft = _draft(request, page)
+    if draft is not None:
+        drafts.delete(draft)
+        request.session.pop(_session_key(page), None)
+    return render_page(request, page, "pledge_forms/pledge_discarded.html")
+
+
+@never_cache
+def resume(request: HttpRequest, page, token: str) -> HttpResponse:
+    """The link in the "saved" e-mail: its token goes into the session (see views)."""
+    response = exchange_token(
+        request, page, token, RESUME_SESSION_KEY, services.draft_for_resume_token
+    )
+    if response is not None:
+        return response
+    return _open_draft(request, page, token)
+
+
+@never_cache
+def resume_pending(request: HttpRequest, page) -> HttpResponse:
+    session = getattr(request, "session", None)
+    token = session.get(RESUME_SESSION_KEY, "") if session is not None else ""
+    return _open_draft(request, page, token)
+
+
+def _open_draft(request, page, token: str) -> HttpResponse:
+    try:
+        draft = services.draft_for_resume_token(token)
+    except services.InvalidLink:
+        return invalid_link(request, page)
+    if draft.form_page_id != page.pk or not hasattr(request, "session"):
+        return invalid_link(request, page)
+    request.session[_session_key(page)] = draft.key
+    request.session.pop(RESUME_SESSION_KEY, None)
+    return see_other(_step_url(page, draft.step or "agency"))
