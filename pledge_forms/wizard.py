@@ -110,6 +110,8 @@ def _route(page, route: str, flow: Flow = NEW) -> str:
 def _step_url(page, slug: str, flow: Flow = NEW) -> str:
     if slug == "agency" and not flow.for_update:
         return _route(page, "")
+    if slug == CHECK:
+        return _route(page, "check/", flow)
     return _route(page, f"step/{slug}/", flow)
 
 
