@@ -387,26 +387,25 @@ class PledgeForm(ErrorSummaryMixin, forms.Form):
         """The state/province list is that of the country chosen (in an earlier step);
         a country without any leaves the question out. The update form shows only the
         country and region the pledge has (they cannot change)."""
-        if "region" not in self.fields:
-            return
         country = self._answer("country") or ""
         if self.for_update:
-            region = self._answer("region") or ""
-            self.fields["region"].choices = [
-                ("", _("None / not applicable")),
-                *[
-                    (code, name)
-                    for code, name in region_choices(country)
-                    if code == region
-                ],
-            ]
             if "country" in self.fields:
                 self.fields["country"].choices = [
                     (code, name) for code, name in country_choices() if code == country
                 ] or country_options()
+            if "region" in self.fields:
+                region = self._answer("region") or ""
+                self.fields["region"].choices = [
+                    ("", _("None / not applicable")),
+                    *[
+                        (code, name)
+                        for code, name in region_choices(country)
+                        if code == region
+                    ],
+                ]
             return
-        if not country:
-            return  # checked in full against every country's list
+        if "region" not in self.fields or not country:
+            return  # without a country, checked in full against every country's list
         regions = region_choices(country)
         if not regions and self.step is not None:
             del self.fields["region"]

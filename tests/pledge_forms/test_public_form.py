@@ -277,6 +277,8 @@ def test_the_update_form_shows_and_needs_no_identity_and_keeps_practice_details(
     client.get(f"/pledge/update/{services.make_update_token(pledge)}/", follow=True)
     html = client.get("/pledge/update/step/location/").content.decode()
     assert html.count("<option") == 2  # the pledge's own state, and "none"
+    agency = client.get("/pledge/update/step/agency/").content.decode()
+    assert agency.count("<option") < 25  # its country; agency types, sizes
     assert "disabled" in html
     month = add_months(timezone.localdate(), 3).strftime("%Y-%m")
     area = client.get(f"/pledge/update/step/practices-{item.section.slug}/")
