@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.forms.forms import FormBuilder
 
 from pledge_forms import conf, evidence
-from pledge_forms.choices import AgencyType, PracticeStatus, SizeBand
+from pledge_forms.choices import AgencyType, FormStep, PracticeStatus, SizeBand
 from pledge_forms.geography import (
     all_region_choices,
     country_choices,
@@ -252,6 +252,24 @@ class PledgeForm(ErrorSummaryMixin, forms.Form):
     )
     # Fields that are not part of a pledge's data.
     NOT_DATA = ("started", "fax_number", "logo")
+    # The fixed steps' questions (``pledge_forms.steps``): the country before its states
+    # and provinces; the spam-trap and start fields travel with the first step.
+    STEP_FIELDS = {
+        FormStep.AGENCY: (
+            *AGENCY_FIELDS[:3],
+            "size_band",
+            "started",
+            HONEYPOT_FIELD,
+        ),
+        FormStep.LOCATION: ("region", "city", "website", "logo"),
+        FormStep.CONTACTS: (*CHIEF_FIELDS, *CONTACT_FIELDS),
+        FormStep.COMMITMENT: (
+            *SIGNATURE_FIELDS,
+            "consent_listed",
+            *CONSENT_FIELDS,
+            "public_statement",
+        ),
+    }
 
     def __init__(
         self,
@@ -285,7 +303,7 @@ class PledgeForm(ErrorSummaryMixin, forms.Form):
         extra_steps: dict[str, list[str]] = {}
         for question, name in zip(questions, extras, strict=True):
             extra_steps.setdefault(question.step, []).append(name)
-        self.steps = build_steps(self.items, extra_steps)
+        self.steps = build_steps(self.STEP_FIELDS, self.items, extra_steps)
         self.step = step_by_slug(self.steps, step) if step else None
         keep = set(self.step.fields) if self.step else None
         if keep is not None:

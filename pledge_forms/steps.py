@@ -3,8 +3,9 @@
 The agency's details come first (the country before its states and provinces), then the
 chief executive and contacts, one step per focus area with its practices, the commitment
 and consent, and a last page to check every answer before sending. Editors place their
-own questions in a fixed step (``PledgeFormField.step``). ``PledgeForm`` builds only the
-fields of the step it is given, and all of them to check a whole pledge.
+own questions in a fixed step (``PledgeFormField.step``). ``PledgeForm`` names the fields
+of each fixed step (``PledgeForm.STEP_FIELDS``), builds only the fields of the step it is
+given, and all of them to check a whole pledge.
 """
 
 from __future__ import annotations
@@ -17,42 +18,6 @@ from django.utils.translation import gettext_lazy as _
 from pledge_forms.choices import FormStep
 
 CHECK = "check"
-
-# Hidden or spam-trap fields travel with the first step.
-FIXED_FIELDS: dict[str, tuple[str, ...]] = {
-    FormStep.AGENCY: (
-        "legal_name",
-        "agency_type",
-        "country",
-        "size_band",
-        "started",
-        "fax_number",
-    ),
-    FormStep.LOCATION: ("region", "city", "website", "logo"),
-    FormStep.CONTACTS: (
-        "chief_name",
-        "chief_title",
-        "chief_email",
-        "chief_phone",
-        "contact_name",
-        "contact_email",
-        "contact_phone",
-    ),
-    FormStep.COMMITMENT: (
-        "committed_all_areas",
-        "signatory_name",
-        "signatory_title",
-        "signed_on",
-        "consent_listed",
-        "consent_show_city",
-        "consent_show_website",
-        "consent_show_logo",
-        "consent_show_statement",
-        "consent_show_chief",
-        "consent_show_practices",
-        "public_statement",
-    ),
-}
 
 # The answers given for one practice (``<prefix><item pk>``).
 PRACTICE_PREFIXES = ("practice_", "note_", "target_", "evidence_url_", "evidence_file_")
@@ -74,9 +39,14 @@ class Step:
     number: int = 0
 
 
-def build_steps(items: Iterable, extra_steps: dict[str, list[str]]) -> list[Step]:
-    """Every step of the form, numbered, for the checklist ``items`` (with their
-    sections, in order) and editors' extra fields by step (``extra_steps``)."""
+def build_steps(
+    fixed_fields: dict[str, tuple[str, ...]],
+    items: Iterable,
+    extra_steps: dict[str, list[str]],
+) -> list[Step]:
+    """Every step of the form, numbered: the fixed steps with their fields
+    (``fixed_fields``, by ``FormStep``), one per section of the checklist ``items``
+    (with their sections, in order), editors' extra fields by step (``extra_steps``)."""
     by_section: dict[int, list] = {}
     sections = {}
     for item in items:
@@ -84,7 +54,7 @@ def build_steps(items: Iterable, extra_steps: dict[str, list[str]]) -> list[Step
         sections[item.section_id] = item.section
 
     def fixed(step: FormStep) -> Step:
-        names = FIXED_FIELDS[step] + tuple(extra_steps.get(step, ()))
+        names = fixed_fields[step] + tuple(extra_steps.get(step, ()))
         return Step(step.value, step.label, names, kind=step.value)
 
     steps = [fixed(FormStep.AGENCY), fixed(FormStep.LOCATION), fixed(FormStep.CONTACTS)]

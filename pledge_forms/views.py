@@ -79,7 +79,8 @@ def exchange_token(request, page, token: str, session_key: str, check):
     return see_other(token_free)
 
 
-def _session_token(request, session_key: str) -> str:
+def session_token(request, session_key: str) -> str:
+    """The private link's token kept in the session under ``session_key`` (or "")."""
     session = getattr(request, "session", None)
     return session.get(session_key, "") if session is not None else ""
 
@@ -160,7 +161,7 @@ def verify_pending(request: HttpRequest, page) -> HttpResponse:
     """The token-free confirmation page; the token is the one kept in the session."""
     if request.method not in {"GET", "HEAD", "POST"}:
         return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
-    return _verify_page(request, page, _session_token(request, VERIFY_SESSION_KEY))
+    return _verify_page(request, page, session_token(request, VERIFY_SESSION_KEY))
 
 
 def _verify_page(request, page, token: str) -> HttpResponse:
@@ -218,7 +219,7 @@ def update_pending(request: HttpRequest, page) -> HttpResponse:
     """The token-free update form; the token is the one kept in the session."""
     if request.method not in {"GET", "HEAD", "POST"}:
         return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
-    return _update_page(request, page, _session_token(request, UPDATE_SESSION_KEY))
+    return _update_page(request, page, session_token(request, UPDATE_SESSION_KEY))
 
 
 def _update_page(request, page, token: str) -> HttpResponse:

@@ -50,6 +50,7 @@ from pledge_forms.views import (
     invalid_link,
     render_page,
     see_other,
+    session_token,
 )
 
 logger = logging.getLogger(__name__)
@@ -209,18 +210,17 @@ def _step(request, page, slug: str, flow: Flow) -> HttpResponse:
             flow=flow,
             initial=_initial(form, answers, visited),
         )
+    return _render_step(request, page, form, draft, current, flow)
+
+
+def _render_step(request, page, form, draft, current, flow: Flow) -> HttpResponse:
+    """A step's page; "returning" (from "check your answers") while ``change`` is set."""
+    returning = bool(request.GET.get("change") or request.POST.get("change"))
     return render_page(
         request,
         page,
         STEP_TEMPLATE,
-        **_context(
-            page,
-            form,
-            draft,
-            current,
-            flow,
-            returning=bool(request.GET.get("change")),
-        ),
+        **_context(page, form, draft, current, flow, returning=returning),
     )
 
 
@@ -252,19 +252,7 @@ def _post_step(request, page, draft, current, flow: Flow) -> HttpResponse:
     if action == "save":
         return see_other(_route(page, "save/"))
     if not valid:
-        return render_page(
-            request,
-            page,
-            STEP_TEMPLATE,
-            **_context(
-                page,
-                form,
-                draft,
-                current,
-                flow,
-                returning=bool(request.POST.get("change")),
-            ),
-        )
+        return _render_step(request, page, form, draft, current, flow)
     changing = bool(request.POST.get("change"))
     if changing and current.slug == "agency" and not flow.for_update:
         # A new country may change the state/province: ask for it again.
@@ -478,7 +466,7 @@ def _send(request, page, draft, form) -> HttpResponse | int:
 
 def _send_update(request, page, draft, form) -> HttpResponse | int:
     """Send an update draft through the update link that opened it."""
-    token = _update_token(request)
+    token = session_token(request, UPDATE_SESSION_KEY)
     try:
         pledge = services.pledge_for_update_token(token)
     except services.InvalidLink:
@@ -523,18 +511,15 @@ def _store(request, page, draft, form, flow: Flow, store) -> HttpResponse | int:
     return see_other(_route(page, "received/", flow))
 
 
-def _update_token(request) -> str:
-    session = getattr(request, "session", None)
-    return session.get(UPDATE_SESSION_KEY, "") if session is not None else ""
-
-
 @never_cache
 def update_start(request: HttpRequest, page) -> HttpResponse:
     """Where the update link leads once its token is in the session: the update's
     draft (made from the pledge as it stands, or the one begun before), shown as
     "check your answers" with a link to change each one."""
     try:
-        pledge = services.pledge_for_update_token(_update_token(request))
+        pledge = services.pledge_for_update_token(
+            session_token(request, UPDATE_SESSION_KEY)
+        )
     except services.InvalidLink:
         return invalid_link(request, page)
     if pledge.form_page_id not in (None, page.pk) or not hasattr(request, "session"):
@@ -647,9 +632,7 @@ def resume(request: HttpRequest, page, token: str) -> HttpResponse:
 
 @never_cache
 def resume_pending(request: HttpRequest, page) -> HttpResponse:
-    session = getattr(request, "session", None)
-    token = session.get(RESUME_SESSION_KEY, "") if session is not None else ""
-    return _open_draft(request, page, token)
+    return _open_draft(request, page, session_token(request, RESUME_SESSION_KEY))
 
 
 def _open_draft(request, page, token: str) -> HttpResponse:
