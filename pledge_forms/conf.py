@@ -82,6 +82,8 @@ PLEDGE_FORMS_DRAFT_UNSAVED_HOURS           48 (a draft never saved for later is 
 PLEDGE_FORMS_DRAFT_LINK_MAILS_PER_DAY      3 (resume links one draft may send a day)
 PLEDGE_FORMS_DRAFT_STORAGE                 "private" (the ``STORAGES`` alias a draft's
                                            uploads wait in until it is sent)
+PLEDGE_FORMS_DRAFT_RATE_LIMIT              50 (pledges one client may begin per rate
+                                           window; 0: no limit)
 =========================================  ==========================================
 """
 
@@ -134,6 +136,7 @@ DEFAULTS: dict[str, Any] = {
     "DRAFT_UNSAVED_HOURS": 48,
     "DRAFT_LINK_MAILS_PER_DAY": 3,
     "DRAFT_STORAGE": "private",
+    "DRAFT_RATE_LIMIT": 50,
 }
 
 

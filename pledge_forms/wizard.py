@@ -230,6 +230,19 @@ def _post_step(request, page, draft, current, flow: Flow) -> HttpResponse:
     if action == "save" and flow.for_update:
         action = "next"  # an update's draft is kept anyway; its link leads back
     if draft is None:
+        if services.too_many_drafts(client_address(request)):
+            form = _get_form(page, request.POST, step=current.slug, flow=flow)
+            form.is_valid()
+            form.add_error(
+                None,
+                _(
+                    "Too many pledges were begun from your network in the last hour. "
+                    "Please try again later; your answers are still here."
+                ),
+            )
+            response = _render_step(request, page, form, None, current, flow)
+            response.status_code = 429
+            return response
         draft = PledgeDraft.objects.create(form_page=page)
         request.session[_session_key(page)] = draft.key
     answers = drafts.answers_of(draft)

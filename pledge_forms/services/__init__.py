@@ -20,6 +20,7 @@ from pledge_forms.services.abuse import (
     purge_unverified,
     rate_limited,
     release_rate_limit,
+    too_many_drafts,
 )
 from pledge_forms.services.backlog import outstanding
 from pledge_forms.services.claims import claim_once, release_claim
@@ -105,6 +106,7 @@ __all__ = [
     "send_update_link",
     "submit",
     "submit_update",
+    "too_many_drafts",
     "unique_slug",
     "update_link",
     "verify",

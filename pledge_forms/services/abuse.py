@@ -37,11 +37,10 @@ def _rate_window() -> int:
     return max(int(conf.get("RATE_WINDOW_SECONDS")), 1)
 
 
-def _rate_key(client_address: str) -> str:
+def _rate_key(client_address: str, scope: str = "rate") -> str:
     bucket = int(timezone.now().timestamp()) // _rate_window()
-    return (
-        f"pledge_forms:rate:{hash_client(rate_subject(client_address))[:32]}:{bucket}"
-    )
+    subject = hash_client(rate_subject(client_address))[:32]
+    return f"pledge_forms:{scope}:{subject}:{bucket}"
 
 
 def release_rate_limit(client_address: str) -> None:
@@ -66,9 +65,10 @@ def release_rate_limit(client_address: str) -> None:
         logger.warning("Pledge rate limit count not given back: %s", exc)
 
 
-def rate_limited(client_address: str) -> bool:
+def rate_limited(client_address: str, *, scope: str = "rate", limit=None) -> bool:
     """True once a client has sent more than ``PLEDGE_FORMS_RATE_LIMIT`` pledges in the
-    window; counting this one.
+    window; counting this one. Another ``scope`` counts something else per client in
+    the same window (``"drafts"``: pledges begun, with its own ``limit``).
 
     The count is shared by every worker and every app server: in the cache named by
     ``PLEDGE_FORMS_RATE_CACHE`` (Redis: an atomic increment) or, by default, in a database
@@ -76,11 +76,11 @@ def rate_limited(client_address: str) -> bool:
     is logged: refusing every agency because a counter is down would be worse than a few
     extra pledges, which reviewers see anyway.
     """
-    limit = conf.get("RATE_LIMIT")
+    limit = conf.get("RATE_LIMIT") if limit is None else limit
     window = _rate_window()
     if not limit or not client_address:
         return False
-    key = _rate_key(client_address)
+    key = _rate_key(client_address, scope)
     alias = conf.get("RATE_CACHE")
     try:
         if alias:
@@ -91,6 +91,14 @@ def rate_limited(client_address: str) -> bool:
         logger.warning("Pledge rate limit unavailable, not limiting: %s", exc)
         return False
     return count > limit
+
+
+def too_many_drafts(client_address: str) -> bool:
+    """True once a client has begun more than ``PLEDGE_FORMS_DRAFT_RATE_LIMIT`` pledges
+    (drafts) in the rate limit's window, counting this one."""
+    return rate_limited(
+        client_address, scope="drafts", limit=conf.get("DRAFT_RATE_LIMIT")
+    )
 
 
 def _count_in_cache(alias: str, key: str, window: int) -> int:

@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils import timezone
 
 from pledge_forms.choices import PracticeStatus, ReviewStatus
@@ -521,3 +522,25 @@ def test_an_update_step_without_its_link_leads_nowhere(client, form_page):
     response = client.get("/pledge/update/step/commitment/")
     assert response.status_code == 303
     assert client.get(response["Location"]).status_code == 404
+
+
+def test_a_client_beginning_too_many_pledges_is_refused_with_answers_kept(
+    form_page, settings
+):
+    settings.PLEDGE_FORMS_DRAFT_RATE_LIMIT = 2
+    for _ in range(2):  # a new browser (no cookie) each time
+        fresh = Client()
+        assert (
+            fresh.post(
+                form_page.url + "step/agency/", step_answers(form_page, "agency")
+            ).status_code
+            == 303
+        )
+    refused = Client().post(
+        form_page.url + "step/agency/", step_answers(form_page, "agency")
+    )
+    assert refused.status_code == 429
+    html = refused.content.decode()
+    assert "Too many pledges were begun from your network" in html
+    assert 'value="Riverside Falls Police Department"' in html
+    assert PledgeDraft.objects.count() == 2
