@@ -137,7 +137,7 @@ def _initial(form, answers, visited: bool) -> dict:
 
 def _context(page, form, draft, step, flow: Flow = NEW, **extra) -> dict:
     before, after = neighbours(form.steps, step)
-    form.kept_files = draft.files if draft else {}
+    form.kept_files = drafts.kept_files(draft) if draft else {}
     return {
         "form": form,
         "step": step,
@@ -149,7 +149,7 @@ def _context(page, form, draft, step, flow: Flow = NEW, **extra) -> dict:
         "post_url": _route(page, f"step/{step.slug}/", flow),
         "back_url": _step_url(page, before.slug, flow) if before else "",
         "check_url": _route(page, "check/", flow),
-        "files": draft.files if draft else {},
+        "files": drafts.kept_files(draft) if draft else {},
         "is_last_question_step": after is not None and after.slug == CHECK,
         **extra,
     }
@@ -436,7 +436,9 @@ def _check(request, page, flow: Flow) -> HttpResponse:
             current,
             flow,
             problem_links=_problem_links(page, form, flow),
-            answer_sections=_answer_sections(page, form, draft.files, flow),
+            answer_sections=_answer_sections(
+                page, form, drafts.kept_files(draft), flow
+            ),
             save_url=_route(page, "save/"),
         ),
     )

@@ -30,9 +30,13 @@ from pledge_forms.services.links import resume_link
 logger = logging.getLogger(__name__)
 
 # Where an upload kept with a draft lives: draft storage (a logo, until it is sent) or
-# evidence storage (evidence files are stored where they stay).
+# evidence storage (evidence files are stored where they stay). An update's draft also
+# lists the evidence files the pledge has already (PLEDGE_FILE: never deleted here, an
+# older revision may name them), and those the agency chose to remove (REMOVED).
 DRAFT_FILE = "draft"
 EVIDENCE_FILE = "evidence"
+PLEDGE_FILE = "pledge"
+REMOVED = "removed"
 
 
 def draft_storage():
@@ -72,6 +76,15 @@ def update_draft(page, pledge, answers: dict[str, list[str]]) -> PledgeDraft:
         form_page=page,
         pledge=pledge,
         answers=answers,
+        files={
+            f"evidence_file_{row.item_id}": {
+                "name": row.evidence_name,
+                "original": row.evidence_display_name,
+                "kind": PLEDGE_FILE,
+            }
+            for row in pledge.get_latest_revision_as_object().practices.all()
+            if row.evidence_name
+        },
         saved_at=timezone.now(),
         done_steps=[],
     )
@@ -134,21 +147,38 @@ def _remember(draft, field_name: str, name: str, original: str, kind: str) -> No
 
 
 def drop_file(draft: PledgeDraft, field_name: str) -> None:
+    """Forget an upload (deleting it, unless the pledge has it already: then sending
+    the update removes it from the pledge)."""
     files = dict(draft.files)
     entry = files.pop(field_name, None)
-    if entry:
-        _delete_stored(entry)
-        draft.files = files
-        draft.save(update_fields=["files", "updated_at"])
+    if not entry or entry.get("kind") == REMOVED:
+        return
+    _delete_stored(entry)
+    if entry.get("kind") == PLEDGE_FILE:
+        files[field_name] = {"kind": REMOVED}
+    draft.files = files
+    draft.save(update_fields=["files", "updated_at"])
+
+
+def kept_files(draft: PledgeDraft) -> dict[str, dict]:
+    """The uploads a draft has, as shown beside their fields (removed ones left out)."""
+    return {
+        name: entry
+        for name, entry in draft.files.items()
+        if entry.get("kind") != REMOVED
+    }
 
 
 def evidence_names(draft: PledgeDraft) -> dict[str, str]:
-    """The evidence files kept with the draft, by field: the answers the services take."""
-    return {
-        field_name: entry["name"]
-        for field_name, entry in draft.files.items()
-        if entry.get("kind") == EVIDENCE_FILE
-    }
+    """The evidence answers the services take, by field: a new file's name, or "" for
+    one the agency removed (files the pledge keeps are left out: kept as they are)."""
+    answers = {}
+    for field_name, entry in draft.files.items():
+        if entry.get("kind") == EVIDENCE_FILE:
+            answers[field_name] = entry["name"]
+        elif entry.get("kind") == REMOVED:
+            answers[field_name] = ""
+    return answers
 
 
 def read_file(draft: PledgeDraft, field_name: str) -> ContentFile | None:
@@ -166,7 +196,7 @@ def read_file(draft: PledgeDraft, field_name: str) -> ContentFile | None:
 
 def _delete_stored(entry: dict) -> None:
     name = entry.get("name")
-    if not name:
+    if not name or entry.get("kind") in (PLEDGE_FILE, REMOVED):
         return
     if entry.get("kind") == EVIDENCE_FILE:
         evidence.delete_evidence(name)

@@ -544,3 +544,55 @@ def test_a_client_beginning_too_many_pledges_is_refused_with_answers_kept(
     assert "Too many pledges were begun from your network" in html
     assert 'value="Riverside Falls Police Department"' in html
     assert PledgeDraft.objects.count() == 2
+
+
+def test_an_update_shows_the_evidence_the_pledge_has_and_can_remove_it(
+    client, form_page, run_on_commit
+):
+    from pledge_forms import services
+    from pledge_forms.evidence import check_evidence, store_evidence
+    from pledge_forms.testing.factories import pledge_data, submitted_pledge
+
+    item = (
+        form_page.checklist_items().filter(section__slug="bias-free-policing").first()
+    )
+    name = store_evidence(check_evidence(SimpleUploadedFile("policy.pdf", PDF)))
+    data = pledge_data(form_page.checklist)
+    data.update({f"practice_{item.pk}": "in_place", f"evidence_file_{item.pk}": name})
+    pledge = submitted_pledge(form_page, "approved")
+    services.submit_update(services.make_update_token(pledge), data)
+    services.approve(Pledge.objects.get())
+    assert Pledge.objects.get().practices.get(item=item).evidence_file.name == name
+
+    open_update(client, Pledge.objects.get())
+    area = client.get(f"/pledge/update/step/{AREA}/").content.decode()
+    assert "File kept with your answers: policy.pdf" in area
+    assert (
+        "Evidence file: policy.pdf"
+        in client.get("/pledge/update/check/").content.decode()
+    )
+    # Kept when the step is sent again without a new file.
+    answers = step_answers(form_page, AREA)
+    client.post(f"/pledge/update/step/{AREA}/", answers)
+    assert (
+        "File kept with your answers: policy.pdf"
+        in client.get(f"/pledge/update/step/{AREA}/").content.decode()
+    )
+    # Removed: the update sends the removal; the file stays for the older revision.
+    client.post(
+        f"/pledge/update/step/{AREA}/",
+        {**answers, f"remove_evidence_file_{item.pk}": "1"},
+    )
+    assert "policy.pdf" not in client.get("/pledge/update/check/").content.decode()
+    walk(
+        client,
+        form_page,
+        only=tuple(
+            s for s in step_slugs(client, form_page) if s.startswith("practices-")
+        ),
+        prefix="update/",
+    )
+    assert client.post("/pledge/update/check/", {"action": "send"}).status_code == 303
+    pending = Pledge.objects.get().get_latest_revision_as_object()
+    assert not pending.practices.get(item=item).evidence_file
+    assert evidence_storage().exists(name)
