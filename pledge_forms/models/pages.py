@@ -158,6 +158,15 @@ class PledgeFormPage(RoutablePageMixin, AbstractForm):
     changes_requested_body = models.TextField(
         _("changes-requested e-mail text"), blank=True, help_text=CHANGES_EMAIL_HELP
     )
+    draft_saved_subject = models.CharField(
+        _("saved-draft e-mail subject"),
+        max_length=200,
+        blank=True,
+        help_text=EMAIL_HELP,
+    )
+    draft_saved_body = models.TextField(
+        _("saved-draft e-mail text"), blank=True, help_text=EMAIL_HELP
+    )
 
     content_panels = [
         *AbstractForm.content_panels,
@@ -211,6 +220,10 @@ class PledgeFormPage(RoutablePageMixin, AbstractForm):
         MultiFieldPanel(
             [FieldPanel("update_subject"), FieldPanel("update_body")],
             heading=_("Update link"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("draft_saved_subject"), FieldPanel("draft_saved_body")],
+            heading=_("Saved to continue later (the link to go on with a draft)"),
         ),
     ]
     edit_handler = TabbedInterface(

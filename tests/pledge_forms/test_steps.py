@@ -596,3 +596,19 @@ def test_an_update_shows_the_evidence_the_pledge_has_and_can_remove_it(
     pending = Pledge.objects.get().get_latest_revision_as_object()
     assert not pending.practices.get(item=item).evidence_file
     assert evidence_storage().exists(name)
+
+
+def test_editors_can_word_the_saved_draft_e_mail(client, form_page, run_on_commit):
+    form_page.draft_saved_subject = "Your pledge is waiting – {site}"
+    form_page.draft_saved_body = "Go on with the pledge of {agency} here:\n{link}"
+    form_page.save()
+    walk(client, form_page, until="location")
+    client.post(f"{form_page.url}save/", {"email": "chief@riverside-falls.example"})
+    (message,) = mail.outbox
+    assert message.subject.startswith("Your pledge is waiting")
+    assert (
+        "Go on with the pledge of Riverside Falls Police Department here:"
+        in message.body
+    )
+    assert resume_link_from(message)
+    assert "30 days" in message.body
