@@ -62,10 +62,12 @@ test: $(STAMP) $(AXE) ## Run the whole test suite (checks, migrations, unit, int
 	$(MANAGE) check --settings=cms.settings.test
 	$(MANAGE) makemigrations --check --dry-run --settings=cms.settings.test
 	$(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
+	@# The plugin on its own test sites (without the campaign site): its code and
+	@# templates; the browser journeys run once, above, in the site the campaign serves.
 	$(BIN)/pytest $(XDIST) tests/pledge_forms --ignore=tests/pledge_forms/showcase \
-		--ds=tests.testapp.settings -p no:cacheprovider $(PYTEST_ARGS)
+		--ds=tests.testapp.settings -p no:cacheprovider -m "not browser" $(PYTEST_ARGS)
 	$(BIN)/pytest $(XDIST) tests/pledge_forms --ds=tests.testapp.settings_showcase \
-		-p no:cacheprovider \
+		-p no:cacheprovider -m "not browser" \
 		$(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff lint and format check, template indentation
