@@ -94,6 +94,21 @@ def started_token(seconds_ago: float = 0) -> str:
     return signing.dumps(timezone.now().timestamp() - seconds_ago, salt=STARTED_SALT)
 
 
+class MonthField(forms.DateField):
+    """A month, typed or picked as YEAR-MONTH; cleaned to its first day."""
+
+    input_formats = ["%Y-%m"]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            forms.DateInput(
+                attrs={"type": "month", "placeholder": "2027-03"}, format="%Y-%m"
+            ),
+        )
+        super().__init__(**kwargs)
+
+
 class ErrorSummaryMixin:
     """The links of a form's error summary (``includes/error_summary.html``)."""
 
@@ -280,6 +295,7 @@ class PledgeForm(ErrorSummaryMixin, forms.Form):
         check_timing=True,
         step: str | None = None,
         answers: dict | None = None,
+        questions: list | None = None,
         **kwargs,
     ):
         """The whole pledge, or with ``step`` (a step's slug) only that step's questions.
@@ -298,7 +314,7 @@ class PledgeForm(ErrorSummaryMixin, forms.Form):
         self.processed_logo = None
         self.started_at: float | None = None
         self._claimed = False
-        questions = list(page.form_fields.all())
+        questions = list(page.form_fields.all()) if questions is None else questions
         extras = PledgeFormBuilder(questions).formfields
         extra_steps: dict[str, list[str]] = {}
         for question, name in zip(questions, extras, strict=True):
@@ -363,13 +379,9 @@ class PledgeForm(ErrorSummaryMixin, forms.Form):
             required=False,
             max_length=500,
         )
-        self.fields[f"target_{pk}"] = forms.DateField(
+        self.fields[f"target_{pk}"] = MonthField(
             label=_("Target month for practice %(number)s") % {"number": item.number},
             required=False,
-            input_formats=["%Y-%m"],
-            widget=forms.DateInput(
-                attrs={"type": "month", "placeholder": "2027-03"}, format="%Y-%m"
-            ),
             help_text=_(
                 "If it is in progress or planned: the month by which it will be in "
                 "place, as year and month (for example 2027-03)."

@@ -37,6 +37,7 @@ from pledge_forms.forms import (
     EVIDENCE_FILE_PREFIX,
     HONEYPOT_FIELD,
     ErrorSummaryMixin,
+    MonthField,
 )
 from pledge_forms.models.drafts import PledgeDraft
 from pledge_forms.models.pledges import IDENTITY_FIELDS
@@ -336,13 +337,12 @@ def _shown(field) -> list[str]:
                 labels[str(key)] = label
         values = value if isinstance(value, list) else [value]
         return [str(labels.get(str(item), item)) for item in values]
-    if isinstance(field.field, forms.DateField) and field.field.input_formats == [
-        "%Y-%m"
-    ]:
+    if isinstance(field.field, MonthField):
         try:
             return [date_format(datetime.strptime(value, "%Y-%m"), "YEAR_MONTH_FORMAT")]
         except (TypeError, ValueError):
             return [str(value)]
+    return [str(value)]
     return [str(value)]
 
 
@@ -584,22 +584,21 @@ def save(request: HttpRequest, page) -> HttpResponse:
     draft = _draft(request, page)
     if draft is None:
         return see_other(_step_url(page, "agency"))
-    chief_email = drafts.answers_of(draft).get("chief_email") or ""
-    sent = False
-    refused = False
+    initial = {
+        "email": draft.resume_email or drafts.answers_of(draft).get("chief_email") or ""
+    }
+    context = {
+        "draft": draft,
+        "continue_url": _step_url(page, draft.step or "agency"),
+        "discard_url": _route(page, "discard/"),
+    }
     if request.method == "POST" and request.POST.get("action") == "revoke":
         drafts.revoke_links(draft)
-        form = SaveForm(initial={"email": draft.resume_email or chief_email})
+        form = SaveForm(initial=initial)
         return render_page(
-            request,
-            page,
-            SAVE_TEMPLATE,
-            form=form,
-            draft=draft,
-            revoked=True,
-            continue_url=_step_url(page, draft.step or "agency"),
-            discard_url=_route(page, "discard/"),
+            request, page, SAVE_TEMPLATE, form=form, revoked=True, **context
         )
+    sent = refused = False
     if request.method == "POST":
         form = SaveForm(request.POST)
         if form.is_valid():
@@ -607,18 +606,16 @@ def save(request: HttpRequest, page) -> HttpResponse:
             refused = not sent
             draft.refresh_from_db()
     else:
-        form = SaveForm(initial={"email": draft.resume_email or chief_email})
+        form = SaveForm(initial=initial)
     return render_page(
         request,
         page,
         SAVE_TEMPLATE,
         form=form,
-        draft=draft,
         sent=sent,
         refused=refused,
         expires=drafts.link_expires(draft) if sent else None,
-        continue_url=_step_url(page, draft.step or "agency"),
-        discard_url=_route(page, "discard/"),
+        **context,
     )
 
 

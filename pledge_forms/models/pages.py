@@ -8,6 +8,7 @@ from django.core.validators import (
 )
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import (
@@ -261,8 +262,15 @@ class PledgeFormPage(RoutablePageMixin, AbstractForm):
             .order_by("section__sort_order", "number")
         )
 
+    @cached_property
+    def form_parts(self) -> tuple[list, list]:
+        """The checklist's items and the editors' questions, read once per page object
+        (a request's): a step's view builds its form more than once."""
+        return list(self.checklist_items()), list(self.form_fields.all())
+
     def get_form(self, *args, page=None, user=None, **kwargs):
-        return PledgeForm(*args, page=self, items=self.checklist_items(), **kwargs)
+        items, questions = self.form_parts
+        return PledgeForm(*args, page=self, items=items, questions=questions, **kwargs)
 
     @path("")
     def pledge_form(self, request):

@@ -82,7 +82,8 @@ def test_back_keeps_every_answer_even_unchecked_boxes(client, form_page):
     html = client.get(step_url(form_page, "commitment")).content.decode()
     assert 'name="consent_show_city"' in html
     assert 'name="consent_show_city" id="id_consent_show_city" checked' not in html
-    assert 'value="Proud to join."' not in html  # a textarea
+    # The same markup for a box left ticked (so the line above can fail).
+    assert 'name="committed_all_areas" id="id_committed_all_areas" checked' in html
     assert "Proud to join." in html
 
 
@@ -612,3 +613,4 @@ def test_editors_can_word_the_saved_draft_e_mail(client, form_page, run_on_commi
     )
     assert resume_link_from(message)
     assert "30 days" in message.body
+
