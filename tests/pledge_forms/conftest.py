@@ -33,3 +33,15 @@ def pledge_page(settings):
     settings.PLEDGE_FORMS_MIN_FILL_SECONDS = 0
     root = Site.objects.get(is_default_site=True).root_page
     return PledgeFormPageFactory(parent=root, checklist=make_checklist())
+
+
+@pytest.fixture
+def reviewer(django_user_model):
+    """A member of the "Campaign reviewers" group."""
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(
+        username="reviewer", password="pw", email="reviewer@example.org"
+    )
+    user.groups.add(Group.objects.get(name="Campaign reviewers"))
+    return user

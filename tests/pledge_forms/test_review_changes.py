@@ -4,7 +4,6 @@ list: the agency is told, with its link to revise, and the revision comes back f
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -23,15 +22,6 @@ pytestmark = pytest.mark.django_db
 NS = "wagtailsnippets_pledge_forms_pledge"
 XSS = '<script>alert("x")</script>'
 COMMENTS = f"Please give the policy's date for UF-2. {XSS} & thanks"
-
-
-@pytest.fixture
-def reviewer(django_user_model):
-    user = django_user_model.objects.create_user(
-        username="reviewer", password="pw", email="reviewer@example.org"
-    )
-    user.groups.add(Group.objects.get(name="Campaign reviewers"))
-    return user
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import datetime
 
 import pytest
 from django.apps import apps
-from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.forms.models import model_to_dict
@@ -24,15 +23,6 @@ pytestmark = pytest.mark.django_db
 
 NS = "wagtailsnippets_pledge_forms_pledge"
 REASON = "We could not confirm that this is a law-enforcement agency."
-
-
-@pytest.fixture
-def reviewer(django_user_model):
-    user = django_user_model.objects.create_user(
-        username="reviewer", password="pw", email="reviewer@example.org"
-    )
-    user.groups.add(Group.objects.get(name="Campaign reviewers"))
-    return user
 
 
 @pytest.fixture
