@@ -130,17 +130,31 @@ def keep_file(
 def keep_evidence(draft: PledgeDraft, field_name: str, checked) -> None:
     """Store an evidence file (already checked) in evidence storage for the draft; sent
     with the pledge, it belongs to the pledge from then on."""
+    replaces = _replaces_pledge_file(draft.files.get(field_name))
     drop_file(draft, field_name)
     name = evidence.store_evidence(checked)
-    _remember(draft, field_name, name, checked.original_name, EVIDENCE_FILE)
+    _remember(
+        draft, field_name, name, checked.original_name, EVIDENCE_FILE, replaces=replaces
+    )
 
 
-def _remember(draft, field_name: str, name: str, original: str, kind: str) -> None:
+def _replaces_pledge_file(entry: dict | None) -> bool:
+    """Whether the pledge has a file at this field already (kept, removed or replaced):
+    removing the draft's file then removes the pledge's too."""
+    return bool(entry) and (
+        entry.get("kind") in (PLEDGE_FILE, REMOVED) or bool(entry.get("replaces"))
+    )
+
+
+def _remember(
+    draft, field_name: str, name: str, original: str, kind: str, replaces=False
+) -> None:
     files = dict(draft.files)
     files[field_name] = {
         "name": name,
         "original": PurePath(original or "").name[:255],
         "kind": kind,
+        **({"replaces": True} if replaces else {}),
     }
     draft.files = files
     draft.save(update_fields=["files", "updated_at"])
@@ -154,7 +168,7 @@ def drop_file(draft: PledgeDraft, field_name: str) -> None:
     if not entry or entry.get("kind") == REMOVED:
         return
     _delete_stored(entry)
-    if entry.get("kind") == PLEDGE_FILE:
+    if _replaces_pledge_file(entry):
         files[field_name] = {"kind": REMOVED}
     draft.files = files
     draft.save(update_fields=["files", "updated_at"])

@@ -614,3 +614,36 @@ def test_editors_can_word_the_saved_draft_e_mail(client, form_page, run_on_commi
     assert resume_link_from(message)
     assert "30 days" in message.body
 
+
+def test_an_update_that_replaces_then_removes_a_file_removes_the_pledges_file(
+    client, form_page, run_on_commit
+):
+    from pledge_forms import services
+    from pledge_forms.evidence import check_evidence, store_evidence
+    from pledge_forms.testing.factories import pledge_data, submitted_pledge
+
+    item = (
+        form_page.checklist_items().filter(section__slug="bias-free-policing").first()
+    )
+    name = store_evidence(check_evidence(SimpleUploadedFile("policy.pdf", PDF)))
+    data = pledge_data(form_page.checklist)
+    data.update({f"practice_{item.pk}": "in_place", f"evidence_file_{item.pk}": name})
+    pledge = submitted_pledge(form_page, "approved")
+    services.submit_update(services.make_update_token(pledge), data)
+    services.approve(Pledge.objects.get())
+
+    open_update(client, Pledge.objects.get())
+    answers = step_answers(form_page, AREA)
+    field = f"evidence_file_{item.pk}"
+    client.post(
+        f"/pledge/update/step/{AREA}/",
+        {**answers, field: SimpleUploadedFile("new.pdf", PDF)},
+    )
+    client.post(f"/pledge/update/step/{AREA}/", {**answers, f"remove_{field}": "1"})
+    areas = tuple(
+        s for s in step_slugs(client, form_page) if s.startswith("practices-")
+    )
+    walk(client, form_page, only=areas, prefix="update/")
+    assert client.post("/pledge/update/check/", {"action": "send"}).status_code == 303
+    pending = Pledge.objects.get().get_latest_revision_as_object()
+    assert not pending.practices.get(item=item).evidence_file
