@@ -16,7 +16,7 @@ most ``PLEDGE_FORMS_EVIDENCE_MAX_BYTES`` (10 MB), so streaming them costs little
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
+from django.urls import path
 from django.views import View
 
 from pledge_forms import evidence
@@ -28,10 +28,6 @@ EVIDENCE_PERMISSION = CONTACTS_PERMISSION
 
 def may_see_evidence(user) -> bool:
     return bool(user and user.has_perm(EVIDENCE_PERMISSION))
-
-
-def evidence_file_url(pledge_id: int, name: str) -> str:
-    return reverse("pledge_forms_evidence:file", args=[pledge_id, name])
 
 
 class EvidenceFileView(View):

@@ -32,7 +32,7 @@ from pledge_forms.models.practices import PledgePractice
 from pledge_forms.models.submissions import PledgeSubmission
 from pledge_forms.services import logo_storage
 from pledge_forms.services.eligibility import evaluate_eligibility
-from pledge_forms.services.evidence import pledge_evidence_names
+from pledge_forms.services.evidence import names_in_answers, pledge_evidence_names
 from pledge_forms.services.identity import (
     add_months,
     hash_client,
@@ -176,15 +176,6 @@ def practice_details(
     else:
         row.evidence_url = ""
         row.evidence_file = ""
-
-
-def evidence_in(data: dict[str, Any]) -> list[str]:
-    """The names of the evidence files the answers refer to."""
-    return [
-        value
-        for key, value in data.items()
-        if key.startswith("evidence_file_") and evidence.is_evidence_name(value)
-    ]
 
 
 def practice_rows(
@@ -472,7 +463,7 @@ def _new_evidence(
 ) -> list[str]:
     """The evidence files of ``data`` that no revision or row of the pledge (``pledge``,
     or the one with the duplicate ``key``) names: those stored for these answers only."""
-    names = evidence_in(data)
+    names = sorted(names_in_answers(data))
     if not names:
         return []
     try:
