@@ -104,10 +104,7 @@ class HistoryDay:
 
     day: datetime.date
     changes: list[PracticeChange]
-
-    @property
-    def is_first(self) -> bool:
-        return all(not change.status_before for change in self.changes)
+    is_first: bool = False  # the day of the first approval: the oldest day
 
 
 def pledge_history(pledge: Pledge) -> list[HistoryDay]:
@@ -121,4 +118,5 @@ def pledge_history(pledge: Pledge) -> list[HistoryDay]:
     )
     for change in changes:
         days.setdefault(change.changed_on, []).append(change)
-    return [HistoryDay(day, rows) for day, rows in days.items()]
+    oldest = min(days, default=None)
+    return [HistoryDay(day, rows, is_first=day == oldest) for day, rows in days.items()]

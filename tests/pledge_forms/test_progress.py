@@ -158,6 +158,25 @@ def test_the_history_groups_the_changes_by_day_newest_first(form_page, monkeypat
     assert [c.item_id for c in days[0].changes] == [first]
 
 
+def test_only_the_first_day_is_the_pledge_even_when_a_later_day_starts_practices(
+    form_page,
+):
+    """A practice added to the checklist later gets a first status (no "before") on a
+    later day: that day is still not the pledge's."""
+    pledge = submitted_pledge(form_page, "approved")
+    item = PracticeChange.objects.filter(pledge=pledge).first().item
+    later = timezone.localdate(pledge.pledged_at) + datetime.timedelta(days=40)
+    PracticeChange.objects.create(
+        pledge=pledge,
+        item=item,
+        status_before="",
+        status_after=IN_PLACE,
+        changed_on=later,
+    )
+    days = pledge_history(pledge)
+    assert [day.is_first for day in days] == [False, True]
+
+
 def test_the_agency_sees_its_history_through_its_update_link(
     client, form_page, monkeypatch
 ):
