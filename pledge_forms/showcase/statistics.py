@@ -239,8 +239,7 @@ class CampaignStatistics:
 def _quarter(value: datetime.datetime | None) -> tuple[int, int] | None:
     if value is None:
         return None
-    value = local_date(value)
-    return value.year, (value.month - 1) // 3 + 1
+    return history.quarter_of(local_date(value))
 
 
 def campaign_statistics(
@@ -389,20 +388,17 @@ def _compute_statistics(sections: list[Section]) -> CampaignStatistics:
     periods: list[Period] = []
     quarters = sorted(q for q in set(pledged_quarters) | set(completed_quarters) if q)
     if quarters:
-        year, quarter = quarters[0]
-        last = quarters[-1]
         running = pledged_quarters.get(None, 0)
-        while (year, quarter) <= last:
-            running += pledged_quarters[(year, quarter)]
+        for quarter in history.quarter_range(quarters[0], quarters[-1]):
+            running += pledged_quarters[quarter]
             periods.append(
                 Period(
-                    label=f"{year} Q{quarter}",
-                    pledged=pledged_quarters[(year, quarter)],
-                    completed=completed_quarters[(year, quarter)],
+                    label=history.quarter_label(quarter),
+                    pledged=pledged_quarters[quarter],
+                    completed=completed_quarters[quarter],
                     members=running,
                 )
             )
-            year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
     return CampaignStatistics(
         members=members,
         pledged=stages[Stage.PLEDGED],
