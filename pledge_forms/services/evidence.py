@@ -46,9 +46,12 @@ def revision_names(revisions: Iterable[Revision]) -> set[str]:
     return names
 
 
-def pledge_evidence_names(pledge: Pledge, *, submissions: bool = False) -> set[str]:
+def pledge_evidence_names(
+    pledge: Pledge, *, submissions: bool = False, revisions=None
+) -> set[str]:
     """Every evidence file the pledge's rows and revisions name (and, with
-    ``submissions``, its submissions' answers)."""
+    ``submissions``, its submissions' answers). ``revisions``: the pledge's revisions,
+    when the caller has read them already."""
     names = {
         name
         for name in PledgePractice.objects.filter(pledge=pledge)
@@ -56,7 +59,9 @@ def pledge_evidence_names(pledge: Pledge, *, submissions: bool = False) -> set[s
         .values_list("evidence_file", flat=True)
         if is_evidence_name(name)
     }
-    names |= revision_names(Revision.objects.for_instance(pledge).only("content"))
+    if revisions is None:
+        revisions = Revision.objects.for_instance(pledge).only("content")
+    names |= revision_names(revisions)
     if submissions:
         for form_data in PledgeSubmission.objects.filter(pledge=pledge).values_list(
             "form_data", flat=True

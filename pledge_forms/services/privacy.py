@@ -243,7 +243,9 @@ def erasure_plan(pledge: Pledge) -> ErasurePlan:
         submissions=PledgeSubmission.objects.filter(pledge=pledge).count(),
         mails=OutgoingMail.objects.filter(pledge=pledge).count(),
         logos=_logo_names(pledge, revisions),
-        evidence=sorted(pledge_evidence_names(pledge, submissions=True)),
+        evidence=sorted(
+            pledge_evidence_names(pledge, submissions=True, revisions=revisions)
+        ),
     )
 
 
