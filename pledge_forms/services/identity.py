@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from datetime import date
+from datetime import date, datetime
 
 from dateutil.relativedelta import relativedelta
+from django.utils import timezone
 from django.utils.text import slugify
 
 from pledge_forms import conf
@@ -28,6 +29,14 @@ def normalise_key(name: str, country: str, region: str = "") -> str:
         words = words[1:]
     words = [_ABBREVIATIONS.get(word, word) for word in words]
     return f"{' '.join(words)}|{country.upper()}|{region.upper()}"[:600]
+
+
+def local_date(value):
+    """The site's local date of ``value`` (an aware or naive datetime, or a date);
+    None stays None."""
+    if isinstance(value, datetime):
+        return (timezone.localtime(value) if timezone.is_aware(value) else value).date()
+    return value
 
 
 def add_months(day: date, months: int) -> date:

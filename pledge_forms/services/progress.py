@@ -30,12 +30,7 @@ from pledge_forms.choices import PracticeStatus
 from pledge_forms.models.pledges import Pledge
 from pledge_forms.models.practices import PledgePractice
 from pledge_forms.models.progress import PracticeChange
-
-
-def _local_date(value: datetime.datetime | datetime.date) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return timezone.localdate(value) if timezone.is_aware(value) else value.date()
-    return value
+from pledge_forms.services.identity import local_date
 
 
 def last_statuses(pledge: Pledge) -> dict[int, PracticeChange]:
@@ -60,7 +55,7 @@ def record_changes(
     if latest:
         day = today or timezone.localdate()
     else:
-        day = _local_date(pledge.pledged_at or timezone.now())
+        day = local_date(pledge.pledged_at or timezone.now())
     current = dict(
         PledgePractice.objects.filter(pledge=pledge).values_list("item_id", "status")
     )

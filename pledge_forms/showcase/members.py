@@ -30,6 +30,7 @@ from pledge_forms.geography import country_name, region_name
 from pledge_forms.models.pledges import Pledge
 from pledge_forms.models.practices import PledgePractice
 from pledge_forms.services import lapse
+from pledge_forms.services.identity import local_date
 
 PUBLIC_COLUMNS = (
     "pk",
@@ -178,16 +179,6 @@ class PublicMember:
     @property
     def in_place_count(self) -> int:
         return sum(1 for s in self.practices.values() if s == PracticeStatus.IN_PLACE)
-
-
-def local_date(value) -> datetime.date | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime.datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value)
-        return value.date()
-    return value
 
 
 def choice_label(choices, value: str) -> str:

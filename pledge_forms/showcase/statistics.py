@@ -22,6 +22,7 @@ from pledge_forms.models.checklists import Checklist, ChecklistItem
 from pledge_forms.models.practices import PledgePractice
 from pledge_forms.models.progress import PracticeChange
 from pledge_forms.services import lapse
+from pledge_forms.services.identity import local_date
 from pledge_forms.showcase import history
 from pledge_forms.showcase.figures import cached
 from pledge_forms.showcase.filters import AreaCounts, area_counts
@@ -29,7 +30,6 @@ from pledge_forms.showcase.history import ProgressPoint
 from pledge_forms.showcase.members import (
     PublicMember,
     choice_label,
-    local_date,
     published_pledges,
 )
 
