@@ -31,7 +31,7 @@ def test_footer_shows_contact_email_footer_text_and_social_links(client, site_tr
 def test_the_logo_is_shown_in_the_header(client, site_tree):
     page = client.get("/").content.decode()
     header = page.split('<header class="site-header">')[1].split("</header>")[0]
-    assert "<img src=" in header and ".png" in header
+    assert "<img " in header and ".png" in header
 
 
 def test_without_settings_the_site_still_renders(client, site_tree):
