@@ -73,7 +73,9 @@ def test_news_cards_load_lazily_as_webp_with_a_fallback(client, site):
     assert len(cards) == 3
     for card in cards:
         img = check_picture(client, card, lazy=True)
-        assert img["alt"] == ""  # the card's heading links the post; the image adds nothing
+        assert (
+            img["alt"] == ""
+        )  # the card's heading links the post; the image adds nothing
 
 
 def test_a_news_posts_image_is_above_the_fold(client, site):
@@ -82,9 +84,7 @@ def test_a_news_posts_image_is_above_the_fold(client, site):
     check_picture(client, picture, lazy=False)
 
 
-def test_the_header_logo_comes_from_a_rendition_not_the_uploaded_original(
-    client, site
-):
+def test_the_header_logo_comes_from_a_rendition_not_the_uploaded_original(client, site):
     html = client.get("/about/").content.decode()
     header = BeautifulSoup(html, "html.parser").find("header", class_="site-header")
     picture = header.find("picture")
