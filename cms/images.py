@@ -37,11 +37,11 @@ PRESETS = {
         "(min-width: 72rem) 70rem, calc(100vw - 2rem)",
     ),
     "card": Preset(
-        ("fill-640x360", "fill-320x180", "fill-960x540"),
+        ("fill-640x360", "fill-320x180", "fill-480x270", "fill-960x540"),
         "(min-width: 72rem) 16rem, (min-width: 36rem) 45vw, calc(100vw - 4rem)",
     ),
     "body": Preset(
-        ("width-1000", "width-500", "width-1500"),
+        ("width-1000", "width-500", "width-750", "width-1500"),
         "(min-width: 66rem) 1000px, calc(100vw - 2rem)",
     ),
     "logo": Preset(("height-48", "height-96", "height-144"), ""),
