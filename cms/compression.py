@@ -20,15 +20,23 @@ least ``MIN_LENGTH`` bytes is compressed, with brotli when the browser accepts i
 Brotli package is installed, else with gzip; ``Vary: Accept-Encoding`` tells caches. Static
 files are not handled here: whitenoise serves their precompressed copies.
 
-The middleware sits outside the page cache, so a cached page is compressed on its way out:
-the cache keeps one plain copy of each page, and compressing it costs about as much CPU as
-reading it from the cache (docs/serving.md has the figures).
+The middleware sits outside the page cache, so a cached page is compressed on its way out
+and the cache keeps one plain copy of each page. Compressing a page costs more CPU than
+serving it from the cache (docs/serving.md has the figures), so each process remembers the
+compressed bodies of the last ``MEMO_ENTRIES`` pages that the page cache handled, by a hash
+of their content: a page served again from the cache is compressed once per process and
+coding, and a changed page is a new entry.
 """
 
 import gzip
+import hashlib
+import threading
+from collections import OrderedDict
 
 from django.conf import settings
 from django.utils.cache import cc_delim_re, patch_vary_headers
+
+from cms.page_cache import HEADER as PAGE_CACHE_HEADER
 
 try:
     import brotli
@@ -56,6 +64,7 @@ COMPRESSIBLE_TYPES = {
     "text/xml",
 }
 EXCLUDED_PATHS = ("/admin/", "/django-admin/")
+MEMO_ENTRIES = 256
 PRIVATE_CACHE_CONTROL = {"private", "no-store"}
 
 
@@ -117,9 +126,40 @@ def _weaken_etag(response) -> None:
         response["ETag"] = "W/" + etag
 
 
+def _compress(body: bytes, coding: str) -> bytes:
+    if coding == "br":
+        return brotli.compress(body, quality=BROTLI_QUALITY)
+    return gzip.compress(body, GZIP_LEVEL, mtime=0)
+
+
+class _Memo:
+    """Compressed bodies by (hash of the plain body, coding), the least recently used
+    dropped first."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.entries: OrderedDict[tuple[bytes, str], bytes] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def compress(self, body: bytes, coding: str) -> bytes:
+        key = (hashlib.blake2b(body, digest_size=16).digest(), coding)
+        with self.lock:
+            found = self.entries.get(key)
+            if found is not None:
+                self.entries.move_to_end(key)
+                return found
+        compressed = _compress(body, coding)
+        with self.lock:
+            self.entries[key] = compressed
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        return compressed
+
+
 class CompressionMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
+        self.memo = _Memo(MEMO_ENTRIES)
 
     def __call__(self, request):
         response = self.get_response(request)
@@ -129,14 +169,16 @@ class CompressionMiddleware:
         patch_vary_headers(response, ("Accept-Encoding",))
         accepted = accepted_encodings(request)
         if brotli is not None and "br" in accepted:
-            body, coding = (
-                brotli.compress(response.content, quality=BROTLI_QUALITY),
-                "br",
-            )
+            coding = "br"
         elif "gzip" in accepted:
-            body, coding = gzip.compress(response.content, GZIP_LEVEL, mtime=0), "gzip"
+            coding = "gzip"
         else:
             return response
+        if response.has_header(PAGE_CACHE_HEADER):
+            # The same for every visitor, and likely to be served again.
+            body = self.memo.compress(response.content, coding)
+        else:
+            body = _compress(response.content, coding)
         if len(body) >= len(response.content):
             return response
         response.content = body

@@ -190,3 +190,38 @@ def test_a_strong_etag_becomes_weak_when_the_body_is_compressed():
 
     response = _respond(RequestFactory().get("/", **GZIP), view)
     assert response["ETag"] == 'W/"abc"'
+
+
+def test_a_page_served_again_from_the_cache_is_compressed_once(
+    client, site, settings, monkeypatch
+):
+    from cms import compression
+
+    settings.PAGE_CACHE_SECONDS = 60
+    settings.CACHES = {
+        **settings.CACHES,
+        "page_cache": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "compression-memo-tests",
+        },
+    }
+    page_cache.get_cache().clear()
+    calls = []
+    real = compression._compress
+    monkeypatch.setattr(
+        compression,
+        "_compress",
+        lambda body, coding: calls.append(coding) or real(body, coding),
+    )
+    bodies = {client.get("/resources/", **GZIP).content for _ in range(4)}
+    assert len(bodies) == 1
+    assert calls == ["gzip"]
+    client.get("/resources/", **BROTLI)
+    assert calls == ["gzip", "br"]
+    # A changed page is compressed anew.
+    site.resources[0].title = "A new title"
+    site.resources[0].save_revision().publish()
+    changed = client.get("/resources/", **GZIP)
+    assert b"A new title" in gzip.decompress(changed.content)
+    assert calls == ["gzip", "br", "gzip"]
+    page_cache.get_cache().clear()
