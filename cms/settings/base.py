@@ -339,7 +339,8 @@ USE_TZ = True
 # Static files: collected under var/static and served by whitenoise.
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
-STATICFILES_DIRS = [PROJECT_DIR / "static"]
+# The site's own files, and what `make assets` builds from the design system (docs/design.md).
+STATICFILES_DIRS = [PROJECT_DIR / "static", BASE_DIR / "build" / "static"]
 
 # Media: local disk under var/media unless an S3 bucket is configured.
 MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
