@@ -54,6 +54,15 @@ NAME = "Trust Building Campaign"
 PNG_SIZES = (256, 512, 1024)  # the long side of each render in the logo pack
 FAVICON_SIZES = (16, 32, 48)
 SHARE_SIZE = (1200, 630)
+CARD_SIZE = (1080, 1080)  # a square post image, the size social networks show in full
+FOCUS_AREAS = [
+    "Bias-Free Policing",
+    "Use of Force",
+    "Leadership and Culture",
+    "Recruitment, Hiring, and Retention",
+    "Victim Services",
+    "Community Relations",
+]
 BADGE_SIZE = (260, 64)  # the member badge's size, so both sit alike on a web page
 BADGE_SCALE = 4
 
@@ -255,6 +264,41 @@ def share_image(mark: Mark, bold: Face, regular: Face) -> str:
     )
 
 
+def focus_areas_card(mark: Mark, bold: Face, regular: Face) -> str:
+    """A square post image naming the six focus areas."""
+    width, height = CARD_SIZE
+    left = 90
+    parts = [
+        f'<rect width="{width}" height="{height}" fill="{NAVY}"/>',
+        f'<rect y="{height - 110}" width="{width}" height="110" fill="{BLUE}"/>',
+        mark.group(left - 10, 70, 150, tile=False),
+    ]
+    lines = [
+        (bold, "Six focus areas", 84, left, 330, WHITE),
+        (regular, f"of the {NAME}", 42, left, 398, PALE),
+    ]
+    for number, area in enumerate(FOCUS_AREAS, start=1):
+        baseline = 500 + (number - 1) * 76
+        lines.append((bold, str(number), 44, left, baseline, GOLD))
+        lines.append((regular, area, 44, left + 64, baseline, WHITE))
+    lines.append(
+        (bold, "25 practices · 36 months", 40, left, height - 40, WHITE),
+    )
+    for face, text, size, x, baseline, colour in lines:
+        d, w = face.outline(text, size, x, baseline)
+        if x + w > width - left:
+            raise ValueError(f"{text!r} runs past the card's margin")
+        parts.append(f'<path fill="{colour}" d="{d}"/>')
+    areas = "; ".join(area.lower().replace(", and", " and") for area in FOCUS_AREAS)
+    return svg_document(
+        "tbc-focus-areas",
+        width,
+        height,
+        f"The six focus areas of the {NAME}: {areas}. 25 practices, 36 months.",
+        "\n  ".join(parts),
+    )
+
+
 class Renderer:
     """Headless Chromium drawing an SVG at an exact pixel size."""
 
@@ -321,11 +365,13 @@ def main() -> int:
         )
     badge_svg = badge(mark, bold, regular)
     share_svg = share_image(mark, bold, regular)
+    card_svg = focus_areas_card(mark, bold, regular)
 
     for name, (svg, _width) in lockups.items():
         save_text(svg, BRAND / f"{name}.svg")
     save_text(badge_svg, BRAND / "badge-pledged.svg")
     save_text(share_svg, BRAND / "social-share.svg")
+    save_text(card_svg, BRAND / "focus-areas-card.svg")
     save_text(mark_svg, STATIC / "favicon.svg")
 
     with Renderer() as renderer:
@@ -341,6 +387,8 @@ def main() -> int:
         )
         share = renderer.png(share_svg, *SHARE_SIZE, opaque=True)
         save_png(share, BRAND / "social-share.png")
+        card = renderer.png(card_svg, *CARD_SIZE, opaque=True)
+        save_png(card, BRAND / "focus-areas-card.png")
         icons = [renderer.png(mark_svg, s, s) for s in FAVICON_SIZES]
     icons[-1].save(
         STATIC / "favicon.ico",
