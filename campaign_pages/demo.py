@@ -77,6 +77,11 @@ FOCUS_AREAS_IMAGE = (
     "force; leadership and culture; recruitment, hiring and retention; victim "
     "services; community relations. 25 practices, 36 months.",
 )
+BADGE_IMAGE = (
+    "Pledge badge artwork",
+    "badge-pledged.png",
+    "Badge: We took the pledge, Trust Building Campaign",
+)
 LOGO_PACK_TITLE = "Trust Building Campaign logo pack"
 BADGE_DOCUMENTS = (
     ("Pledge badge artwork (SVG)", "badge-pledged.svg"),
@@ -432,6 +437,7 @@ def ensure_press_toolkit(home, settings: SiteSettings, focus_areas) -> StandardP
         badge_svg=badges[0],
         badge_png=badges[1],
         lockup_image=_brand_image(*LOCKUP_IMAGE),
+        badge_image=_brand_image(*BADGE_IMAGE),
         post_images={
             "share": social_image,
             "focus_areas": _brand_image(*FOCUS_AREAS_IMAGE),

@@ -241,7 +241,15 @@ def press_release_html() -> str:
 
 
 def body(
-    *, pack, badge_svg, badge_png, lockup_image, post_images, focus_areas, contact
+    *,
+    pack,
+    badge_svg,
+    badge_png,
+    lockup_image,
+    badge_image,
+    post_images,
+    focus_areas,
+    contact,
 ):
     """The toolkit page's StreamField body, in blocks editors can change or remove."""
     pack_list = _list(
@@ -291,6 +299,7 @@ def body(
                 "anyone can check it."
             ),
         ),
+        ("image", {"image": badge_image, "caption": "The pledge badge."}),
         ("document_list", {"heading": "", "documents": [badge_svg, badge_png]}),
         ("heading", {"text": "Sample announcement", "level": "h2"}),
         (

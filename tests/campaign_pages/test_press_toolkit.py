@@ -288,3 +288,36 @@ def test_the_placeholder_logo_is_replaced_in_the_header_and_an_editors_logo_kept
     settings.save()
     demo.ensure_site_settings(site)
     assert settings_of_default_site().logo_id == own.pk
+
+
+def test_the_toolkit_replaces_the_earlier_one_paragraph_page_but_never_a_draft(
+    campaign_site,
+):
+    settings = settings_of_default_site()
+    areas = {area.slug: area for area in campaign_site.areas}
+    press = StandardPageFactory(
+        parent=campaign_site.home,
+        title="Press and social media toolkit",
+        slug="press",
+        body=demo_toolkit.PREVIOUS_PRESS_BODY,
+    )
+    press.save_revision(log_action=False)  # an editor's draft, not yet published
+    assert press.has_unpublished_changes
+    demo.ensure_press_toolkit(campaign_site.home, settings, areas)
+    press.refresh_from_db()
+    assert [block.block_type for block in press.body] == ["rich_text"]
+
+    press.get_latest_revision().publish()
+    demo.ensure_press_toolkit(campaign_site.home, settings, areas)
+    press.refresh_from_db()
+    assert "social_posts" in [block.block_type for block in press.body]
+    assert not press.has_unpublished_changes
+
+    counts = (get_image_model().objects.count(), get_document_model().objects.count())
+    revisions = press.revisions.count()
+    demo.ensure_press_toolkit(campaign_site.home, settings, areas)
+    assert (
+        get_image_model().objects.count(),
+        get_document_model().objects.count(),
+    ) == counts
+    assert press.revisions.count() == revisions
