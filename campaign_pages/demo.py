@@ -2,6 +2,8 @@
 
 Every step looks for what it would create first, so loading twice changes nothing.
 Practices 14 to 25 of the demo checklist are illustrative wording (see ``demo_data``).
+The logo, the share image and the press toolkit's downloads come from the brand artwork
+in ``cms/static/img/brand/`` (see ``demo_toolkit``).
 """
 
 import datetime
