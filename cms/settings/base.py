@@ -593,8 +593,13 @@ WAGTAILDOCS_EXTENSIONS = [
     "docx",
     "odt",
     "pdf",
+    # Artwork in the press toolkit (logo, pledge badge). Documents are served through
+    # Wagtail's view: anything but PDF and text as an attachment, under
+    # "Content-Security-Policy: default-src 'none'", so an SVG never runs in a page.
+    "png",
     "pptx",
     "rtf",
+    "svg",
     "txt",
     "xlsx",
     "zip",
