@@ -169,7 +169,7 @@ def member(request, page, slug):
         timeline=[
             (
                 area,
-                charts.progress_columns(area.points, area.total, height=180, width=320),
+                charts.progress_columns(area.points, area.total, height=180),
             )
             for area in timeline
         ],
