@@ -92,6 +92,7 @@ PLEDGE_FORMS_FONT_FILES                    None: the Bitstream Vera fonts Report
 =========================================  ==========================================
 """
 
+import functools
 import hashlib
 from pathlib import Path
 from typing import Any
@@ -201,11 +202,16 @@ def practice_url(section_slug: str, number: int) -> str:
     return get("PRACTICE_URL").format(section=section_slug, number=number)
 
 
+@functools.cache
+def _packaged_fonts() -> tuple[tuple[str, str], ...]:
+    folder = Path(reportlab.__file__).resolve().parent / "fonts"
+    return (("regular", str(folder / "Vera.ttf")), ("bold", str(folder / "VeraBd.ttf")))
+
+
 def font_files() -> dict[str, str]:
     """Paths of the TrueType files for "regular" and "bold" text: the site's
     ``PLEDGE_FORMS_FONT_FILES`` (a weight it leaves out falls back to the default), else the
     Bitstream Vera files inside the ReportLab package, which the plugin depends on."""
-    folder = Path(reportlab.__file__).resolve().parent / "fonts"
-    files = {"regular": str(folder / "Vera.ttf"), "bold": str(folder / "VeraBd.ttf")}
+    files = dict(_packaged_fonts())
     files.update({k: str(v) for k, v in (get("FONT_FILES") or {}).items() if v})
     return files

@@ -13,6 +13,7 @@ screen too narrow for its labels the stylesheet leaves the map out, and its tabl
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -58,7 +59,12 @@ def _percent(fraction: float) -> str:
 
 def text_width(text, font_size: float) -> float:
     """Width a label takes at ``font_size`` CSS pixels, generously."""
-    return fonts.font("regular").width(str(text), font_size) * WIDTH_MARGIN
+    return _width(fonts.font("regular"), str(text), font_size)
+
+
+@functools.lru_cache(maxsize=1024)
+def _width(font: fonts.Font, text: str, font_size: float) -> float:
+    return font.width(text, font_size) * WIDTH_MARGIN
 
 
 # --- Horizontal bars, laid out in HTML ----------------------------------------------------

@@ -14,6 +14,7 @@ as the last resort it breaks a word that is too long. It never cuts a name.
 from __future__ import annotations
 
 import functools
+import threading
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -32,7 +33,9 @@ class Font:
 
     def __init__(self, path: str):
         self.path = path
-        self._font = TTFont(path, lazy=True)
+        # Read whole at once (kept per process): nothing is decoded later, under load, by
+        # two threads at a time.
+        self._font = TTFont(path, lazy=False)
         self.units_per_em: int = self._font["head"].unitsPerEm
         self._cmap: dict[int, str] = self._font.getBestCmap() or {}
         self._metrics = self._font["hmtx"].metrics
@@ -145,11 +148,15 @@ class Font:
         return _glyph_path(self, name)
 
 
-@functools.lru_cache(maxsize=2048)
+_drawing = threading.Lock()
+
+
+@functools.lru_cache(maxsize=4096)
 def _glyph_path(font: Font, name: str) -> str:
-    pen = SVGPathPen(font._glyph_set)
-    font._glyph_set[name].draw(pen)
-    return pen.getCommands()
+    with _drawing:
+        pen = SVGPathPen(font._glyph_set)
+        font._glyph_set[name].draw(pen)
+        return pen.getCommands()
 
 
 class _PairSubtable:
