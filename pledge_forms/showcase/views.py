@@ -169,7 +169,7 @@ def member(request, page, slug):
         timeline=[
             (
                 area,
-                charts.progress_columns(area.points, area.total, height=180, width=320),
+                charts.progress_columns(area.points, area.total, height=180),
             )
             for area in timeline
         ],
@@ -180,6 +180,8 @@ def member(request, page, slug):
         ],
         member_url=member_url,
         badge_url=base + page.reverse_subpage("badge", kwargs={"slug": slug}),
+        badge_width=badges.WIDTH,
+        badge_height=badges.HEIGHT,
         badge_code=badges.embed_code(
             profile, member_url, page.absolute_url(request, "badge", slug=slug)
         ),
