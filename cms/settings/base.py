@@ -342,6 +342,15 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 # The site's own files, and what `make assets` builds from the design system (docs/design.md).
 STATICFILES_DIRS = [PROJECT_DIR / "static", BASE_DIR / "build" / "static"]
 
+# The badge and certificate are set in the design system's typeface (Public Sans, copied into
+# build/fonts by `make assets`); without a build the plugin falls back to the fonts it ships.
+_PUBLIC_SANS = BASE_DIR / "build" / "fonts"
+if (_PUBLIC_SANS / "PublicSans-Bold.ttf").is_file():
+    PLEDGE_FORMS_FONT_FILES = {
+        "regular": str(_PUBLIC_SANS / "PublicSans-Regular.ttf"),
+        "bold": str(_PUBLIC_SANS / "PublicSans-Bold.ttf"),
+    }
+
 # Media: local disk under var/media unless an S3 bucket is configured.
 MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))

@@ -31,6 +31,12 @@ LONG_NAMES = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def packaged_fonts(settings):
+    """The plugin's own default fonts, whatever the site running the tests chose."""
+    settings.PLEDGE_FORMS_FONT_FILES = None
+
+
 @pytest.fixture
 def page(checklist):
     return showcase_page()
