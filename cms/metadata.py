@@ -11,8 +11,9 @@ Where each value comes from (docs/metadata.md says the same for editors):
 - a view that is not a page, or a route of a page (the showcase's member pages, map and
   statistics, the pledge form's steps), names its own through the template context:
   ``page_title``, ``meta_description``, ``canonical_url``, ``og_image`` (a URL, with
-  ``og_image_alt``), ``robots``, ``structured_data`` (a list of JSON-LD dicts). The pledge
-  plugin does so without knowing this site;
+  ``og_image_alt``), ``robots``, ``structured_data`` (a list of JSON-LD dicts); an empty
+  ``canonical_url`` means none (an error page). The pledge plugin does so without knowing
+  this site;
 - otherwise the page: its SEO title or title; its search description, else its summary or
   introduction, else the first paragraph of its body, as plain text cut on a word
   boundary; its own image (:meth:`get_social_image`), else the default social image of
@@ -38,11 +39,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 from django.utils.html import strip_tags
 from django.utils.translation import get_language, gettext, to_locale
+from wagtail.fields import RichTextField
 from wagtail.models import Site
 
 from campaign_pages.models import NewsPage
@@ -106,10 +109,24 @@ class PageMetadata:
 # --- Text ---------------------------------------------------------------------------------
 
 
+def one_line(value: Any) -> str:
+    """Plain text (a title, a summary, a name) on one line."""
+    return " ".join(str(value or "").split())
+
+
 def plain_text(value: Any) -> str:
-    """``value`` (plain text or rich-text HTML) as one line of plain text."""
-    text = html.unescape(strip_tags(str(value or "")))
-    return " ".join(text.split())
+    """Rich-text HTML as one line of plain text."""
+    return one_line(html.unescape(strip_tags(str(value or ""))))
+
+
+def field_text(page, name: str) -> str:
+    """The text of the page's field ``name``: rich text made plain, plain text as is."""
+    value = getattr(page, name, "")
+    try:
+        rich = isinstance(page._meta.get_field(name), RichTextField)
+    except FieldDoesNotExist:
+        rich = False
+    return plain_text(value) if rich else one_line(value)
 
 
 def truncate_words(text: str, limit: int = DESCRIPTION_LENGTH) -> str:
@@ -148,7 +165,7 @@ def page_description(page) -> str:
     """The search description, else the summary or introduction, else the first
     paragraph of the body: plain text, at most ~160 characters."""
     for name in ("search_description", "summary", "intro"):
-        text = plain_text(getattr(page, name, ""))
+        text = field_text(page, name)
         if text:
             return truncate_words(text)
     return truncate_words(first_paragraph(getattr(page, "body", None)))
@@ -171,7 +188,7 @@ def wagtail_image(image, spec: str = OG_IMAGE_FILTER) -> SocialImage | None:
         url=absolute(rendition.url),
         width=rendition.width,
         height=rendition.height,
-        alt=plain_text(getattr(image, "default_alt_text", "") or image.title),
+        alt=one_line(getattr(image, "default_alt_text", "") or image.title),
     )
 
 
@@ -183,7 +200,7 @@ def page_image(context, page, site_settings) -> SocialImage | None:
             url=absolute(str(url)),
             width=context.get("og_image_width"),
             height=context.get("og_image_height"),
-            alt=plain_text(context.get("og_image_alt", "")),
+            alt=one_line(context.get("og_image_alt", "")),
         )
     candidates = []
     if page is not None and hasattr(page, "get_social_image"):
@@ -223,9 +240,9 @@ def list_page_number(context) -> int:
 
 def canonical_url(context, page=None, request=None) -> str:
     """The public address of what is shown (see the module's docstring)."""
-    explicit = context.get("canonical_url")
-    if explicit:
-        return absolute(str(explicit))
+    if "canonical_url" in context:  # a view's own; empty: none (an error page)
+        explicit = context.get("canonical_url")
+        return absolute(str(explicit)) if explicit else ""
     if page is None or not hasattr(page, "get_url"):
         return ""
     path = page.get_url(request) or ""
@@ -402,9 +419,11 @@ def page_metadata(context) -> PageMetadata:
     site_name = (site.site_name if site else "") or settings.WAGTAIL_SITE_NAME
 
     canonical = canonical_url(context, page, request)
-    page_title = plain_text(context.get("page_title", ""))
-    own_path = page is not None and request is not None and (
-        page.get_url(request) == request.path
+    page_title = one_line(context.get("page_title", ""))
+    own_path = (
+        page is not None
+        and request is not None
+        and (page.get_url(request) == request.path)
     )
     is_home = bool(
         page is not None and site is not None and page.pk == site.root_page_id
@@ -412,15 +431,15 @@ def page_metadata(context) -> PageMetadata:
     if page_title:
         title = page_title
     elif page is not None:
-        title = plain_text(page.seo_title or page.title)
+        title = one_line(page.seo_title or page.title)
     else:
         title = ""
     if is_home:
-        title = plain_text(page.seo_title) or site_name
+        title = one_line(page.seo_title) or site_name
     shown = f"{title} {getattr(page, 'title', '')}".casefold()
     suffix = "" if is_home or site_name.casefold() in shown else SEPARATOR + site_name
 
-    description = truncate_words(plain_text(context.get("meta_description", "")))
+    description = truncate_words(one_line(context.get("meta_description", "")))
     if not description and page is not None and not page_title:
         description = page_description(page)
 
@@ -445,9 +464,10 @@ def page_metadata(context) -> PageMetadata:
         meta.og_type = "article"
         meta.published_time, meta.modified_time = article_dates(page)
         data.append(news_article(page, meta, site_settings))
-    data += [with_publisher(item, meta) for item in context.get("structured_data") or []]
+    data += [
+        with_publisher(item, meta) for item in context.get("structured_data") or []
+    ]
     if meta.breadcrumbs:
         data.append(breadcrumb_list(meta.breadcrumbs))
     meta.structured_data = data
     return meta
-

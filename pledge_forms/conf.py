@@ -84,6 +84,9 @@ PLEDGE_FORMS_DRAFT_STORAGE                 "private" (the ``STORAGES`` alias a d
                                            uploads wait in until it is sent)
 PLEDGE_FORMS_DRAFT_RATE_LIMIT              50 (pledges one client may begin per rate
                                            window; 0: no limit)
+PLEDGE_FORMS_OPEN_DATA_LICENSE             "" (address of the licence of the showcase's
+                                           open data, e.g. a Creative Commons deed;
+                                           named in its description for search engines)
 =========================================  ==========================================
 """
 
@@ -137,6 +140,7 @@ DEFAULTS: dict[str, Any] = {
     "DRAFT_LINK_MAILS_PER_DAY": 3,
     "DRAFT_STORAGE": "private",
     "DRAFT_RATE_LIMIT": 50,
+    "OPEN_DATA_LICENSE": "",
 }
 
 

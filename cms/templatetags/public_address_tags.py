@@ -18,6 +18,4 @@ def absolute_url(url) -> str:
 def canonical_url(context) -> str:
     """The public address of what is shown (cms/metadata.py: the page, or the page's
     route being shown, without the query string but for a list's later pages)."""
-    return metadata.canonical_url(
-        context, context.get("page"), context.get("request")
-    )
+    return metadata.canonical_url(context, context.get("page"), context.get("request"))
