@@ -5,7 +5,6 @@ import io
 import re
 import xml.etree.ElementTree as ET
 import zipfile
-
 from pathlib import Path
 
 import pytest

@@ -397,7 +397,8 @@ def test_structured_breadcrumbs_mirror_the_visible_ones(client, site):
         visible = [
             (unescape(name), PUBLIC + href)
             for href, name in re.findall(
-                r'<a class="usa-breadcrumb__link" href="([^"]+)"><span>([^<]+)</span>', nav
+                r'<a class="usa-breadcrumb__link" href="([^"]+)"><span>([^<]+)</span>',
+                nav,
             )
         ]
         (current,) = re.findall(r'aria-current="page"><span>([^<]+)</span>', nav)
