@@ -213,6 +213,75 @@ class ResourceListBlock(blocks.StructBlock):
         description = _("Resources from the library, with type and summary.")
 
 
+class SocialPostValue(blocks.StructValue):
+    def post_text(self):
+        """The text a reader copies: the post, then its hashtags on a line of their own."""
+        text = (self.get("text") or "").strip()
+        hashtags = (self.get("hashtags") or "").strip()
+        return f"{text}\n\n{hashtags}" if hashtags else text
+
+    def image_alt(self):
+        """The alt text to post with the image: the block's own, else the image's."""
+        image = self.get("image")
+        if not image:
+            return ""
+        return (self.get("alt_text") or "").strip() or image.default_alt_text
+
+    def image_format(self):
+        image = self.get("image")
+        if not image:
+            return ""
+        return image.file.name.rsplit(".", 1)[-1].upper()
+
+
+class SocialPostBlock(blocks.StructBlock):
+    """One ready-made social media post: its text and hashtags, and the image to attach
+    with the alt text to give it."""
+
+    text = blocks.TextBlock(label=_("text of the post"), max_length=500)
+    hashtags = blocks.CharBlock(
+        label=_("suggested hashtags"),
+        required=False,
+        max_length=200,
+        help_text=_("Separated by spaces, e.g. #TrustBuilding #CommunityPolicing"),
+    )
+    image = ImageChooserBlock(label=_("image to attach"), required=False)
+    alt_text = blocks.CharBlock(
+        label=_("alt text for the image"),
+        required=False,
+        max_length=420,
+        help_text=_("When empty, the image's own alt text from the library."),
+    )
+
+    class Meta:
+        icon = "comment"
+        value_class = SocialPostValue
+
+
+class SocialPostsBlock(blocks.StructBlock):
+    """Ready-made social media posts that readers copy with one button (or select by
+    hand without JavaScript), each with hashtags and an image with its alt text."""
+
+    heading = blocks.CharBlock(label=_("heading"), required=False)
+    intro = blocks.TextBlock(label=_("introduction"), required=False)
+    posts = blocks.ListBlock(SocialPostBlock(), label=_("posts"))
+
+    class Meta:
+        icon = "comment"
+        template = "campaign_pages/blocks/social_posts_block.html"
+        description = _("Social media posts to copy, with hashtags and image alt text.")
+        preview_value = {
+            "heading": "Posts to share",
+            "intro": "",
+            "posts": [
+                {
+                    "text": "We have pledged to adopt 25 trust-building practices.",
+                    "hashtags": "#TrustBuilding",
+                }
+            ],
+        }
+
+
 class BodyBlock(blocks.StreamBlock):
     """The body content shared by all campaign page types."""
 
@@ -243,6 +312,7 @@ class BodyBlock(blocks.StreamBlock):
         },
     )
     resource_list = ResourceListBlock()
+    social_posts = SocialPostsBlock()
 
     class Meta:
         template = "campaign_pages/blocks/body_block.html"

@@ -2,14 +2,20 @@
 
 Every step looks for what it would create first, so loading twice changes nothing.
 Practices 14 to 25 of the demo checklist are illustrative wording (see ``demo_data``).
+The logo, the share image and the press toolkit's downloads come from the brand artwork
+in ``cms/static/img/brand/`` (see ``demo_toolkit``).
 """
 
 import datetime
 
+from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
 from django.utils import timezone
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
-from campaign_pages import demo_data, demo_policies
+from campaign_pages import demo_data, demo_policies, demo_toolkit
 from campaign_pages.models import (
     CampaignHomePage,
     FocusAreaIndexPage,
@@ -34,12 +40,55 @@ from campaign_pages.testing.factories import (
 from campaign_pages.workflows import attach_news_workflow
 from cms.models import SiteSettings
 from cms.public_address import site_fields
-from media.testing import DocumentFactory, ImageFactory
+from media.testing import DocumentFactory, ImageFactory, root_collection
 from pledge_forms.models import Checklist, ChecklistItem, ChecklistSection
 from pledge_forms.showcase.demo import ensure_showcase_page
 from pledge_forms.testing import demo as pledge_demo
 
 SITE_NAME = "Trust Building Campaign"
+BRAND_CREDIT = "Trust Building Campaign"
+
+# The logo an earlier demo load chose: a drawn 1200 x 675 picture with this title. A site
+# still showing it gets the campaign logo on the next load; an editor's own logo is kept.
+PLACEHOLDER_LOGO_TITLE = "Trust Building Campaign logo"
+PLACEHOLDER_LOGO_SIZE = (1200, 675)
+PLACEHOLDER_LOGO_CREDIT = "Campaign illustration"
+
+# (title in the library, file of the brand artwork, alt text)
+LOGO_IMAGE = (
+    "Trust Building Campaign logo (mark)",
+    "mark-512.png",
+    "Trust Building Campaign logo",
+)
+LOCKUP_IMAGE = (
+    "Trust Building Campaign logo with its name",
+    "lockup-1024.png",
+    "Trust Building Campaign logo: a white arch with a gold keystone on a navy tile, "
+    "beside the words Trust Building Campaign",
+)
+SOCIAL_IMAGE = (
+    "Social share image",
+    "social-share.png",
+    "Trust Building Campaign: police agencies and their communities, building trust "
+    "together. 25 practices, 6 focus areas, 36 months.",
+)
+FOCUS_AREAS_IMAGE = (
+    "Six focus areas (square post image)",
+    "focus-areas-card.png",
+    "The six focus areas of the Trust Building Campaign: bias-free policing; use of "
+    "force; leadership and culture; recruitment, hiring and retention; victim "
+    "services; community relations. 25 practices, 36 months.",
+)
+BADGE_IMAGE = (
+    "Pledge badge artwork",
+    "badge-pledged.png",
+    "Badge: We took the pledge, Trust Building Campaign",
+)
+LOGO_PACK_TITLE = "Trust Building Campaign logo pack"
+BADGE_DOCUMENTS = (
+    ("Pledge badge artwork (SVG)", "badge-pledged.svg"),
+    ("Pledge badge artwork (PNG)", "badge-pledged.png"),
+)
 
 
 def _child(parent, model, slug):
@@ -47,10 +96,68 @@ def _child(parent, model, slug):
 
 
 def _image(title: str, colour: int = 0):
-    from wagtail.images import get_image_model
-
     existing = get_image_model().objects.filter(title=title).first()
     return existing or ImageFactory(title=title, colour=colour)
+
+
+def _brand_image(title: str, filename: str, alt_text: str):
+    """An image of the brand artwork in the library, added once (found by its title)."""
+    model = get_image_model()
+    existing = model.objects.filter(title=title).first()
+    if existing:
+        return existing
+    data = demo_toolkit.brand_file(filename).read_bytes()
+    image = model(
+        title=title,
+        description=alt_text,
+        credit=BRAND_CREDIT,
+        collection=root_collection(),
+        file=ImageFile(ContentFile(data), name=f"trust-building-campaign-{filename}"),
+    )
+    image._set_image_file_metadata()
+    image.save()
+    return image
+
+
+def _document(title: str, filename: str, make_data, description: str):
+    """A document in the library, added once (found by its title); ``make_data()``
+    gives its bytes."""
+    model = get_document_model()
+    existing = model.objects.filter(title=title).first()
+    if existing:
+        return existing
+    document = model(
+        title=title,
+        description=description,
+        collection=root_collection(),
+        file=ContentFile(make_data(), name=filename),
+    )
+    document._set_document_file_metadata()
+    document.save()
+    return document
+
+
+def demo_logo():
+    """The campaign's mark as a PNG in the image library: SiteSettings.logo.
+
+    A PNG, not the SVG: the image library refuses SVG uploads (WAGTAILIMAGES_EXTENSIONS
+    leaves it out, since an SVG served from the media folder could carry script). The
+    SVG artwork is in the logo pack and under /static/img/brand/."""
+    return _brand_image(*LOGO_IMAGE)
+
+
+def demo_social_image():
+    """The 1200 x 630 share image in the image library, titled "Social share image"."""
+    return _brand_image(*SOCIAL_IMAGE)
+
+
+def is_placeholder_logo(image) -> bool:
+    return (
+        image is not None
+        and image.title == PLACEHOLDER_LOGO_TITLE
+        and (image.width, image.height) == PLACEHOLDER_LOGO_SIZE
+        and image.credit == PLACEHOLDER_LOGO_CREDIT
+    )
 
 
 def _publish(page):
@@ -98,6 +205,7 @@ def ensure_home() -> CampaignHomePage:
 
 def ensure_site_settings(site) -> SiteSettings:
     settings = SiteSettings.for_site(site)
+    changed = False
     if not settings.footer_text:
         settings.footer_text = (
             "The Trust Building Campaign helps police agencies and communities build "
@@ -106,7 +214,16 @@ def ensure_site_settings(site) -> SiteSettings:
         settings.contact_email = "campaign@example.org"
         settings.x_url = "https://x.com/example"
         settings.linkedin_url = "https://www.linkedin.com/company/example"
-        settings.logo = _image("Trust Building Campaign logo", 0)
+        if settings.logo_id is None:
+            settings.logo = demo_logo()
+        changed = True
+    if is_placeholder_logo(settings.logo):
+        settings.logo = demo_logo()
+        changed = True
+    if settings.social_image_id is None:  # an editor's choice is kept
+        settings.social_image = demo_social_image()
+        changed = True
+    if changed:
         settings.save()
     return settings
 
@@ -233,8 +350,8 @@ def ensure_news(home) -> NewsIndexPage:
 
 def ensure_standard_pages(home) -> None:
     for slug, title, intro, paragraphs, in_menu in demo_data.STANDARD_PAGES:
-        if _child(home, StandardPage, slug):
-            continue
+        if slug == demo_data.PRESS_SLUG or _child(home, StandardPage, slug):
+            continue  # the press page is the toolkit (ensure_press_toolkit)
         body = [("rich_text", "".join(f"<p>{p}</p>" for p in paragraphs))]
         if slug == "faq":
             body.append(
@@ -283,6 +400,74 @@ def ensure_standard_pages(home) -> None:
                 show_in_menus=in_menu,
             )
         )
+
+
+def _has_previous_press_body(page) -> bool:
+    """True while the press page is exactly as an earlier demo load published it."""
+    blocks = [(block["type"], block["value"]) for block in page.body.raw_data]
+    return (
+        not page.has_unpublished_changes and blocks == demo_toolkit.PREVIOUS_PRESS_BODY
+    )
+
+
+def ensure_press_toolkit(home, settings: SiteSettings, focus_areas) -> StandardPage:
+    """The press and social media toolkit page with its downloads and images.
+
+    A press page that still has the body of an earlier demo load (one paragraph) gets the
+    toolkit; one an editor has changed, or has a draft of, is left as it is."""
+    pack = _document(
+        LOGO_PACK_TITLE,
+        demo_toolkit.PACK_FILENAME,
+        demo_toolkit.logo_pack_zip,
+        "The logo for light and dark backgrounds and the mark alone, as SVG and PNG "
+        "(256, 512 and 1024 pixels), with a usage guide.",
+    )
+    badges = [
+        _document(
+            title,
+            f"trust-building-campaign-{filename}",
+            demo_toolkit.brand_file(filename).read_bytes,
+            "The “We took the pledge” badge, for agencies that have pledged.",
+        )
+        for title, filename in BADGE_DOCUMENTS
+    ]
+    social_image = demo_social_image()
+    page = _child(home, StandardPage, demo_data.PRESS_SLUG)
+    if page is not None and not _has_previous_press_body(page):
+        return page
+    body = demo_toolkit.body(
+        pack=pack,
+        badge_svg=badges[0],
+        badge_png=badges[1],
+        lockup_image=_brand_image(*LOCKUP_IMAGE),
+        badge_image=_brand_image(*BADGE_IMAGE),
+        post_images={
+            "share": social_image,
+            "focus_areas": _brand_image(*FOCUS_AREAS_IMAGE),
+        },
+        focus_areas=list(focus_areas.values()),
+        contact=settings.contact_email,
+    )
+    if page is None:
+        _slug, title, intro, _paragraphs, in_menu = next(
+            row for row in demo_data.STANDARD_PAGES if row[0] == demo_data.PRESS_SLUG
+        )
+        return _publish(
+            StandardPageFactory(
+                parent=home,
+                title=title,
+                slug=demo_data.PRESS_SLUG,
+                intro=intro,
+                body=body,
+                show_in_menus=in_menu,
+                social_image=social_image,
+                search_description=intro,
+            )
+        )
+    page.body = body
+    if page.social_image_id is None:
+        page.social_image = social_image
+    return _publish(page)
 
 
 def ensure_policy_pages(home, settings: SiteSettings) -> None:
@@ -344,6 +529,7 @@ def load(stdout=None) -> str:
     resources = ensure_resources(home, focus_areas)
     ensure_news(home)
     ensure_standard_pages(home)
+    ensure_press_toolkit(home, site_settings, focus_areas)
     ensure_policy_pages(home, site_settings)
     plugin = load_plugin_demo(home, stdout)
     return (

@@ -523,6 +523,8 @@ NEWS = [
     ),
 ]
 
+PRESS_SLUG = "press"
+
 # (slug, title, intro, body paragraphs, show in menus)
 STANDARD_PAGES = [
     (
@@ -555,12 +557,10 @@ STANDARD_PAGES = [
         False,
     ),
     (
-        "press",
+        PRESS_SLUG,
         "Press and social media toolkit",
         "Logos, key messages and ready-made posts for agencies and journalists.",
-        [
-            "Use the key messages and images on this page freely when writing about the campaign."
-        ],
+        [],  # the body is the toolkit (demo_toolkit.body)
         True,
     ),
 ]

@@ -11,6 +11,9 @@ unhashed name keeps whitenoise's short default (60 seconds), for links from outs
   missing from the manifest (a template naming a file that was not collected, or a server
   started before ``collectstatic``) is linked by its plain name and logged, never a 500 for
   the whole page. Django's strict mode raises ``ValueError`` there, at render time.
+  Source-map comments (``/*# sourceMappingURL=… */``) are left as they are: Django would
+  refuse to collect a design-system file whose map is not shipped beside it, and maps are
+  only read by developer tools.
 - :class:`StaticFilesMiddleware`: whitenoise's middleware with a one-year lifetime for
   hashed files (whitenoise's own is ten years; a year is the most HTTP caches are asked to
   honour, RFC 9111 §5.3).
@@ -26,8 +29,24 @@ logger = logging.getLogger(__name__)
 YEAR = 365 * 24 * 3600
 
 
+def _without_source_maps(patterns):
+    return tuple(
+        (
+            extension,
+            tuple(
+                pattern
+                for pattern in rules
+                if "sourceMappingURL"
+                not in (pattern if isinstance(pattern, str) else pattern[0])
+            ),
+        )
+        for extension, rules in patterns
+    )
+
+
 class StaticFilesStorage(CompressedManifestStaticFilesStorage):
     manifest_strict = False
+    patterns = _without_source_maps(CompressedManifestStaticFilesStorage.patterns)
 
     def stored_name(self, name):
         try:

@@ -84,12 +84,23 @@ PLEDGE_FORMS_DRAFT_STORAGE                 "private" (the ``STORAGES`` alias a d
                                            uploads wait in until it is sent)
 PLEDGE_FORMS_DRAFT_RATE_LIMIT              50 (pledges one client may begin per rate
                                            window; 0: no limit)
+PLEDGE_FORMS_FONT_FILES                    None: the Bitstream Vera fonts ReportLab ships
+                                           (``reportlab/fonts/Vera.ttf``, ``VeraBd.ttf``);
+                                           or ``{"regular": path, "bold": path}`` of
+                                           TrueType files: the badge is measured and drawn
+                                           with them, the certificate embeds them
+PLEDGE_FORMS_OPEN_DATA_LICENSE             "" (address of the licence of the showcase's
+                                           open data, e.g. a Creative Commons deed;
+                                           named in its description for search engines)
 =========================================  ==========================================
 """
 
+import functools
 import hashlib
+from pathlib import Path
 from typing import Any
 
+import reportlab
 from django.conf import settings
 
 DEFAULTS: dict[str, Any] = {
@@ -137,6 +148,8 @@ DEFAULTS: dict[str, Any] = {
     "DRAFT_LINK_MAILS_PER_DAY": 3,
     "DRAFT_STORAGE": "private",
     "DRAFT_RATE_LIMIT": 50,
+    "FONT_FILES": None,
+    "OPEN_DATA_LICENSE": "",
 }
 
 
@@ -191,3 +204,18 @@ def admin_base_url() -> str:
 
 def practice_url(section_slug: str, number: int) -> str:
     return get("PRACTICE_URL").format(section=section_slug, number=number)
+
+
+@functools.cache
+def _packaged_fonts() -> tuple[tuple[str, str], ...]:
+    folder = Path(reportlab.__file__).resolve().parent / "fonts"
+    return (("regular", str(folder / "Vera.ttf")), ("bold", str(folder / "VeraBd.ttf")))
+
+
+def font_files() -> dict[str, str]:
+    """Paths of the TrueType files for "regular" and "bold" text: the site's
+    ``PLEDGE_FORMS_FONT_FILES`` (a weight it leaves out falls back to the default), else the
+    Bitstream Vera files inside the ReportLab package, which the plugin depends on."""
+    files = dict(_packaged_fonts())
+    files.update({k: str(v) for k, v in (get("FONT_FILES") or {}).items() if v})
+    return files

@@ -156,6 +156,17 @@ def _reset_default_storage():
     storages._storages.pop("default", None)
 
 
+@pytest.fixture(autouse=True)
+def _forget_renditions():
+    """Wagtail keeps renditions in a cache by image id; a rolled-back test gives its ids to
+    the next test's images, which must not be shown the files of the earlier ones."""
+    yield
+    from django.core.cache import caches
+
+    if "renditions" in caches:
+        caches["renditions"].clear()
+
+
 # --- Browser ------------------------------------------------------------------------------
 
 

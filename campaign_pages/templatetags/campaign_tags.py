@@ -3,8 +3,11 @@
 from dataclasses import dataclass, field
 
 from django import template
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from wagtail.models import Page, Site
+
+from pledge_forms.models import PledgeFormPage
 
 register = template.Library()
 
@@ -15,12 +18,16 @@ STEPLEN = Page.steplen
 class Navigation:
     menu: list = field(default_factory=list)
     breadcrumbs: list = field(default_factory=list)
+    # The site's pledge form ("Take the pledge" in the header): its first live pledge form
+    # page, in tree order.
+    pledge_page: Page | None = None
 
 
 @register.simple_tag(takes_context=True)
 def site_navigation(context):
-    """The main menu (live pages under the site's home with "show in menus" ticked) and
-    the breadcrumbs of the current page (its live ancestors from home), in one query.
+    """The main menu (live pages under the site's home with "show in menus" ticked), the
+    breadcrumbs of the current page (its live ancestors from home) and the site's pledge
+    form page, in one query.
     """
     request = context.get("request")
     page = context.get("page")
@@ -37,7 +44,8 @@ def site_navigation(context):
         depth=root.depth + 1,
         show_in_menus=True,
     )
-    condition = in_menu
+    pledge_form_type = ContentType.objects.get_for_model(PledgeFormPage)
+    condition = in_menu | Q(path__startswith=root.path, content_type=pledge_form_type)
     page_path = getattr(page, "path", None) if getattr(page, "pk", None) else None
     ancestor_paths = []
     if page_path and page_path.startswith(root.path) and page.depth > root.depth:
@@ -49,9 +57,16 @@ def site_navigation(context):
         Page.objects.filter(condition)
         .live()
         .order_by("path")
-        .only("id", "title", "url_path", "path", "depth", "show_in_menus")
+        .only(
+            "id", "title", "url_path", "path", "depth", "show_in_menus", "content_type"
+        )
     )
     for row in rows:
+        if (
+            row.content_type_id == pledge_form_type.pk
+            and navigation.pledge_page is None
+        ):
+            navigation.pledge_page = row
         if row.depth == root.depth + 1 and row.show_in_menus:
             navigation.menu.append(row)
         if row.path in ancestor_paths:

@@ -248,6 +248,9 @@ else:
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 # Copies of one path with different query strings (of parameters the page reads) kept at most.
 PAGE_CACHE_MAX_VARIANTS = env_int("PAGE_CACHE_MAX_VARIANTS", 100)
+# Pages are stored per release: the deployed commit when given, else a digest of the code,
+# templates and built static files (cms/page_cache.py release()).
+PAGE_CACHE_RELEASE = os.environ.get("PAGE_CACHE_RELEASE", "")
 PAGE_CACHE_ALIAS = "page_cache"
 
 # Behind proxies, and the pledge rate limit (docs/proxy.md). PROXY_COUNT says how many trusted
@@ -345,7 +348,17 @@ USE_TZ = True
 # Dev and test settings serve the source files as they are, without collecting.
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
-STATICFILES_DIRS = [PROJECT_DIR / "static"]
+# The site's own files, and what `make assets` builds from the design system (docs/design.md).
+STATICFILES_DIRS = [PROJECT_DIR / "static", BASE_DIR / "build" / "static"]
+
+# The badge and certificate are set in the design system's typeface (Public Sans, copied into
+# build/fonts by `make assets`); without a build the plugin falls back to the fonts it ships.
+_PUBLIC_SANS = BASE_DIR / "build" / "fonts"
+if (_PUBLIC_SANS / "PublicSans-Bold.ttf").is_file():
+    PLEDGE_FORMS_FONT_FILES = {
+        "regular": str(_PUBLIC_SANS / "PublicSans-Regular.ttf"),
+        "bold": str(_PUBLIC_SANS / "PublicSans-Bold.ttf"),
+    }
 
 # Media: local disk under var/media unless an S3 bucket is configured.
 MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
@@ -598,8 +611,13 @@ WAGTAILDOCS_EXTENSIONS = [
     "docx",
     "odt",
     "pdf",
+    # Artwork in the press toolkit (logo, pledge badge). Documents are served through
+    # Wagtail's view: anything but PDF and text as an attachment, under
+    # "Content-Security-Policy: default-src 'none'", so an SVG never runs in a page.
+    "png",
     "pptx",
     "rtf",
+    "svg",
     "txt",
     "xlsx",
     "zip",

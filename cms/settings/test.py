@@ -20,6 +20,12 @@ if not os.environ.get("TEST_REDIS_CACHE"):
             "LOCATION": "tbc-test",
         }
     }
+# Wagtail's renditions in a cache of their own, emptied after each test (tests/conftest.py):
+# image ids come again after a rolled-back test.
+CACHES["renditions"] = {  # noqa: F405
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "tbc-test-renditions",
+}
 # Off in tests: data changed through the ORM between tests would meet pages cached before.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0)  # noqa: F405
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="tbc-test-media-"))  # noqa: F405

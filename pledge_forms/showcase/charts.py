@@ -1,23 +1,31 @@
-"""Charts drawn on the server as inline SVG: no script, no external chart service.
+"""Charts drawn on the server: no script, no external chart service.
+
+No label shrinks with the screen. Bar charts are HTML (labels at the page's text size,
+wrapping at word boundaries; each bar an SVG rectangle sized in percent). Column charts
+over time are SVGs without a viewBox: text in CSS pixels, columns at percentages of the
+width, and the quarters named are thinned out by the chart's width (:func:`plan_ticks`,
+container queries in the stylesheet), so labels never collide.
 
 Each chart is decorative for assistive technology (``aria-hidden``); the templates put a data
-table with the same figures beside it. The map is the exception: its areas are links.
+table with the same figures beside it. The map is the exception: its areas are links (on a
+screen too narrow for its labels the stylesheet leaves the map out, and its tables remain).
 """
 
 from __future__ import annotations
 
-import math
+import functools
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from pledge_forms.showcase import fonts
 from pledge_forms.showcase.history import ProgressPoint
 from pledge_forms.showcase.statistics import Area, MapData, Period, Share
 
-WIDTH = 640
 COLOURS = {
     "in_place": "#1a6b37",
     "in_progress": "#2f6ea8",
@@ -27,89 +35,85 @@ COLOURS = {
 }
 TEXT = "#1a1a1a"
 
+# Text in the column charts is set in CSS pixels (the SVGs have no viewBox, so nothing
+# scales it); positions along the time axis are percentages of the chart's width.
+FONT_SIZE = 12
+# Widths (CSS px) of a chart from which more quarters are named; the stylesheet shows the
+# labels of breakpoint k from the k-th width up (``.pf-tick--k``, container queries).
+# The first is the narrowest chart planned for (a 320-pixel phone, zoomed in a little).
+BREAKPOINTS = (200, 360, 480, 640, 800, 960, 1200)
+LABEL_GAP = 8  # px between two labels
+# Labels are measured with Bitstream Vera's metrics (the widest of the common sans-serif
+# fonts: DejaVu Sans, its descendant, has the same widths), with a margin for others.
+WIDTH_MARGIN = 1.1
+
 
 def _concat(parts: Sequence[SafeString]) -> SafeString:
     """Join markup that is already safe (every piece was built with ``format_html``)."""
     return format_html_join("", "{}", ((part,) for part in parts))
 
 
-def _svg(
-    height: int, body: SafeString, css_class: str, width: int = WIDTH
-) -> SafeString:
+def _percent(fraction: float) -> str:
+    return f"{100 * fraction:.3f}".rstrip("0").rstrip(".") + "%"
+
+
+def text_width(text, font_size: float) -> float:
+    """Width a label takes at ``font_size`` CSS pixels, generously."""
+    return _width(fonts.font("regular"), str(text), font_size)
+
+
+@functools.lru_cache(maxsize=1024)
+def _width(font: fonts.Font, text: str, font_size: float) -> float:
+    return font.width(text, font_size) * WIDTH_MARGIN
+
+
+# --- Horizontal bars, laid out in HTML ----------------------------------------------------
+#
+# The labels are HTML text at the page's own size: they wrap at word boundaries and never
+# shrink with the screen; each bar is an SVG whose rectangle is a percentage of its width.
+
+
+def _bar_svg(segments: SafeString, height: int, css_class: str) -> SafeString:
     return format_html(
-        '<svg class="{}" viewBox="0 0 {} {}" width="100%" aria-hidden="true" '
-        'focusable="false" xmlns="http://www.w3.org/2000/svg">{}</svg>',
+        '<svg class="{}" width="100%" height="{}" focusable="false" '
+        'aria-hidden="true">{}</svg>',
         css_class,
-        width,
         height,
-        body,
+        segments,
     )
-
-
-# Every label is placed inside the viewBox: its width is estimated generously from its length
-# (0.62 em per character covers digits, "%" and most letters of the system sans-serif fonts),
-# and the bars leave room for it.
-EM_PER_CHAR = 0.62
-
-
-def text_width(text: str, font_size: float) -> float:
-    return len(str(text)) * font_size * EM_PER_CHAR
-
-
-def fit_text(text: str, font_size: float, width: float) -> str:
-    """``text``, cut with an ellipsis if it would be wider than ``width`` (the data table
-    beside the chart has it in full)."""
-    text = str(text)
-    most = max(int(width / (font_size * EM_PER_CHAR)), 1)
-    return text if len(text) <= most else text[: most - 1].rstrip() + "…"
 
 
 def bars(items: Sequence[tuple[str, int]], colour: str = COLOURS["members"]) -> str:
-    """Horizontal bars for a few counts (e.g. members by stage); the longest bar still leaves
-    room for its number."""
+    """Horizontal bars for a few counts (e.g. members by stage): label, bar, number."""
     top = max((value for _label, value in items), default=0) or 1
-    row, font, gap = 36, 14, 8
-    label_space = min(
-        max((text_width(label, font) for label, _value in items), default=0) + gap,
-        WIDTH // 3,
-    )
-    value_space = max((text_width(value, font) for _l, value in items), default=0) + gap
-    scale = WIDTH - label_space - value_space
-    parts = []
-    for index, (label, value) in enumerate(items):
-        y = index * row
-        width = round(scale * value / top, 1)
-        parts.append(
-            format_html(
-                '<text x="0" y="{}" fill="{}" font-size="{}">{}</text>'
-                '<rect x="{}" y="{}" width="{}" height="22" fill="{}"></rect>'
-                '<text x="{}" y="{}" fill="{}" font-size="{}">{}</text>',
-                y + 16,
-                TEXT,
-                font,
-                fit_text(label, font, label_space - gap),
-                round(label_space, 1),
-                y + 2,
-                width,
-                colour,
-                round(label_space + width + gap / 2, 1),
-                y + 18,
-                TEXT,
-                font,
-                value,
-            )
+    rows = [
+        format_html(
+            '<span class="pf-bars__label">{}</span>{}'
+            '<span class="pf-bars__value">{}</span>',
+            label,
+            _bar_svg(
+                format_html(
+                    '<rect width="{}" height="22" fill="{}"></rect>',
+                    _percent(value / top),
+                    colour,
+                ),
+                22,
+                "pf-bars__bar",
+            ),
+            value,
         )
-    return _svg(max(row * len(items), row), _concat(parts), "pf-chart")
+        for label, value in items
+    ]
+    return format_html(
+        '<div class="pf-chart pf-bars" aria-hidden="true">{}</div>', _concat(rows)
+    )
 
 
 def stacked_shares(shares: Sequence[Share]) -> str:
-    """One bar per practice or focus area: % in place, in progress, planned; the share in
-    place is written after the bar, in space kept for "100%"."""
-    row, font, value_font, gap = 44, 14, 13, 6
-    parts = []
-    scale = WIDTH - text_width("100.0%", value_font) - gap
-    for index, share in enumerate(shares):
-        y = index * row
+    """One bar per practice or focus area: % in place, in progress, planned, under its
+    name; the share in place is written after the bar."""
+    rows = []
+    for share in shares:
         x = 0.0
         segments = []
         for key, percent in (
@@ -117,204 +121,227 @@ def stacked_shares(shares: Sequence[Share]) -> str:
             ("in_progress", share.in_progress_percent),
             ("planned", share.planned_percent),
         ):
-            width = scale * percent / 100
-            if width > 0:
+            if percent > 0:
                 segments.append(
                     format_html(
-                        '<rect x="{}" y="{}" width="{}" height="16" fill="{}"></rect>',
-                        round(x, 1),
-                        y + 20,
-                        round(width, 1),
+                        '<rect x="{}" width="{}" height="16" fill="{}"></rect>',
+                        _percent(x / 100),
+                        _percent(percent / 100),
                         COLOURS[key],
                     )
                 )
-            x += width
-        parts.append(
+            x += percent
+        rows.append(
             format_html(
-                '<text x="0" y="{}" fill="{}" font-size="{}">{}</text>'
-                '<rect x="0" y="{}" width="{}" height="16" fill="none" stroke="#6b7580">'
-                "</rect>{}"
-                '<text x="{}" y="{}" fill="{}" font-size="{}">{}</text>',
-                y + 14,
-                TEXT,
-                font,
-                fit_text(share.label, font, WIDTH),
-                y + 20,
-                round(scale, 1),
-                _concat(segments),
-                round(scale + gap, 1),
-                y + 33,
-                TEXT,
-                value_font,
+                '<span class="pf-bars__label">{}</span>{}'
+                '<span class="pf-bars__value">{}</span>',
+                share.label,
+                _bar_svg(_concat(segments), 16, "pf-bars__bar pf-bars__track"),
                 f"{share.in_place_percent:g}%",
             )
         )
-    return _svg(max(row * len(shares), row), _concat(parts), "pf-chart")
+    return format_html(
+        '<div class="pf-chart pf-bars pf-bars--stacked" aria-hidden="true">{}</div>',
+        _concat(rows),
+    )
+
+
+# --- Columns over time --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tick:
+    """A label under column ``index``: its anchor and the first breakpoint showing it."""
+
+    index: int
+    anchor: str  # "start", "middle" or "end"
+    breakpoint: int
+
+
+COLUMN_LEFT, COLUMN_WIDTH = 0.15, 0.7  # of each column's slot
+
+
+def _extent(index: int, count: int, width: float, anchor: str, chart: float):
+    """(left, right) in px of a label of ``width`` under column ``index`` of ``count``,
+    in a chart ``chart`` px wide."""
+    slot = chart / count
+    if anchor == "start":
+        left = (index + COLUMN_LEFT) * slot
+        return left, left + width
+    if anchor == "end":
+        right = (index + COLUMN_LEFT + COLUMN_WIDTH) * slot
+        return right - width, right
+    centre = (index + 0.5) * slot
+    return centre - width / 2, centre + width / 2
+
+
+def _anchor(index: int, count: int, width: float, chart: float) -> str:
+    """Centred under its column unless that would cross an edge of the chart."""
+    left, right = _extent(index, count, width, "middle", chart)
+    if left < 0:
+        return "start"
+    if right > chart:
+        return "end"
+    return "middle"
+
+
+def _fits(ticks: dict[int, str], widths: Sequence[float], chart: float) -> bool:
+    count = len(widths)
+    previous = None
+    for index in sorted(ticks):
+        left, right = _extent(index, count, widths[index], ticks[index], chart)
+        if left < -0.01 or right > chart + 0.01:
+            return False
+        if previous is not None and left < previous + LABEL_GAP:
+            return False
+        previous = right
+    return True
+
+
+def plan_ticks(labels: Sequence[str], font_size: float = FONT_SIZE) -> list[Tick]:
+    """Which quarters are named at which chart widths, so that labels never touch nor
+    leave the chart at any width: at each breakpoint every ``step``-th quarter counting
+    back from the last (which is always named), ``step`` a power of two, the smallest
+    that fits at the breakpoint's width. A wider chart names a superset, and a label
+    keeps the anchor it got at the narrowest width showing it (the gaps only grow
+    with the width)."""
+    count = len(labels)
+    if not count:
+        return []
+    widths = [text_width(label, font_size) for label in labels]
+    steps = [1]
+    while steps[-1] < count:
+        steps.append(steps[-1] * 2)
+    assigned: dict[int, Tick] = {}
+    largest = steps[-1]
+    for number, chart in enumerate(BREAKPOINTS):
+        for step in (s for s in steps if s <= largest):
+            chosen = range(count - 1, -1, -step)
+            ticks = {
+                i: assigned[i].anchor
+                if i in assigned
+                else _anchor(i, count, widths[i], chart)
+                for i in chosen
+            }
+            if _fits(ticks, widths, chart) or step == largest:
+                break
+        largest = step
+        for index, anchor in ticks.items():
+            if index not in assigned:
+                assigned[index] = Tick(index, anchor, number)
+        if step == 1:
+            break
+    return sorted(assigned.values(), key=lambda tick: tick.index)
+
+
+def _columns(
+    labels: Sequence[str],
+    stacks: Sequence[Sequence[tuple[float, str]]],
+    top: int,
+    height: int,
+) -> str:
+    """Columns at percentages of the chart's width, each a stack of (value, colour) from
+    the axis up, on a scale from 0 to ``top`` (written above the chart's top line); the
+    quarters named by :func:`plan_ticks` under them."""
+    base = height - 24
+    plot_top = 22
+    scale = (base - plot_top) / (top or 1)
+    count = len(labels)
+    parts = [
+        format_html(
+            '<text x="0" y="14" fill="{}" font-size="{}">{}</text>'
+            '<line x1="0" y1="{}" x2="100%" y2="{}" stroke="#b5bdc5" '
+            'stroke-dasharray="4 3"></line>',
+            TEXT,
+            FONT_SIZE,
+            top,
+            plot_top,
+            plot_top,
+        )
+    ]
+    for index, stack in enumerate(stacks):
+        x = _percent((index + COLUMN_LEFT) / count)
+        width = _percent(COLUMN_WIDTH / count)
+        y = float(base)
+        for value, colour in stack:
+            h = scale * value
+            if h > 0:
+                parts.append(
+                    format_html(
+                        '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"></rect>',
+                        x,
+                        round(y - h, 1),
+                        width,
+                        round(h, 1),
+                        colour,
+                    )
+                )
+            y -= h
+    parts.append(
+        format_html(
+            '<line x1="0" y1="{}" x2="100%" y2="{}" stroke="#6b7580"></line>',
+            base,
+            base,
+        )
+    )
+    for tick in plan_ticks(labels):
+        position = {
+            "start": tick.index + COLUMN_LEFT,
+            "middle": tick.index + 0.5,
+            "end": tick.index + COLUMN_LEFT + COLUMN_WIDTH,
+        }[tick.anchor]
+        parts.append(
+            format_html(
+                '<text class="pf-tick{}" x="{}" y="{}" fill="{}" font-size="{}" '
+                'text-anchor="{}">{}</text>',
+                f" pf-tick--{tick.breakpoint}" if tick.breakpoint else "",
+                _percent(position / count),
+                height - 6,
+                TEXT,
+                FONT_SIZE,
+                tick.anchor,
+                labels[tick.index],
+            )
+        )
+    return format_html(
+        '<div class="pf-columns-box"><svg class="pf-chart pf-columns" width="100%" '
+        'height="{}" aria-hidden="true" focusable="false" '
+        'xmlns="http://www.w3.org/2000/svg">{}</svg></div>',
+        height,
+        _concat(parts),
+    )
 
 
 def timeline(periods: Sequence[Period]) -> str:
-    """Columns: published members at the end of each quarter (completed ones darker). The
-    axis keeps room on the left for the largest count; the first quarter's label starts at its
-    column, the last one ends at its column, the others are centred."""
+    """Columns: published members at the end of each quarter (completed ones darker)."""
     if not periods:
         return ""
-    height, font = 220, 12
-    base = height - 24
     top = max(p.members for p in periods) or 1
-    left = text_width(top, font) + 6
-    step = (WIDTH - left) / len(periods)
-    column = max(step * 0.7, 1)
-    parts = [
-        format_html(
-            '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#6b7580"></line>',
-            round(left, 1),
-            base,
-            WIDTH,
-            base,
-        )
-    ]
+    stacks = []
     completed = 0
-    labelled = _labelled(len(periods), step, text_width(periods[0].label, font))
-    last_index = len(periods) - 1
-    for index, period in enumerate(periods):
+    for period in periods:
         completed += period.completed
-        x = left + index * step
-        h = (base - 20) * period.members / top
-        hc = (base - 20) * min(completed, period.members) / top
-        parts.append(
-            format_html(
-                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"></rect>'
-                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"></rect>',
-                round(x, 1),
-                round(base - h, 1),
-                round(column, 1),
-                round(h, 1),
-                COLOURS["members"],
-                round(x, 1),
-                round(base - hc, 1),
-                round(column, 1),
-                round(hc, 1),
-                COLOURS["completed"],
-            )
+        done = min(completed, period.members)
+        stacks.append(
+            [(done, COLOURS["completed"]), (period.members - done, COLOURS["members"])]
         )
-        if index in labelled:
-            parts.append(
-                _column_label(period.label, index, last_index, x, column, height, font)
-            )
-    parts.append(_axis_top(top, font))
-    return _svg(height, _concat(parts), "pf-chart")
-
-
-def _labelled(count: int, step: float, label_width: float) -> set[int]:
-    """Which of ``count`` columns are named: about eight, evenly spread and never
-    touching; the last is always named, and its neighbour gives way if they would
-    touch."""
-    every = max(1, count // 8, math.ceil((label_width + 8) / step))
-    labelled = set(range(0, count, every))
-    last_index = count - 1
-    if last_index not in labelled:
-        previous = max(labelled)
-        if (last_index - previous) * step < label_width * 1.5 + 6:
-            labelled.discard(previous)
-        labelled.add(last_index)
-    return labelled
-
-
-def _column_label(
-    label: str,
-    index: int,
-    last_index: int,
-    x: float,
-    column: float,
-    height: int,
-    font: int,
-    width: int = WIDTH,
-) -> SafeString:
-    """The name under a column: the first starts at its column, the last ends at its
-    column, the others are centred."""
-    if index == last_index and index:
-        anchor, label_x = "end", min(x + column, width)
-    elif index == 0:
-        anchor, label_x = "start", x
-    else:
-        anchor, label_x = "middle", x + column / 2
-    return format_html(
-        '<text x="{}" y="{}" fill="{}" font-size="{}" text-anchor="{}">{}</text>',
-        round(label_x, 1),
-        height - 6,
-        TEXT,
-        font,
-        anchor,
-        label,
-    )
-
-
-def _axis_top(top: int, font: int) -> SafeString:
-    return format_html(
-        '<text x="0" y="{}" fill="{}" font-size="{}">{}</text>',
-        font + 8,
-        TEXT,
-        font,
-        top,
-    )
+    return _columns([p.label for p in periods], stacks, top, 220)
 
 
 def progress_columns(
-    points: Sequence[ProgressPoint],
-    top: int,
-    height: int = 220,
-    width: int = WIDTH,
+    points: Sequence[ProgressPoint], top: int, height: int = 220
 ) -> str:
     """Columns: practices in place (darker) and, above them, in progress at the end of
     each quarter, on a scale from 0 to ``top`` (a focus area's practices, say), written
     at the top of the axis. Labelled as :func:`timeline`."""
     if not points:
         return ""
-    font = 12
-    base = height - 24
     top = max(top, max(p.in_place + p.in_progress for p in points), 1)
-    left = text_width(top, font) + 6
-    step = (width - left) / len(points)
-    column = max(step * 0.7, 1)
-    parts = [
-        format_html(
-            '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#6b7580"></line>',
-            round(left, 1),
-            base,
-            width,
-            base,
-        )
+    stacks = [
+        [(p.in_place, COLOURS["in_place"]), (p.in_progress, COLOURS["in_progress"])]
+        for p in points
     ]
-    labelled = _labelled(len(points), step, text_width(points[0].label, font))
-    last_index = len(points) - 1
-    for index, point in enumerate(points):
-        x = left + index * step
-        place = (base - 20) * point.in_place / top
-        progress = (base - 20) * point.in_progress / top
-        parts.append(
-            format_html(
-                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"></rect>'
-                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"></rect>',
-                round(x, 1),
-                round(base - place, 1),
-                round(column, 1),
-                round(place, 1),
-                COLOURS["in_place"],
-                round(x, 1),
-                round(base - place - progress, 1),
-                round(column, 1),
-                round(progress, 1),
-                COLOURS["in_progress"],
-            )
-        )
-        if index in labelled:
-            parts.append(
-                _column_label(
-                    point.label, index, last_index, x, column, height, font, width
-                )
-            )
-    parts.append(_axis_top(top, font))
-    return _svg(height, _concat(parts), "pf-chart", width)
+    return _columns([p.label for p in points], stacks, top, height)
 
 
 # --- Tile-grid map of the US states -------------------------------------------------------
@@ -373,7 +400,7 @@ def tile_map(data: MapData, link_for: Callable[[str], str]) -> str:
             'stroke="#6b7580"></rect>'
             '<text fill="{}" text-anchor="middle">'
             '<tspan x="{}" y="{}" font-size="15" font-weight="bold">{}</tspan> '
-            '<tspan x="{}" y="{}" font-size="12">{}</tspan></text>',
+            '<tspan x="{}" y="{}" font-size="13">{}</tspan></text>',
             x,
             y,
             size,

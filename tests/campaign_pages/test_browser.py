@@ -138,6 +138,7 @@ def test_every_public_page_type_passes_the_accessibility_check(browser_page, axe
         NewsPage.objects.live().first().url,
         "/about/",
         "/faq/",
+        "/press/",
         "/privacy/",
         "/accessibility/",
         "/pledge/",
@@ -155,9 +156,34 @@ def test_every_public_page_type_passes_the_accessibility_check(browser_page, axe
             assert browser_page.locator("#search-members").count() == 1
     # readable at 320 px: nothing wider than the screen
     browser_page.set_viewport_size({"width": 320, "height": 640})
-    for url in urls[:4]:
+    for url in [*urls[:4], "/press/"]:
         browser_page.goto(url)
         overflow = browser_page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 0, (url, overflow)
+
+
+def test_a_visitor_copies_a_ready_made_post_from_the_press_toolkit(browser_page, axe):
+    from wagtail.models import Site
+
+    from campaign_pages import demo, demo_toolkit
+    from cms.models import SiteSettings
+
+    site = build_site(resources=0, news=0)
+    toolkit = demo.ensure_press_toolkit(
+        site.home,
+        SiteSettings.for_site(Site.objects.get(is_default_site=True)),
+        {area.slug: area for area in site.areas},
+    )
+    page = browser_page
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(toolkit.url)
+    axe(page)
+    buttons = page.get_by_role("button", name="Copy the text")
+    assert buttons.count() == len(demo_toolkit.SOCIAL_POSTS)
+    buttons.nth(1).click()
+    page.get_by_text("The text is copied.").wait_for()
+    text, hashtags, _image = demo_toolkit.SOCIAL_POSTS[1]
+    assert page.evaluate("navigator.clipboard.readText()") == f"{text}\n\n{hashtags}"
+    assert page.get_by_label("Post 2").input_value() == f"{text}\n\n{hashtags}"

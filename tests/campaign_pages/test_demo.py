@@ -66,3 +66,51 @@ def test_demo_content_is_complete_and_loading_twice_adds_nothing(client):
     document = get_document_model().objects.first()
     with document.open_file() as handle:
         assert handle.read(5) == b"%PDF-"
+
+
+def test_an_earlier_demo_site_gets_the_logo_and_toolkit_unless_an_editor_changed_them():
+    """A site loaded before the campaign had its artwork shows a drawn placeholder logo
+    and a one-paragraph press page: the next load replaces both, once, and never what an
+    editor chose instead."""
+    from campaign_pages import demo, demo_toolkit
+    from cms.models import SiteSettings
+    from media.testing import ImageFactory
+
+    call_command("load_demo_content", stdout=io.StringIO())
+    site = Site.objects.get(is_default_site=True)
+
+    def logo():
+        return SiteSettings.objects.get(site=site).logo
+
+    def press_blocks():
+        page = StandardPage.objects.get(slug="press")
+        return [block.block_type for block in page.body]
+
+    assert logo().title == demo.LOGO_IMAGE[0]
+    assert "social_posts" in press_blocks()
+    assert StandardPage.objects.get(slug="press").social_image.title == (
+        "Social share image"
+    )
+
+    settings = SiteSettings.objects.get(site=site)
+    settings.logo = ImageFactory(title=demo.PLACEHOLDER_LOGO_TITLE)
+    settings.save()
+    press = StandardPage.objects.get(slug="press")
+    press.body = demo_toolkit.PREVIOUS_PRESS_BODY
+    press.save_revision().publish()
+    before = snapshot()
+    call_command("load_demo_content", stdout=io.StringIO())
+    assert snapshot() == before, "the artwork and downloads were added again"
+    assert logo().title == demo.LOGO_IMAGE[0]
+    assert "social_posts" in press_blocks()
+
+    own_logo = ImageFactory(title="Our own logo")
+    settings = SiteSettings.objects.get(site=site)
+    settings.logo = own_logo
+    settings.save()
+    press = StandardPage.objects.get(slug="press")
+    press.body = [("rich_text", "<p>Our own press page.</p>")]
+    press.save_revision().publish()
+    call_command("load_demo_content", stdout=io.StringIO())
+    assert logo().pk == own_logo.pk
+    assert press_blocks() == ["rich_text"]

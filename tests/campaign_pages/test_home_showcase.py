@@ -23,7 +23,7 @@ def test_the_home_page_shows_the_adoption_by_focus_area_with_its_table(client, s
     html = client.get("/").content.decode()
     assert "Campaign progress" in html
     assert "Adoption by focus area across members" in html
-    assert '<svg class="pf-chart"' in html
+    assert 'class="pf-chart pf-bars' in html
     assert "<table" in html
     assert "Alpha PD" in html
     assert 'href="/members/statistics/"' in html

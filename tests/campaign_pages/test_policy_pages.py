@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def footer(body: str) -> str:
-    return body.split('<footer class="site-footer">', 1)[1]
+    return body.split('<footer class="usa-footer', 1)[1]
 
 
 def one_url_per_page_type() -> dict[str, str]:

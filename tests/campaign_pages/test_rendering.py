@@ -176,11 +176,11 @@ def test_news_index_paginates(client, campaign_site):
     for n in range(10):
         NewsPageFactory(parent=campaign_site.news_index, title=f"Extra news {n:02d}")
     first = html(client, "/news/")
-    assert first.count('<li class="card">') == 10
+    assert first.count('<li class="usa-card">') == 10
     assert 'href="?page=2"' in first
     second = html(client, "/news/?page=2")
-    assert second.count('<li class="card">') == 3
-    assert html(client, "/news/?page=abc").count('<li class="card">') == 10
+    assert second.count('<li class="usa-card">') == 3
+    assert html(client, "/news/?page=abc").count('<li class="usa-card">') == 10
 
 
 def test_a_news_post_cannot_take_the_feed_address(campaign_site):

@@ -35,6 +35,9 @@ def test_pages_do_not_shift_while_the_logo_and_images_load(browser_page, path, w
     browser_page.set_viewport_size({"width": width, "height": 900})
     browser_page.add_init_script(RECORD_SHIFTS)
     browser_page.route("**/media/**", delay_images)
+    # Without web fonts: a font arriving late moves text by itself (the design's choice of
+    # font-display); this test is about images.
+    browser_page.route("**/*.woff2", lambda route: route.abort())
     browser_page.goto(path, wait_until="load")
     browser_page.mouse.wheel(0, 3000)  # lazy images below the fold load too
     browser_page.wait_for_timeout(1200)

@@ -296,3 +296,17 @@ def test_production_settings_pass_the_deployment_checks(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_badge_and_certificate_use_the_design_systems_typeface_once_built():
+    from django.conf import settings
+
+    from pledge_forms import conf
+
+    built = settings.BASE_DIR / "build" / "fonts" / "PublicSans-Bold.ttf"
+    if not built.is_file():
+        pytest.skip("make assets has not run")
+    assert conf.font_files() == {
+        "regular": str(built.with_name("PublicSans-Regular.ttf")),
+        "bold": str(built),
+    }

@@ -1,5 +1,7 @@
 """Site settings edited by communications staff appear on every public page."""
 
+import re
+
 import pytest
 from wagtail.models import Site
 
@@ -22,7 +24,7 @@ def test_footer_shows_contact_email_footer_text_and_social_links(client, site_tr
     settings.save()
     for url in ["/", "/resources/", "/news/"]:
         page = client.get(url).content.decode()
-        footer = page.split('<footer class="site-footer">')[1]
+        footer = page.split('<footer class="usa-footer')[1]
         assert 'href="mailto:press@example.org"' in footer
         assert "Trust is built together." in footer
         assert 'href="https://www.linkedin.com/company/example"' in footer
@@ -30,8 +32,8 @@ def test_footer_shows_contact_email_footer_text_and_social_links(client, site_tr
 
 def test_the_logo_is_shown_in_the_header(client, site_tree):
     page = client.get("/").content.decode()
-    header = page.split('<header class="site-header">')[1].split("</header>")[0]
-    assert "<img " in header and ".png" in header
+    header = page.split('<header class="usa-header')[1].split("</header>")[0]
+    assert re.search(r'<img [^>]*src="[^"]+\.png"', header)
 
 
 def test_without_settings_the_site_still_renders(client, site_tree):
