@@ -127,6 +127,13 @@ def test_an_error_is_an_error_alert_linking_to_controls_that_name_their_message(
     assert len(groups) == 1
 
 
+def test_a_list_left_unchosen_is_marked_like_a_field(client, form_page):
+    html = client.post(step_url(form_page, "agency"), {"action": "next"})
+    page = Elements(html.content.decode())
+    assert page.by_id("id_agency_type")["class"] == "usa-select usa-input--error"
+    assert page.by_id("id_legal_name")["class"] == "usa-input usa-input--error"
+
+
 def test_an_unanswered_practice_marks_its_tiles_and_names_the_error(client, form_page):
     walk(client, form_page, until="contacts")
     client.post(
@@ -208,16 +215,63 @@ def test_every_design_system_class_the_overrides_use_is_in_the_stylesheet():
     design_system = USWDS_CSS.read_text()
     used = set()
     for template in OVERRIDES.rglob("*.html"):
-        # In class attributes and in the classes given to widgets (``with_class``).
-        source = template.read_text()
-        for value in re.findall(r'(?:class="|with_class:")([^"]+)"', source):
-            used.update(re.findall(r"\busa-[a-z0-9_-]+", value))
-    assert {"usa-radio__input--tile", "usa-step-indicator", "usa-alert--error"} <= used
-    styled = {
-        name for name in used if re.search(rf"\.{name}(?![a-z0-9_-])", design_system)
-    }
-    assert "usa-step-indicator__current-step" in styled
-    missing = sorted(
-        name for name in styled if not re.search(rf"\.{name}(?![a-z0-9_-])", css)
-    )
+        source = re.sub(
+            r"{% comment %}.*?{% endcomment %}", "", template.read_text(), flags=re.S
+        )
+        # Class attributes, the classes given to widgets, the names a class is built
+        # from ("usa-alert--{{ kind }}" leaves "usa-alert--": a prefix, not a class).
+        used.update(
+            name
+            for name in re.findall(r"\busa-[a-z0-9_-]+", source)
+            if not name.endswith("-")
+        )
+    assert {
+        "usa-radio__input--tile",
+        "usa-step-indicator",
+        "usa-alert--error",
+        "usa-input--error",
+    } <= used
+
+    def defined(name, stylesheet):
+        return re.search(rf"\.{name}(?![a-z0-9_-])", stylesheet) is not None
+
+    # The design system's markup names a few parts it gives no style of their own.
+    unstyled = {"usa-summary-box__body", "usa-step-indicator__heading-counter"}
+    unknown = sorted(n for n in used - unstyled if not defined(n, design_system))
+    assert not unknown, unknown  # misspelt, or a class the design system lacks
+    missing = sorted(n for n in used - unstyled if not defined(n, css))
     assert not missing, missing
+
+
+def test_the_pages_around_the_form_say_their_message_in_an_alert(client, form_page):
+    from django.contrib.auth.models import AnonymousUser
+    from django.test import RequestFactory
+    from django.utils import timezone
+
+    from pledge_forms.testing.factories import submitted_pledge
+
+    pages = {
+        "received": ("/pledge/received/", "usa-alert usa-alert--success"),
+        "link invalid": ("/pledge/verify/garbage/", "usa-alert usa-alert--warning"),
+    }
+    for name, (url, alert) in pages.items():
+        html = client.get(url).content.decode()
+        assert f'class="{alert}"' in html, name
+        assert "pledge_form.css" not in html, name
+    walk(client, form_page, until="contacts")
+    deleted = client.post(f"{form_page.url}discard/").content.decode()
+    assert 'class="usa-alert usa-alert--info" role="status"' in deleted
+    assert re.search(
+        r'<a class="usa-button" href="/pledge/">Start a new pledge', deleted
+    )
+
+    pledge = submitted_pledge(form_page, "verified", city="<b>Town</b>")
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    preview = pledge.serve_preview(request, "").render().content.decode()
+    assert 'class="usa-summary-box"' in preview and "&lt;b&gt;Town" in preview
+
+    form_page.closes_at = timezone.now()
+    form_page.save_revision().publish()
+    closed = client.get("/pledge/").content.decode()
+    assert 'class="usa-alert usa-alert--info"' in closed and "not open" in closed

@@ -153,6 +153,20 @@ def test_practices_in_progress_or_planned_ask_for_a_target_month(client, form_pa
     assert "within the 36 months" in response.content.decode()
 
 
+def test_the_target_month_tells_its_format_in_valid_markup(client, form_page):
+    """HTML allows no placeholder on a month input (the Nu checker's error): the format
+    is in the field's help text, which the input names."""
+    walk(client, form_page, until="practices-bias-free-policing")
+    html = client.get(step_url(form_page, "practices-bias-free-policing")).content
+    months = re.findall(r'<input type="month"[^>]*>', html.decode())
+    assert months
+    for tag in months:
+        assert "placeholder" not in tag
+        (helptext,) = re.findall(r'aria-describedby="(id_target_\d+_helptext)"', tag)
+        assert f'id="{helptext}"' in html.decode()
+    assert "as year and month (for example 2027-03)" in html.decode()
+
+
 def test_extra_questions_appear_in_the_step_the_editor_chose(client, form_page):
     PledgeFormField.objects.create(
         page=form_page,
