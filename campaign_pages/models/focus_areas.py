@@ -123,6 +123,13 @@ class FocusAreaPage(CampaignPageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["practices"] = self.get_practices()
+        # The side navigation between the focus areas, this one among them.
+        context["focus_areas"] = list(
+            FocusAreaPage.objects.sibling_of(self)
+            .live()
+            .order_by("path")
+            .only("id", "title", "slug", "url_path", "path", "depth")
+        )
         return context
 
     class Meta:
