@@ -61,7 +61,7 @@ def test_a_visitor_filters_the_showcase_opens_a_member_and_copies_the_badge_code
     )
     assert cards.count() >= 1
     for index in range(cards.count()):
-        assert "Completed" in cards.nth(index).inner_text()
+        assert "Completed" in cards.nth(index).text_content()
 
     first = cards.first.get_by_role("link")
     name = first.inner_text()
