@@ -12,7 +12,8 @@ pytestmark = pytest.mark.django_db
 
 def titles(response):
     return re.findall(
-        r'<h3 class="usa-card__heading"><a href="/resources/[^"]+">([^<]+)</a></h3>', response.content.decode()
+        r'<h3 class="usa-card__heading"><a href="/resources/[^"]+">([^<]+)</a></h3>',
+        response.content.decode(),
     )
 
 
