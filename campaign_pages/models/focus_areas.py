@@ -28,6 +28,10 @@ class FocusAreaIndexPage(CampaignPageMixin, Page):
     max_count = 1
     template = "campaign_pages/focus_area_index_page.html"
 
+    @property
+    def summary_text(self):
+        return self.search_description or self.intro
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["focus_areas"] = list(

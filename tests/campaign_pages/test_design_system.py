@@ -201,3 +201,32 @@ def test_pages_link_one_stylesheet_in_the_head_and_none_in_the_body(
         ]
         assert len(in_head) == 1 and in_head[0].endswith("css/site.css"), url
         assert not page.body.find_all("link", rel="stylesheet"), url
+
+
+def test_every_page_type_describes_itself_once_for_search_engines(
+    client, campaign_site
+):
+    from campaign_pages.models import (
+        FocusAreaIndexPage,
+        NewsIndexPage,
+        ResourceIndexPage,
+    )
+
+    for model in (FocusAreaIndexPage, NewsIndexPage, ResourceIndexPage):
+        model.objects.update(
+            intro=f"What the {model.__name__} holds.", search_description=""
+        )
+    urls = [
+        "/focus-areas/",
+        campaign_site.use_of_force.url,
+        "/resources/",
+        campaign_site.resources[0].url,
+        "/news/",
+        campaign_site.posts[0].url,
+    ]
+    for url in urls:
+        descriptions = soup(client, url).head.find_all(
+            "meta", attrs={"name": "description"}
+        )
+        assert len(descriptions) == 1, url
+        assert descriptions[0]["content"].strip(), url

@@ -88,3 +88,19 @@ def test_a_member_page_uses_the_design_systems_tables_and_buttons(client, showca
     assert copy.parent.find(attrs={"data-copied": True})["role"] == "status"
     stage = document.find("dl").find("span", class_="usa-tag")
     assert stage.get_text(strip=True) == member.get_stage_display()
+
+
+def test_the_showcase_pages_describe_themselves_once(client, showcase):
+    member = Pledge.objects.filter(live=True, consent_listed=True).first()
+    for url in (
+        "/members/",
+        "/members/map/",
+        "/members/statistics/",
+        f"/members/{member.slug}/",
+    ):
+        head = html(client, url).head
+        descriptions = head.find_all("meta", attrs={"name": "description"})
+        assert len(descriptions) == 1, url
+        assert descriptions[0]["content"].strip(), url
+        canonical = head.find_all("link", rel="canonical")
+        assert len(canonical) == 1 and canonical[0]["href"].endswith(url), url
