@@ -37,8 +37,8 @@ becomes an error page: every cache call is guarded and the page is served uncach
 import functools
 import hashlib
 import logging
-from pathlib import Path
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
