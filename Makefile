@@ -20,7 +20,7 @@ XDIST := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS))
 DETACHED := $(BIN)/python -c 'import os, sys; os.setsid(); os.execv(sys.argv[1], sys.argv[1:])'
 
 .PHONY: help install assets run migrate demo admin test test-fast lint format serve worker bench \
-	clean publish-scheduled
+	clean publish-scheduled audit
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
@@ -97,6 +97,10 @@ worker: $(STAMP) ## Run one background-task worker with production settings (run
 
 publish-scheduled: $(STAMP) ## Publish/unpublish what is due (run every minute from cron)
 	$(MANAGE) publish_scheduled
+
+# Its own server, database and media under var/audit/ (docs/audit.md); slow, so not in `make test`.
+audit: $(STAMP) $(AXE) $(ASSETS) ## Lighthouse, Nu HTML checker and axe on every public page type (production server)
+	$(BIN)/python -m audit.run
 
 bench: $(STAMP) $(ASSETS) ## Run the benchmarks (see bench/README.md)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)

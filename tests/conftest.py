@@ -10,13 +10,13 @@ import json
 import os
 import shutil
 from pathlib import Path
-from urllib.parse import urljoin
 
 import pytest
 from django.core.files.storage import storages
 
+from audit.axe import AXE_JS, run_axe, violations
+
 ROOT = Path(__file__).resolve().parent.parent
-AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -204,33 +204,10 @@ def axe():
     source = AXE_JS.read_text()
 
     def check(page, context: str | None = None):
-        # Loaded from the page's own origin (answered by the browser, never by the server):
-        # the site's Content-Security-Policy allows no inline script, and an injected
-        # <script> with the source inline would be blocked.
-        url = urljoin(page.url, "/__axe-core__.js")
-        page.route(
-            url,
-            lambda route: route.fulfill(body=source, content_type="text/javascript"),
-        )
-        page.add_script_tag(url=url)
-        result = page.evaluate(
-            """async (selector) => await axe.run(selector || document, {
-                runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa',
-                                               'wcag22aa', 'best-practice']},
-            })""",
-            context,
-        )
-        violations = [
-            {
-                "id": v["id"],
-                "impact": v["impact"],
-                "help": v["help"],
-                "nodes": [n["target"] for n in v["nodes"]][:5],
-            }
-            for v in result["violations"]
-        ]
-        assert not violations, f"axe violations on {page.url}:\n" + json.dumps(
-            violations, indent=2
+        result = run_axe(page, source, context)
+        found = violations(result)
+        assert not found, f"axe violations on {page.url}:\n" + json.dumps(
+            found, indent=2
         )
         return result
 

@@ -19,6 +19,7 @@ from wagtail.search import index
 
 from campaign_pages.blocks import BodyBlock
 from campaign_pages.models.mixins import CampaignPageMixin
+from cms.images import prefetch_renditions
 
 NEWS_PER_PAGE = 10
 RESERVED_SLUGS = {"feed"}  # routes of the news index
@@ -59,7 +60,10 @@ class NewsIndexPage(RoutablePageMixin, CampaignPageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        paginator = Paginator(self.get_posts().select_related("image"), NEWS_PER_PAGE)
+        posts = prefetch_renditions(
+            self.get_posts().select_related("image"), "image", "card"
+        )
+        paginator = Paginator(posts, NEWS_PER_PAGE)
         context["page_obj"] = paginator.get_page(request.GET.get("page"))
         context["posts"] = context["page_obj"].object_list
         return context

@@ -11,6 +11,7 @@ from wagtail.search import index
 
 from campaign_pages.blocks import BodyBlock
 from campaign_pages.models.mixins import CampaignPageMixin
+from cms.images import prefetch_renditions
 
 PLEDGE_FALLBACK_URL = "/pledge/"
 
@@ -114,12 +115,13 @@ class CampaignHomePage(CampaignPageMixin, Page):
             .order_by("path")
             .only("id", "title", "slug", "url_path", "path", "depth", "summary")
         )
-        # Images come with the posts; their renditions from Wagtail's rendition cache.
+        # Images come with the posts, their renditions in one query for all of them.
         context["latest_news"] = list(
-            NewsPage.objects.live()
-            .descendant_of(self)
-            .select_related("image")
-            .order_by("-date", "-pk")[:3]
+            prefetch_renditions(
+                NewsPage.objects.live().descendant_of(self).select_related("image"),
+                "image",
+                "card",
+            ).order_by("-date", "-pk")[:3]
         )
         context["featured_resources"] = list(
             ResourcePage.objects.live()

@@ -137,7 +137,10 @@ MIDDLEWARE = [
     # Before whitenoise and the page cache: static files and cached pages get the headers too.
     "cms.headers.ContentSecurityPolicyMiddleware",
     "cms.headers.PermissionsPolicyMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # whitenoise, with a year's lifetime for hashed names (cms/static_files.py).
+    "cms.static_files.StaticFilesMiddleware",
+    # Outside the page cache, so cached pages are compressed too (cms/compression.py).
+    "cms.compression.CompressionMiddleware",
     "cms.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -339,7 +342,10 @@ TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
-# Static files: collected under var/static and served by whitenoise.
+# Static files: collected under var/static and served by whitenoise (docs/serving.md):
+# `collectstatic` hashes and precompresses them (gzip, and brotli with the Brotli package);
+# a file left out of the manifest is linked unhashed, never a 500 (cms/static_files.py).
+# Dev and test settings serve the source files as they are, without collecting.
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 # The site's own files, and what `make assets` builds from the design system (docs/design.md).
@@ -368,7 +374,7 @@ STORAGES = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(PRIVATE_ROOT)},
     },
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "cms.static_files.StaticFilesStorage"},
 }
 if AWS_STORAGE_BUCKET_NAME:
     STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}

@@ -3,8 +3,11 @@
 Each server runs ``cms.wsgi`` with the environment it is given, in a session of its own (so
 ``stop()`` ends its workers too), logs to a temporary file shown when it does not become
 healthy, and writes an access log whose lines name the worker process of each request.
+With the production settings it serves static files collected as ``make serve`` collects
+them (hashed, precompressed), once per test process.
 """
 
+import atexit
 import os
 import re
 import shutil
@@ -39,8 +42,31 @@ def database_url() -> str:
     return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
 
 
+_COLLECTED: dict[str, str] = {}
+
+
+def collected_static(env) -> str:
+    """A STATIC_ROOT filled by ``collectstatic`` with the settings of ``env``; made once
+    per settings module and test process (it takes a few seconds), removed at exit."""
+    module = env.get("DJANGO_SETTINGS_MODULE", "")
+    if module not in _COLLECTED:
+        root = tempfile.mkdtemp(prefix="tbc-static-")
+        atexit.register(shutil.rmtree, root, ignore_errors=True)
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=ROOT,
+            env={**env, "STATIC_ROOT": root},
+            check=True,
+            capture_output=True,
+        )
+        _COLLECTED[module] = root
+    return _COLLECTED[module]
+
+
 class GunicornServer:
     def __init__(self, name, env, workers=1):
+        if env.get("DJANGO_SETTINGS_MODULE") == "cms.settings.production":
+            env = {**env, "STATIC_ROOT": collected_static(env)}
         self.name = name
         self.url = f"http://127.0.0.1:{free_port()}"
         self.logs = Path(tempfile.mkdtemp(prefix=f"gunicorn-{name}-"))
