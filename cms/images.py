@@ -29,29 +29,23 @@ class Preset:
     sizes: str
 
 
-# The layout (cms/assets/scss/): the design system's grid container is at most 64rem wide
-# with 1rem of padding on each side (2rem from desktop width, 64em); the home page's hero
-# picture takes 2 of 5 columns beside the message from desktop width, the whole width
-# under it before; cards sit in a grid of columns at least 16rem wide; the header logo is
-# 32 px high on phones, 40 px from desktop width.
+# The layout (cms/assets/scss): pages are at most 75rem wide with 2rem of padding on each
+# side; the home page's picture takes 2/5 of the first screen from desktop width (64em) and
+# the whole width below it; cards sit in a grid of columns at least 16rem wide.
 PRESETS = {
     "hero": Preset(
-        (
-            "fill-720x480-c100",
-            "fill-360x240-c100",
-            "fill-540x360-c100",
-            "fill-1080x720-c100",
-        ),
-        "(min-width: 64em) 24rem, calc(100vw - 2rem)",
+        ("fill-720x480-c100", "fill-480x320-c100", "fill-1080x720-c100"),
+        "(min-width: 75rem) 28rem, (min-width: 64em) 37vw, calc(100vw - 4rem)",
     ),
     "card": Preset(
         ("fill-640x360", "fill-320x180", "fill-480x270", "fill-960x540"),
-        "(min-width: 64em) 20rem, (min-width: 40em) 50vw, calc(100vw - 2rem)",
+        "(min-width: 72rem) 16rem, (min-width: 36rem) 45vw, calc(100vw - 4rem)",
     ),
     "body": Preset(
         ("width-1000", "width-500", "width-750", "width-1500"),
         "(min-width: 66rem) 1000px, calc(100vw - 2rem)",
     ),
+    # Drawn 32 px high on phones and 40 px from desktop width (the header's rules).
     "logo": Preset(("height-40", "height-80", "height-120"), ""),
 }
 WEBP = "webp"

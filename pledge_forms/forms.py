@@ -95,16 +95,15 @@ def started_token(seconds_ago: float = 0) -> str:
 
 
 class MonthField(forms.DateField):
-    """A month, typed or picked as YEAR-MONTH; cleaned to its first day."""
+    """A month, typed or picked as YEAR-MONTH; cleaned to its first day. The format goes
+    in the field's help text: HTML allows no placeholder on a month input."""
 
     input_formats = ["%Y-%m"]
 
     def __init__(self, **kwargs):
         kwargs.setdefault(
             "widget",
-            forms.DateInput(
-                attrs={"type": "month", "placeholder": "2027-03"}, format="%Y-%m"
-            ),
+            forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
         )
         super().__init__(**kwargs)
 

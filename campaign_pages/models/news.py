@@ -54,6 +54,10 @@ class NewsIndexPage(RoutablePageMixin, CampaignPageMixin, Page):
 
         return NewsFeed(self)(request)
 
+    @property
+    def summary_text(self):
+        return self.search_description or self.intro
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         posts = prefetch_renditions(

@@ -42,7 +42,9 @@ def test_public_pages_come_back_gzipped_to_a_browser_that_accepts_gzip(client, s
         unpacked = gzip.decompress(packed.content)
         # The same page (a post's modified time may tick between the two requests).
         assert len(unpacked) == len(plain.content), url
-        assert unpacked.startswith(b"<!DOCTYPE html>") and unpacked.endswith(b"</html>\n")
+        assert unpacked.startswith(b"<!DOCTYPE html>") and unpacked.endswith(
+            b"</html>\n"
+        )
         # Caches must not hand the compressed copy to a browser that did not ask for it.
         assert "Content-Encoding" not in plain
         assert varies_on(plain, "Accept-Encoding"), url

@@ -98,3 +98,9 @@ def send(client, page):
 
 def element_count(html: str) -> int:
     return len(re.findall(r"<[a-zA-Z][^>]*>", html))
+
+
+def visible_text(html: str) -> str:
+    """The text of a page's markup, tags dropped and white space collapsed."""
+    text = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", text).split())

@@ -1,0 +1,71 @@
+"""Template tools that let a site restyle the pledge form's templates.
+
+The plugin's public templates draw each visual part (a field, a button, a row of
+buttons, a notice, a fieldset…) through an include under ``pledge_forms/includes/``.
+A site gives them its own markup by placing templates of the same names in its own
+template directory (``DIRS`` is searched before the apps' templates).
+
+- ``{% pledge_part "pledge_forms/includes/notice.html" kind="success" %}…{% endpledge_part %}``
+  renders the include with the enclosed markup as ``content`` (already rendered, so
+  escaped as usual) and the given values, like ``{% include … with … %}`` around a
+  block of markup.
+- ``{{ field|with_class:"usa-input" }}`` renders a form field's widget, or one choice of
+  a radio or checkbox group (``{% for choice in field %}``), with extra CSS classes,
+  keeping every attribute Django gives it (id, ``aria-describedby``, ``aria-invalid``).
+"""
+
+from django import forms, template
+from django.template.loader_tags import IncludeNode
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+
+class PartNode(IncludeNode):
+    def __init__(self, template_name, nodelist, extra_context):
+        super().__init__(template_name, extra_context=extra_context)
+        self.nodelist = nodelist
+
+    def render(self, context):
+        content = SafeString(self.nodelist.render(context))
+        with context.push(content=content):
+            return super().render(context)
+
+
+@register.tag("pledge_part")
+def do_pledge_part(parser, token):
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError(
+            f"{bits[0]} takes the name of the template to render"
+        )
+    extra = template.base.token_kwargs(bits[2:], parser)
+    if len(extra) != len(bits) - 2:
+        raise template.TemplateSyntaxError(
+            f"{bits[0]} takes name=value pairs after the template's name"
+        )
+    nodelist = parser.parse(("endpledge_part",))
+    parser.delete_first_token()
+    return PartNode(parser.compile_filter(bits[1]), nodelist, extra)
+
+
+def _classes(*values) -> str:
+    return " ".join(name for value in values if value for name in value.split())
+
+
+@register.filter
+def with_class(field, classes: str):
+    """The widget of a bound ``field`` (or one choice of it) with ``classes`` added."""
+    if isinstance(field, forms.BoundField):
+        widget = field.field.widget
+        attrs = {"class": _classes(widget.attrs.get("class"), classes)}
+        html = field.as_widget(attrs=attrs)
+        if field.field.show_hidden_initial:
+            html += field.as_hidden(only_initial=True)
+        return html
+    if isinstance(field, forms.boundfield.BoundWidget):
+        attrs = dict(field.data["attrs"])
+        attrs["class"] = _classes(attrs.get("class"), classes)
+        context = {"widget": {**field.data, "attrs": attrs, "wrap_label": False}}
+        return field.parent_widget._render(field.template_name, context, field.renderer)
+    return field
