@@ -220,8 +220,9 @@ def ensure_site_settings(site) -> SiteSettings:
     if is_placeholder_logo(settings.logo):
         settings.logo = demo_logo()
         changed = True
-    # SOCIAL IMAGE: when SiteSettings.social_image exists, set it here (keeping an editor's):
-    # if settings.social_image_id is None: settings.social_image = demo_social_image(); changed = True
+    if settings.social_image_id is None:  # an editor's choice is kept
+        settings.social_image = demo_social_image()
+        changed = True
     if changed:
         settings.save()
     return settings

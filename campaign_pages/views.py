@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from wagtail.models import Page, Site
 
@@ -50,6 +51,15 @@ def search(request):
             "members": members,
             "result_count": (page_obj.paginator.count if page_obj else 0)
             + (members["count"] if members else 0),
+            # Its metadata (cms/metadata.py): results are not for search engines.
+            "page_title": _("Search: %(query)s") % {"query": query}
+            if query
+            else _("Search"),
+            "meta_description": _(
+                "Search the campaign's pages, resources, news and member agencies."
+            ),
+            "canonical_url": reverse("search"),
+            "robots": "noindex",
         },
     )
 

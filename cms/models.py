@@ -9,7 +9,8 @@ from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 @register_setting(icon="cog")
 class SiteSettings(BaseSiteSetting):
-    """Contact address, social links, footer text and logo shown on every public page."""
+    """Contact address, social links, footer text and logo shown on every public page, and
+    the image shown when a page without one of its own is shared (docs/metadata.md)."""
 
     contact_email = models.EmailField(_("campaign contact e-mail"), blank=True)
     footer_text = models.TextField(
@@ -25,6 +26,18 @@ class SiteSettings(BaseSiteSetting):
         on_delete=models.SET_NULL,
         related_name="+",
         help_text=_("Shown in the page header; its alt text should name the campaign."),
+    )
+    social_image = models.ForeignKey(
+        settings.WAGTAILIMAGES_IMAGE_MODEL,
+        verbose_name=_("default social image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "Shown when a page without an image of its own is shared on social media "
+            "(1200 × 630 works best; PNG or JPEG, not SVG). Its alt text describes it."
+        ),
     )
     x_url = models.URLField(_("X (Twitter) address"), blank=True)
     facebook_url = models.URLField(_("Facebook address"), blank=True)
@@ -59,6 +72,7 @@ class SiteSettings(BaseSiteSetting):
         FieldPanel("footer_text"),
         MultiFieldPanel(
             [
+                FieldPanel("social_image"),
                 FieldPanel("x_url"),
                 FieldPanel("facebook_url"),
                 FieldPanel("linkedin_url"),
@@ -73,7 +87,7 @@ class SiteSettings(BaseSiteSetting):
         ),
     ]
 
-    select_related = ["logo", "privacy_page", "accessibility_page"]
+    select_related = ["logo", "social_image", "privacy_page", "accessibility_page"]
 
     @property
     def social_links(self):

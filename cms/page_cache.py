@@ -34,9 +34,11 @@ Responses of eligible requests carry ``X-Page-Cache: hit`` or ``miss``. A cache 
 becomes an error page: every cache call is guarded and the page is served uncached.
 """
 
+import functools
 import hashlib
 import logging
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
@@ -165,8 +167,32 @@ def url_digest(request) -> str:
     return hashlib.sha256(url.encode("utf-8", "surrogateescape")).hexdigest()
 
 
+# What a release of the site is made of: a page stored by one release is never served by
+# the next (new templates, a new stylesheet with a new hashed name).
+RELEASE_SOURCES = ("cms", "campaign_pages", "pledge_forms", "build/static")
+RELEASE_SUFFIXES = {".py", ".html", ".txt", ".svg", ".css", ".js", ".json"}
+
+
+@functools.cache
+def release() -> str:
+    """The release the pages are stored under: ``PAGE_CACHE_RELEASE`` (e.g. the deployed
+    commit), else a digest of the site's code, templates and built static files, read once
+    per process. Every server of one release computes the same digest."""
+    configured = _setting("PAGE_CACHE_RELEASE", "")
+    if configured:
+        return str(configured)
+    digest = hashlib.sha256()
+    for source in RELEASE_SOURCES:
+        root = Path(settings.BASE_DIR) / source
+        for path in sorted(root.rglob("*")):
+            if path.suffix in RELEASE_SUFFIXES and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def cache_key(digest: str) -> str:
-    return f"page-cache:{digest}"
+    return f"page-cache:{release()}:{digest}"
 
 
 def variants_key(request, generation: str) -> str:

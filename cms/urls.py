@@ -11,6 +11,7 @@ from campaign_pages.views import robots_txt, search
 from cms.api import api_router
 from cms.health import healthz
 from cms.media_files import media, serves_local_media
+from cms.sitemap import CampaignSitemap
 
 urlpatterns = [
     path("healthz/", healthz, name="healthz"),
@@ -36,7 +37,12 @@ if settings.BENCH_CEILING:
     urlpatterns += [path("bench/ceiling/", ceiling, name="bench-ceiling")]
 
 urlpatterns += [
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": {"wagtail": CampaignSitemap}},
+        name="sitemap",
+    ),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("search/", search, name="search"),
     path("", include("pledge_forms.showcase.urls")),

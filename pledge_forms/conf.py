@@ -89,6 +89,9 @@ PLEDGE_FORMS_FONT_FILES                    None: the Bitstream Vera fonts Report
                                            or ``{"regular": path, "bold": path}`` of
                                            TrueType files: the badge is measured and drawn
                                            with them, the certificate embeds them
+PLEDGE_FORMS_OPEN_DATA_LICENSE             "" (address of the licence of the showcase's
+                                           open data, e.g. a Creative Commons deed;
+                                           named in its description for search engines)
 =========================================  ==========================================
 """
 
@@ -146,6 +149,7 @@ DEFAULTS: dict[str, Any] = {
     "DRAFT_STORAGE": "private",
     "DRAFT_RATE_LIMIT": 50,
     "FONT_FILES": None,
+    "OPEN_DATA_LICENSE": "",
 }
 
 

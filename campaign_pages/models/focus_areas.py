@@ -28,6 +28,10 @@ class FocusAreaIndexPage(CampaignPageMixin, Page):
     max_count = 1
     template = "campaign_pages/focus_area_index_page.html"
 
+    @property
+    def summary_text(self):
+        return self.search_description or self.intro
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["focus_areas"] = list(
@@ -123,6 +127,13 @@ class FocusAreaPage(CampaignPageMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["practices"] = self.get_practices()
+        # The side navigation between the focus areas, this one among them.
+        context["focus_areas"] = list(
+            FocusAreaPage.objects.sibling_of(self)
+            .live()
+            .order_by("path")
+            .only("id", "title", "slug", "url_path", "path", "depth")
+        )
         return context
 
     class Meta:

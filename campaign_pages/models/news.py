@@ -53,6 +53,10 @@ class NewsIndexPage(RoutablePageMixin, CampaignPageMixin, Page):
 
         return NewsFeed(self)(request)
 
+    @property
+    def summary_text(self):
+        return self.search_description or self.intro
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         paginator = Paginator(self.get_posts().select_related("image"), NEWS_PER_PAGE)

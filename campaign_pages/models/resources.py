@@ -160,6 +160,10 @@ class ResourceIndexPage(CampaignPageMixin, Page):
     max_count = 1
     template = "campaign_pages/resource_index_page.html"
 
+    @property
+    def summary_text(self):
+        return self.search_description or self.intro
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         # The focus-area page model, through the relation (it imports this module).

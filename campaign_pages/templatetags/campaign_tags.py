@@ -57,10 +57,15 @@ def site_navigation(context):
         Page.objects.filter(condition)
         .live()
         .order_by("path")
-        .only("id", "title", "url_path", "path", "depth", "show_in_menus", "content_type")
+        .only(
+            "id", "title", "url_path", "path", "depth", "show_in_menus", "content_type"
+        )
     )
     for row in rows:
-        if row.content_type_id == pledge_form_type.pk and navigation.pledge_page is None:
+        if (
+            row.content_type_id == pledge_form_type.pk
+            and navigation.pledge_page is None
+        ):
             navigation.pledge_page = row
         if row.depth == root.depth + 1 and row.show_in_menus:
             navigation.menu.append(row)

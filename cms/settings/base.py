@@ -245,6 +245,9 @@ else:
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 # Copies of one path with different query strings (of parameters the page reads) kept at most.
 PAGE_CACHE_MAX_VARIANTS = env_int("PAGE_CACHE_MAX_VARIANTS", 100)
+# Pages are stored per release: the deployed commit when given, else a digest of the code,
+# templates and built static files (cms/page_cache.py release()).
+PAGE_CACHE_RELEASE = os.environ.get("PAGE_CACHE_RELEASE", "")
 PAGE_CACHE_ALIAS = "page_cache"
 
 # Behind proxies, and the pledge rate limit (docs/proxy.md). PROXY_COUNT says how many trusted

@@ -2,6 +2,7 @@
 
 from django import template
 
+from cms import metadata
 from cms.public_address import absolute
 
 register = template.Library()
@@ -15,17 +16,6 @@ def absolute_url(url) -> str:
 
 @register.simple_tag(takes_context=True)
 def canonical_url(context) -> str:
-    """The public address of what is shown: the page, or the page's route being shown
-    (a showcase member, the news feed's page 2 is the index itself: queries are dropped).
-
-    Built from the page's own path rather than the request's, so that a path Wagtail
-    serves in several spellings has one canonical address; a routable page's sub-route
-    keeps its own path, which starts with the page's."""
-    page = context.get("page")
-    request = context.get("request")
-    if page is None or not hasattr(page, "get_url"):
-        return ""
-    path = page.get_url(request) or ""
-    if request is not None and path.startswith("/") and request.path.startswith(path):
-        path = request.path
-    return absolute(path)
+    """The public address of what is shown (cms/metadata.py: the page, or the page's
+    route being shown, without the query string but for a list's later pages)."""
+    return metadata.canonical_url(context, context.get("page"), context.get("request"))

@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 from django.db import models
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
@@ -127,19 +128,38 @@ class MemberShowcasePage(RoutablePageMixin, Page):
         return lambda slug: self.member_url(slug, base=base)
 
     def get_sitemap_urls(self, request=None):
+        """The showcase, its map and statistics, and every listed member's page.
+
+        The list, map and statistics change whenever a member does: their ``lastmod`` is
+        the latest of the page's and the members'. No ``lastmod`` lies in the future
+        (a date moved forward by an import, or a server's clock ahead of the others')."""
         urls = super().get_sitemap_urls(request)
         base = self.absolute_url(request)
-        if base:
-            for slug, updated in (
-                listed_members()
-                .order_by("slug")
-                .values_list("slug", "last_published_at")
-                .iterator()
-            ):
-                urls.append(
-                    {"location": self.member_url(slug, base=base), "lastmod": updated}
-                )
-        return urls
+        if not base:
+            return urls
+        now = timezone.now()
+        latest = urls[0].get("lastmod") if urls else None
+        latest = min(latest, now) if latest else None
+        members = []
+        for slug, updated in (
+            listed_members()
+            .order_by("slug")
+            .values_list("slug", "last_published_at")
+            .iterator()
+        ):
+            updated = min(updated, now) if updated else None
+            if updated and (latest is None or updated > latest):
+                latest = updated
+            members.append(
+                {"location": self.member_url(slug, base=base), "lastmod": updated}
+            )
+        for url in urls:
+            url["lastmod"] = latest
+        urls += [
+            {"location": base + self.reverse_subpage(name), "lastmod": latest}
+            for name in ("map", "statistics")
+        ]
+        return urls + members
 
     def route_urls(self, base: str | None = None) -> dict[str, str]:
         """Paths of the showcase's fixed views, for templates and links."""

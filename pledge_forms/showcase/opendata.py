@@ -41,13 +41,18 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Max
 from django.http import StreamingHttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from pledge_forms import conf
 from pledge_forms.admin.exports import neutralise
 from pledge_forms.showcase.figures import FIGURES_CACHE_SECONDS, figures_key
 from pledge_forms.showcase.members import (
     PublicMember,
+    listed_members,
     listed_profiles,
     public_member,
 )
@@ -249,3 +254,71 @@ def json_response(
         json_chunks(sections, member_url), content_type="application/json"
     )
     return _headers(response)
+
+
+# --- The open data described for search engines (schema.org Dataset, JSON-LD) ------------
+
+MODIFIED_CACHE_KEY = "pledge_forms:open-data:modified"
+
+
+def last_modified() -> str:
+    """When a listed member was last published (ISO 8601, never in the future), or "".
+
+    Kept in the cache as long as the files themselves may be (``CACHE_SECONDS``), so the
+    showcase page reads it without a query on most requests."""
+    value = cache.get(MODIFIED_CACHE_KEY)
+    if value is None:
+        latest = listed_members().order_by().aggregate(latest=Max("last_published_at"))
+        moment = latest["latest"]
+        value = (
+            min(moment, timezone.now()).isoformat(timespec="seconds") if moment else ""
+        )
+        cache.set(MODIFIED_CACHE_KEY, value, CACHE_SECONDS)
+    return value
+
+
+def dataset(page, request=None) -> dict[str, Any]:
+    """The open data files of the showcase ``page`` as a schema.org Dataset: what they
+    hold, their columns, their licence (``PLEDGE_FORMS_OPEN_DATA_LICENSE``, when the site
+    names one), each file with its address and format, and when they last changed."""
+    site_name = conf.site_name()
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "name": (
+            gettext("Member agencies of the %(site)s") % {"site": site_name}
+            if site_name
+            else gettext("Member agencies: %(title)s") % {"title": page.title}
+        ),
+        "description": gettext(
+            "The public fields of every member agency listed in the showcase, one "
+            "record per member: name, agency type, country, state or province, size, "
+            "stage, dates of the pledge, deadline and completion and, where the agency "
+            "agreed, its city, website, statement, chief executive and the status of "
+            "each practice."
+        ),
+        "url": page.absolute_url(request),
+        "isAccessibleForFree": True,
+        "variableMeasured": [*COLUMNS, "practice:<code>"],
+        "distribution": [
+            {
+                "@type": "DataDownload",
+                "encodingFormat": "text/csv",
+                "contentUrl": page.absolute_url(request, "data_csv"),
+            },
+            {
+                "@type": "DataDownload",
+                "encodingFormat": "application/json",
+                "contentUrl": page.absolute_url(request, "data_json"),
+            },
+        ],
+    }
+    if site_name:
+        data["creator"] = {"@type": "Organization", "name": site_name}
+    licence = conf.get("OPEN_DATA_LICENSE")
+    if licence:
+        data["license"] = licence
+    modified = last_modified()
+    if modified:
+        data["dateModified"] = modified
+    return data

@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
-from pledge_forms.showcase import badges, certificates, charts, opendata
+from pledge_forms.showcase import badges, certificates, charts, metadata, opendata
 from pledge_forms.showcase.filters import (
     ShowcaseFilterSet,
     area_counts,
@@ -91,6 +91,9 @@ def index(request, page):
         stage_chart=charts.bars([(str(label), count) for label, count in per_stage]),
         data_columns=opendata.COLUMN_DOCS,
         **_pagination(results, filters),
+        **metadata.index(
+            page, request, page_number=results.number, filtered=filters.active
+        ),
     )
     return TemplateResponse(request, page.get_template(request), context)
 
@@ -107,6 +110,7 @@ def member_map(request, page):
         map_svg=charts.tile_map(data, link_for),
         us_regions=sorted(data.regions.values(), key=lambda a: a.name),
         shades=charts.SHADES,
+        **metadata.member_map(page, request),
     )
     return TemplateResponse(request, "pledge_forms/showcase/showcase_map.html", context)
 
@@ -139,6 +143,7 @@ def campaign_statistics(request, page):
         timeline_legend=charts.legend(
             [("members", _("Members")), ("completed", _("Of which completed"))]
         ),
+        **metadata.statistics(page, request, stats),
     )
     return TemplateResponse(
         request, "pledge_forms/showcase/showcase_statistics.html", context
@@ -190,6 +195,7 @@ def member(request, page, slug):
             if profile.is_completed
             else ""
         ),
+        **metadata.member(page, request, profile, member_url),
     )
     return TemplateResponse(
         request, "pledge_forms/showcase/showcase_member.html", context

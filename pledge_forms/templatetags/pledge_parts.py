@@ -67,7 +67,5 @@ def with_class(field, classes: str):
         attrs = dict(field.data["attrs"])
         attrs["class"] = _classes(attrs.get("class"), classes)
         context = {"widget": {**field.data, "attrs": attrs, "wrap_label": False}}
-        return field.parent_widget._render(
-            field.template_name, context, field.renderer
-        )
+        return field.parent_widget._render(field.template_name, context, field.renderer)
     return field

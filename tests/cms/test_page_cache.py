@@ -536,3 +536,36 @@ def test_the_showcase_caches_its_filters_but_not_junk(client, cached):
         assert response.status_code == 200
         assert response[HEADER] == "miss"
     assert stored_pages(cache) == stored
+
+
+def test_a_new_release_never_serves_the_pages_stored_by_the_last_one(
+    client, cached, home
+):
+    """A deploy with new templates or a new stylesheet: the pages the old release stored
+    (which name the old stylesheet) are not served."""
+    cached.PAGE_CACHE_RELEASE = "release-1"
+    page_cache.release.cache_clear()
+    client.get("/")
+    assert client.get("/")[HEADER] == "hit"
+    cached.PAGE_CACHE_RELEASE = "release-2"
+    page_cache.release.cache_clear()
+    assert client.get("/")[HEADER] == "miss"
+    assert client.get("/")[HEADER] == "hit"
+    page_cache.release.cache_clear()
+
+
+def test_without_a_configured_release_it_is_a_digest_of_the_sites_files(
+    cached, tmp_path
+):
+    cached.PAGE_CACHE_RELEASE = ""
+    cached.BASE_DIR = tmp_path
+    template = tmp_path / "cms" / "templates" / "base.html"
+    template.parent.mkdir(parents=True)
+    template.write_text("<html>one</html>")
+    page_cache.release.cache_clear()
+    first = page_cache.release()
+    assert page_cache.release() == first  # read once per process
+    template.write_text("<html>two</html>")
+    page_cache.release.cache_clear()
+    assert page_cache.release() != first
+    page_cache.release.cache_clear()

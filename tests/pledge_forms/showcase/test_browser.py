@@ -53,10 +53,15 @@ def test_a_visitor_filters_the_showcase_opens_a_member_and_copies_the_badge_code
     page.wait_for_url(re.compile(r"stage=completed"))
     count = page.locator("#result-count").inner_text()
     assert re.match(r"\d+ members? found", count.strip())
-    cards = page.locator(".pf-cards .pf-card")
+    # The member cards of the list: its items that have a heading (the pages' links do not).
+    cards = (
+        page.get_by_role("region", name="All members")
+        .get_by_role("listitem")
+        .filter(has=page.get_by_role("heading"))
+    )
     assert cards.count() >= 1
     for index in range(cards.count()):
-        assert "Completed" in cards.nth(index).inner_text()
+        assert "Completed" in cards.nth(index).text_content()
 
     first = cards.first.get_by_role("link")
     name = first.inner_text()

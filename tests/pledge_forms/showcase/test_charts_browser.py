@@ -51,7 +51,7 @@ MEASURE = """
   });
   // Words of table headers split over two lines.
   const split = [];
-  for (const th of document.querySelectorAll('.pf-table th')) {
+  for (const th of document.querySelectorAll('.pf-table th, .usa-table th')) {
     if (!visible(th)) continue;
     const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {

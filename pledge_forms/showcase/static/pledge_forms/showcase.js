@@ -1,10 +1,12 @@
 // Copy buttons of the member showcase: shown only when a script can run; without it the
-// code stays selectable in its text box.
+// code stays selectable in its text box. A button names its text box in data-copy; the
+// status beside it (data-copied: the message) says when the code is copied. Found by these
+// attributes, not by class, so that a site's own markup for the badge keeps working.
 (function () {
   "use strict";
-  document.querySelectorAll("button.pf-copy[data-copy]").forEach(function (button) {
+  document.querySelectorAll("button[data-copy]").forEach(function (button) {
     var field = document.querySelector(button.getAttribute("data-copy"));
-    var status = button.parentNode.querySelector(".pf-copy-status");
+    var status = button.parentNode.querySelector("[data-copied]");
     if (!field) {
       return;
     }
