@@ -154,6 +154,11 @@ def test_every_public_page_type_passes_the_accessibility_check(browser_page, axe
         if url == "/search/?q=police":
             # The member agencies group is on the page axe checked.
             assert browser_page.locator("#search-members").count() == 1
+    # the same on a phone, where the menu folds and the side navigation moves below
+    browser_page.set_viewport_size({"width": 375, "height": 812})
+    for url in urls:
+        browser_page.goto(url)
+        axe(browser_page)
     # readable at 320 px: nothing wider than the screen
     browser_page.set_viewport_size({"width": 320, "height": 640})
     for url in [*urls[:4], "/press/"]:

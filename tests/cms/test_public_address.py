@@ -282,7 +282,7 @@ def test_the_badge_embed_code_and_certificate_use_the_public_url(other_host, sit
     assert f'src="{PUBLIC}/members/harbourview/badge.svg"' in code
     html = response.content.decode()
     # The badge on the page itself loads from the host the visitor used.
-    assert '<img src="/members/harbourview/badge.svg"' in html
+    assert re.search(r'<img [^>]*src="/members/harbourview/badge.svg"', html)
 
     badge = other_host.get("/members/harbourview/badge.svg").content.decode()
     assert f'href="{PUBLIC}/members/harbourview/"' in badge

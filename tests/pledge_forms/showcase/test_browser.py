@@ -76,13 +76,26 @@ def test_a_visitor_filters_the_showcase_opens_a_member_and_copies_the_badge_code
     assert copied.startswith('<a href="http') and "/badge.svg" in copied
 
 
-@pytest.mark.parametrize("path", ["/members/map/", "/members/statistics/"])
-def test_the_map_and_statistics_pass_the_accessibility_check(
-    browser_page, axe, showcase, path
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_showcase_pages_pass_the_accessibility_check_on_a_phone_and_a_desktop(
+    browser_page, axe, showcase, width
 ):
-    response = browser_page.goto(path)
-    assert response.status == 200
-    axe(browser_page)
+    from pledge_forms.models import Pledge
+
+    member = Pledge.objects.filter(
+        live=True, consent_listed=True, consent_show_practices=True
+    ).first()
+    browser_page.set_viewport_size({"width": width, "height": 800})
+    for path in (
+        "/members/",
+        "/members/?stage=nonsense&page=2",
+        f"/members/{member.slug}/",
+        "/members/map/",
+        "/members/statistics/",
+    ):
+        response = browser_page.goto(path)
+        assert response.status == 200, path
+        axe(browser_page)
 
 
 def test_the_showcase_pages_are_readable_at_320_pixels(browser_page, showcase):
