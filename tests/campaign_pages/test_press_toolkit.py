@@ -124,10 +124,11 @@ def test_the_posts_are_text_to_copy_with_hashtags_and_the_alt_text_of_their_imag
         assert box.get_text().strip() == f"{text}\n\n{hashtags}"
         assert box.has_attr("readonly")
         assert page.find("label", attrs={"for": box["id"]}) is not None
-    buttons = page.select("button[data-copy-post]")
+    buttons = page.select("button[data-copy]")
     assert len(buttons) == len(boxes)
+    assert [button["data-copy"] for button in buttons] == [f"#{b['id']}" for b in boxes]
     assert all(button.has_attr("hidden") for button in buttons)  # shown by the script
-    script = page.find("script", src=re.compile(r"copy_text\.js$"))
+    script = page.find("script", src=re.compile(r"showcase\.js$"))
     assert client.get(script["src"]).status_code == 200
 
     images = {
