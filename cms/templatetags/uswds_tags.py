@@ -8,6 +8,8 @@ is added to the classes the widget already has."""
 from django import forms, template
 from django.forms.widgets import Input
 
+from pledge_forms.templatetags.pledge_parts import with_class
+
 register = template.Library()
 
 CONTROL_CLASSES = (
@@ -28,13 +30,6 @@ def control_class(widget: forms.Widget) -> str:
 
 @register.filter
 def uswds_control(field: forms.BoundField):
-    """``field`` rendered with the design system's class of its control."""
-    widget = field.field.widget
-    classes = [
-        name for name in (widget.attrs.get("class", ""), control_class(widget)) if name
-    ]
-    if not classes:
-        return field.as_widget()
-    return field.as_widget(
-        attrs={"class": " ".join(dict.fromkeys(" ".join(classes).split()))}
-    )
+    """``field`` rendered with the design system's class of its control (added to its own
+    classes by the plugin's ``with_class``)."""
+    return with_class(field, control_class(field.field.widget))
