@@ -9,6 +9,7 @@ import pypdf
 import pytest
 from django.core.management import call_command
 from django.template import Context, Template
+from django.utils import timezone
 
 from pledge_forms import services
 from pledge_forms.choices import PracticeStatus, ReviewStatus, Stage
@@ -586,6 +587,18 @@ def test_generate_members_makes_every_state_with_live_revisions(checklist, capsy
     sample = live.first()
     assert sample.live_revision.as_object().display_name == sample.display_name
     assert "300 members generated" in capsys.readouterr().out
+    # No moment of a generated member lies ahead (they would date the sitemap ahead too).
+    now = timezone.now()
+    for moment in [
+        "pledged_at",
+        "verified_at",
+        "approved_at",
+        "declined_at",
+        "completed_at",
+        "first_published_at",
+        "last_published_at",
+    ]:
+        assert not pledges.filter(**{f"{moment}__gt": now}).exists(), moment
 
 
 def test_publishing_and_unpublishing_update_the_statistics_at_once(client, page):

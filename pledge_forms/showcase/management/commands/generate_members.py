@@ -270,11 +270,15 @@ def _build(
         has_unpublished_changes=True,
     )
     if state != "unverified":
-        pledge.verified_at = pledged_at + datetime.timedelta(hours=rng.randint(1, 72))
+        # Each later moment follows the one before, but never lies after now (a member
+        # pledged yesterday cannot have been approved next week).
+        pledge.verified_at = min(
+            pledged_at + datetime.timedelta(hours=rng.randint(1, 72)), now
+        )
     if state in {"pledged", "completed"}:
         pledge.review_status = ReviewStatus.APPROVED
-        pledge.approved_at = pledge.verified_at + datetime.timedelta(
-            days=rng.randint(1, 20)
+        pledge.approved_at = min(
+            pledge.verified_at + datetime.timedelta(days=rng.randint(1, 20)), now
         )
         pledge.eligible = True
         pledge.live = True
@@ -293,7 +297,7 @@ def _build(
         pledge.review_status = ReviewStatus.CHANGES_REQUESTED
     elif state == "declined":
         pledge.review_status = ReviewStatus.DECLINED
-        pledge.declined_at = pledge.verified_at + datetime.timedelta(days=3)
+        pledge.declined_at = min(pledge.verified_at + datetime.timedelta(days=3), now)
         pledge.decline_reason = "The agency could not be confirmed."
     else:
         pledge.review_status = ReviewStatus.UNVERIFIED
