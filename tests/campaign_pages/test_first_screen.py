@@ -9,6 +9,7 @@ from tests.campaign_pages.test_browser import base_tree  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+NARROW = {"width": 320, "height": 640}
 PHONE = {"width": 375, "height": 812}
 LAPTOP = {"width": 1280, "height": 800}
 PAGES = ["/", "/focus-areas/", "/focus-areas/use-of-force/", "/resources/", "/news/"]
@@ -38,6 +39,15 @@ def check_header(page, viewport, header_limit):
         pledge = page.get_by_role("link", name="Take the pledge", exact=True)
         assert pledge.count() == 1, path  # one visible link, whichever the width
         assert in_first_screen(page, "a:text-is('Take the pledge'):visible", viewport)
+        # The logo keeps its own proportions (the bar squeezed it at 320 px).
+        drawn, natural = page.evaluate(
+            "(i => [i.width / i.height, i.naturalWidth / i.naturalHeight])"
+            "(document.querySelector('.site-logo__image'))"
+        )
+        assert abs(drawn - natural) < 0.05, (path, drawn, natural)
+        # ... and its link keeps the campaign's name, also where only the mark is drawn.
+        home = page.get_by_role("link", name="Trust Building Campaign", exact=True)
+        assert home.first.get_attribute("href") == "/"
     pledge.click()
     page.wait_for_url("**/pledge/")
     assert page.get_by_role("link", name="Take the pledge").count() == 1
@@ -77,6 +87,8 @@ def check_menu(page):
 def test_the_first_screen_on_a_phone_and_a_laptop(browser_page):
     call_command("load_demo_content", verbosity=0)
     page = browser_page
+    page.set_viewport_size(NARROW)
+    check_header(page, NARROW, 90)
     for viewport, header_limit in [(PHONE, 90), (LAPTOP, 140)]:
         page.set_viewport_size(viewport)
         check_header(page, viewport, header_limit)
