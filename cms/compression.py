@@ -16,8 +16,8 @@ length (BREACH). So a response is compressed only when none of this is true:
 - it is a page of the admin (every one holds a CSRF token and is for one user).
 
 Everything else of a compressible type (HTML, JSON, XML, feeds, CSV, SVG, plain text) of at
-least ``MIN_LENGTH`` bytes is compressed, with brotli when the browser accepts it and the
-Brotli package is installed, else with gzip; ``Vary: Accept-Encoding`` tells caches. Static
+least ``MIN_LENGTH`` bytes is compressed, with brotli when the browser accepts it, else
+with gzip; ``Vary: Accept-Encoding`` tells caches. Static
 files are not handled here: whitenoise serves their precompressed copies.
 
 The middleware sits outside the page cache, so a cached page is compressed on its way out
@@ -33,15 +33,11 @@ import hashlib
 import threading
 from collections import OrderedDict
 
+import brotli
 from django.conf import settings
 from django.utils.cache import cc_delim_re, patch_vary_headers
 
 from cms.page_cache import HEADER as PAGE_CACHE_HEADER
-
-try:
-    import brotli
-except ImportError:  # gzip only
-    brotli = None
 
 MIN_LENGTH = 200
 GZIP_LEVEL = 6
@@ -168,7 +164,7 @@ class CompressionMiddleware:
         # From here on the response differs by Accept-Encoding, compressed or not.
         patch_vary_headers(response, ("Accept-Encoding",))
         accepted = accepted_encodings(request)
-        if brotli is not None and "br" in accepted:
+        if "br" in accepted:
             coding = "br"
         elif "gzip" in accepted:
             coding = "gzip"
