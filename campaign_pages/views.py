@@ -51,7 +51,7 @@ def search(request):
             "members": members,
             "result_count": (page_obj.paginator.count if page_obj else 0)
             + (members["count"] if members else 0),
-            # Its metadata (cms/metadata.py): results are not for search engines.
+            # Its metadata (cms/metadata.py): every query names the search page as canonical.
             "page_title": _("Search: %(query)s") % {"query": query}
             if query
             else _("Search"),
@@ -59,7 +59,6 @@ def search(request):
                 "Search the campaign's pages, resources, news and member agencies."
             ),
             "canonical_url": reverse("search"),
-            "robots": "noindex",
         },
     )
 

@@ -36,13 +36,13 @@ def render_page(request, page, template, status=200, **context):
     full = page.get_context(request)
     full.update(context)
     # The form's own address is its one page for search engines: its steps, the check,
-    # save, confirmation and update screens depend on a visitor's session (``robots``
-    # is rendered by the site's base template).
-    own_url = page.get_url(request)
-    if status != 200 or own_url not in (request.path, request.build_absolute_uri()):
-        full.setdefault("robots", "noindex")
+    # save, confirmation and update screens depend on a visitor's session, so they name
+    # the form as their canonical address (rendered by the site's base template).
     if status >= 400:
+        full.setdefault("robots", "noindex")
         full.setdefault("canonical_url", "")  # an error (a link that does not work)
+    else:
+        full.setdefault("canonical_url", page.get_url(request))
     return TemplateResponse(request, template, full, status=status)
 
 

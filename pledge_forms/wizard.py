@@ -300,6 +300,16 @@ def _whole_form(page, draft, flow: Flow = NEW):
     return form
 
 
+def _valid_steps(form) -> list[str]:
+    """The slugs of the question steps of the checked ``form`` with no problem left."""
+    return [
+        current.slug
+        for current in form.steps
+        if current.slug != CHECK
+        and not any(name in form.errors for name in current.fields)
+    ]
+
+
 def _problem_links(page, form, flow: Flow = NEW) -> list[tuple[str, str]]:
     """(link, text) for each answer that still has a problem, in the order of the steps."""
     links = []
@@ -540,6 +550,9 @@ def update_start(request: HttpRequest, page) -> HttpResponse:
     if pledge.form_page_id not in (None, page.pk) or not hasattr(request, "session"):
         return invalid_link(request, page)
     draft = drafts.update_draft(page, pledge, _initial_answers(pledge, page))
+    if not draft.done_steps:
+        # The pledge as it stands answers every step the form still accepts as it is.
+        drafts.mark_done(draft, _valid_steps(_whole_form(page, draft, UPDATE)))
     request.session[_session_key(page, UPDATE)] = draft.key
     return see_other(_route(page, "check/", UPDATE))
 

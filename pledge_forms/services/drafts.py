@@ -114,6 +114,12 @@ def keep_answers(
     draft.save()
 
 
+def mark_done(draft: PledgeDraft, steps: list[str]) -> None:
+    """Record ``steps`` as answered in full (the step indicator shows them completed)."""
+    draft.done_steps = list(steps)
+    draft.save(update_fields=["done_steps"])
+
+
 def keep_file(
     draft: PledgeDraft, field_name: str, content: ContentFile, original: str
 ) -> None:

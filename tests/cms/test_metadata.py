@@ -374,15 +374,22 @@ def test_the_members_list_keeps_its_page_number_but_not_its_filters(client, site
     assert canonical("/members/?page=2&country=US") == [PUBLIC + "/members/"]
 
 
-def test_the_pledge_steps_are_kept_out_of_search_engines_but_the_form_is_not(
-    client, site
-):
-    assert meta(head_of(client.get("/pledge/")), "robots", "name") == []
+def test_the_pledge_steps_and_search_results_name_their_page_as_canonical(client, site):
+    form_url = PUBLIC + "/pledge/"
+    head = head_of(client.get("/pledge/"))
+    assert meta(head, "robots", "name") == []
+    assert tags(head, r'<link rel="canonical" href="([^"]*)">') == [form_url]
     walk(client, site.form, until="contacts")
     step = head_of(client.get("/pledge/step/contacts/"))
-    assert meta(step, "robots", "name") == ["noindex"]
-    assert meta(step, "og:url") == [PUBLIC + "/pledge/step/contacts/"]
-    assert meta(head_of(client.get("/search/?q=x")), "robots", "name") == ["noindex"]
+    # Crawlable, but a step is the form's own page to search engines.
+    assert meta(step, "robots", "name") == []
+    assert tags(step, r'<link rel="canonical" href="([^"]*)">') == [form_url]
+    assert meta(step, "og:url") == [form_url]
+    results = head_of(client.get("/search/?q=x"))
+    assert meta(results, "robots", "name") == []
+    assert tags(results, r'<link rel="canonical" href="([^"]*)">') == [
+        PUBLIC + "/search/"
+    ]
     # A link that does not work names no canonical address (nor its token).
     broken = client.get("/pledge/verify/not-a-token/")
     assert broken.status_code == 404

@@ -2,6 +2,7 @@
 includes (cms/templates/pledge_forms/) draw every step with USWDS components, from the
 site's one stylesheet."""
 
+import datetime
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.core import mail
 from django.core.cache import cache
+from django.utils import timezone
 from wagtail.models import Site
 
 from pledge_forms.testing.factories import PledgeFormPageFactory, make_checklist
@@ -276,3 +278,30 @@ def test_the_pages_around_the_form_say_their_message_in_an_alert(client, form_pa
     form_page.save_revision().publish()
     closed = client.get("/pledge/").content.decode()
     assert 'class="usa-alert usa-alert--info"' in closed and "not open" in closed
+
+
+def test_an_update_begins_with_every_step_the_pledge_answers_marked_completed(
+    client, form_page
+):
+    from pledge_forms import services
+    from pledge_forms.models import ChecklistItem
+    from pledge_forms.testing.factories import submitted_pledge
+
+    # Every practice in progress with its month, as the public form requires.
+    months = {
+        f"target_{pk}": (timezone.localdate() + datetime.timedelta(days=62)).replace(
+            day=1
+        )
+        for pk in ChecklistItem.objects.values_list("pk", flat=True)
+    }
+    pledge = submitted_pledge(form_page, "approved", **months)
+    token = services.make_update_token(pledge)
+    check = client.get(f"/pledge/update/{token}/", follow=True)
+    assert check.status_code == 200
+    page = Elements(check.content.decode())
+    (current,) = page.having("usa-step-indicator__segment--current")
+    complete = page.having("usa-step-indicator__segment--complete")
+    segments = page.having("usa-step-indicator__segment")
+    # Every question step is done; "check your answers" is where the agency is.
+    assert len(complete) == len(segments) - 1 > 1
+    assert not page.having("usa-alert--error")
