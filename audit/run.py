@@ -208,7 +208,26 @@ def cookie_header(session: requests.Session) -> str:
 # --- Lighthouse --------------------------------------------------------------------------
 
 
+# Lighthouse now and then fails to record a page load's trace (NO_NAVSTART) on a busy
+# machine: such a run measured nothing, so it is run again, and its errors are reported
+# when every attempt failed.
+LIGHTHOUSE_ATTEMPTS = 3
+
+
 def lighthouse(url: str, preset: str, cookie: str, out: Path) -> dict:
+    result = {}
+    for attempt in range(1, LIGHTHOUSE_ATTEMPTS + 1):
+        result = _lighthouse_once(url, preset, cookie, out)
+        if "error" not in result:
+            if attempt > 1:
+                result["attempts"] = attempt
+            return result
+        log(f"  attempt {attempt} did not run: {result['error'][-120:]}")
+    return result
+
+
+def _lighthouse_once(url: str, preset: str, cookie: str, out: Path) -> dict:
+    out.unlink(missing_ok=True)
     command = [
         str(LIGHTHOUSE),
         url,

@@ -84,12 +84,12 @@ def member_results(request, terms: str) -> dict | None:
 @require_GET
 def robots_txt(request):
     """Allow everything public, keep crawlers out of the admin, point at the sitemap (on
-    the public address, whatever host the crawler asked)."""
+    the public address, whatever host the crawler asked). Search results may be crawled:
+    each names the search page as its canonical address, so none is indexed on its own."""
     sitemap_url = absolute(reverse("sitemap"))
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
-        "Disallow: /search/",
         "",
         f"Sitemap: {sitemap_url}",
         "",

@@ -58,3 +58,5 @@ def test_robots_txt_points_at_the_sitemap_and_keeps_crawlers_out_of_the_admin(cl
     text = response.content.decode()
     assert "Sitemap: http://testserver/sitemap.xml" in text
     assert "Disallow: /admin/" in text
+    # Search results are crawlable: they name /search/ as canonical (SEO audits).
+    assert "/search/" not in text.replace("Sitemap:", "")
