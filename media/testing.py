@@ -22,7 +22,9 @@ PALETTE = ["#0b3d6b", "#1f6f78", "#b5500b", "#5b3a8c", "#2f6b2f", "#8c2f39"]
 def draw_image(
     label: str, width: int = 1200, height: int = 675, colour_index: int = 0
 ) -> bytes:
-    """A PNG with a coloured background, simple shapes and ``label`` written on it."""
+    """A PNG with a coloured background and simple shapes: an illustration that any crop
+    of a rendition keeps whole (``label``, its subject, is the image's title and alt text,
+    never text in the picture that a crop would cut)."""
     colour = PALETTE[colour_index % len(PALETTE)]
     image = Image.new("RGB", (width, height), colour)
     draw = ImageDraw.Draw(image)
@@ -33,8 +35,6 @@ def draw_image(
             outline="#ffffff",
             width=4,
         )
-    draw.rectangle([0, height - 120, width, height], fill="#00000080")
-    draw.text((40, height - 90), label[:60], fill="#ffffff", font_size=48)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()
