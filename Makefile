@@ -12,6 +12,9 @@ STAMP := $(VENV)/.installed
 AXE := node_modules/axe-core/axe.min.js
 # The site's stylesheet, script and fonts, built from the design system (docs/design.md).
 ASSETS := build/static/css/site.css
+# The compiled message catalogues (.mo beside each .po; docs/i18n.md).
+CATALOGUES := $(wildcard */locale/*/LC_MESSAGES/django.po)
+MESSAGES := $(CATALOGUES:.po=.mo)
 # Test processes side by side (pytest-xdist); 0 runs the suite in one process.
 TEST_WORKERS ?= 2
 XDIST := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS))
@@ -19,7 +22,7 @@ XDIST := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS))
 # (Django's autoreloader runs the real server and worker in a child process).
 DETACHED := $(BIN)/python -c 'import os, sys; os.setsid(); os.execv(sys.argv[1], sys.argv[1:])'
 
-.PHONY: help install assets run migrate demo admin test test-fast lint format serve worker bench \
+.PHONY: help install assets messages messages-update run migrate demo admin test test-fast lint format serve worker bench \
 	clean publish-scheduled audit
 
 help: ## List the targets
@@ -38,6 +41,21 @@ $(AXE): package.json package-lock.json
 $(ASSETS): $(STAMP) $(AXE) cms/assets/build.py $(wildcard cms/assets/scss/*.scss)
 	$(BIN)/python cms/assets/build.py
 
+$(MESSAGES): %.mo: %.po $(STAMP)
+	$(BIN)/python scripts/compile_messages.py $< $@
+
+messages: $(MESSAGES) ## Compile the message catalogues (Spanish, French)
+
+# The apps' messages into their catalogues (new ones untranslated: tests/cms/test_catalogues.py
+# fails until they are translated).
+messages-update: $(STAMP) ## Add newly marked messages to every catalogue (LANGUAGE=xx starts one)
+	for app in pledge_forms campaign_pages cms; do \
+		(cd $$app && DJANGO_SETTINGS_MODULE=cms.settings.test PYTHONPATH=$(CURDIR) \
+			$(CURDIR)/$(BIN)/python -m django makemessages --no-obsolete \
+			$(if $(LANGUAGE),-l $(LANGUAGE),-a) \
+			-i 'static/*' -i 'assets/*' -i 'testing/*' -i 'settings/*') || exit 1; \
+	done
+
 install: $(STAMP) ## Create .venv and install the pinned requirements
 
 assets: $(ASSETS) ## Build the stylesheet and copy the design system's files into build/
@@ -54,7 +72,7 @@ admin: $(STAMP) ## Make sure the local admin user exists and print its login
 # The public address (docs/address.md): `make run` serves on this one, so its links point here;
 # its `migrate` (a prerequisite, which inherits the value) moves the default Site record to it.
 run admin: export PUBLIC_URL = http://$(HOST):$(PORT)
-run: demo $(ASSETS) ## Set everything up, serve the site on http://127.0.0.1:8000 with one task worker
+run: demo $(ASSETS) $(MESSAGES) ## Set everything up, serve the site on http://127.0.0.1:8000 with one task worker
 	@$(MANAGE) ensure_admin
 	@$(MANAGE) schedule_housekeeping
 	@echo "Serving on http://$(HOST):$(PORT)/ (admin at http://$(HOST):$(PORT)/admin/)"
@@ -65,7 +83,7 @@ run: demo $(ASSETS) ## Set everything up, serve the site on http://127.0.0.1:800
 	$(DETACHED) $(MANAGE) runserver $(HOST):$(PORT) & server=$$!; \
 	wait $$server
 
-test: $(STAMP) $(AXE) $(ASSETS) ## Run the whole test suite (checks, migrations, unit, integration, browser)
+test: $(STAMP) $(AXE) $(ASSETS) $(MESSAGES) ## Run the whole test suite (checks, migrations, unit, integration, browser)
 	$(MANAGE) check --settings=cms.settings.test
 	$(MANAGE) makemigrations --check --dry-run --settings=cms.settings.test
 	$(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
@@ -85,7 +103,7 @@ format: $(STAMP) ## Apply ruff format and fixes
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-serve: $(STAMP) $(ASSETS) ## Serve with gunicorn and production settings (needs SECRET_KEY etc.)
+serve: $(STAMP) $(ASSETS) $(MESSAGES) ## Serve with gunicorn and production settings (needs SECRET_KEY etc.)
 	DJANGO_SETTINGS_MODULE=cms.settings.production $(MANAGE) collectstatic --noinput -v0
 	DJANGO_SETTINGS_MODULE=cms.settings.production $(MANAGE) public_address
 	DJANGO_SETTINGS_MODULE=cms.settings.production $(BIN)/gunicorn cms.wsgi:application \
@@ -99,10 +117,10 @@ publish-scheduled: $(STAMP) ## Publish/unpublish what is due (run every minute f
 	$(MANAGE) publish_scheduled
 
 # Its own server, database and media under var/audit/ (docs/audit.md); slow, so not in `make test`.
-audit: $(STAMP) $(AXE) $(ASSETS) ## Lighthouse, Nu HTML checker and axe on every public page type (production server)
+audit: $(STAMP) $(AXE) $(ASSETS) $(MESSAGES) ## Lighthouse, Nu HTML checker and axe on every public page type (production server)
 	$(BIN)/python -m audit.run
 
-bench: $(STAMP) $(ASSETS) ## Run the benchmarks (see bench/README.md)
+bench: $(STAMP) $(ASSETS) $(MESSAGES) ## Run the benchmarks (see bench/README.md)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean: ## Remove the virtualenv, node_modules, build/ and var/ (database, media, keys)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from wagtail.models import Page, Site
 
 from campaign_pages.queries import clean_search_query, search_terms
+from cms import languages
 from cms.public_address import absolute
 from pledge_forms.showcase.members import search_members
 from pledge_forms.showcase.models import showcase_page
@@ -28,10 +29,13 @@ def search(request):
     page_obj = None
     members = None
     if query:
+        # The pages in the language of the search's own address (/es/search/: Spanish).
         site = Site.find_for_request(request)
         pages = Page.objects.live().public()
-        if site:
-            pages = pages.descendant_of(site.root_page, inclusive=True)
+        home = languages.home_url_path(site) if site else None
+        root = Page.objects.filter(url_path=home).only("path", "depth").first()
+        if root is not None:
+            pages = pages.descendant_of(root, inclusive=True)
         terms = search_terms(query)
         results = (
             pages.specific().search(terms, operator="and") if terms else pages.none()

@@ -8,7 +8,13 @@ class CmsConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
-        from cms import moderation_mail, page_cache, public_address, spreadsheets
+        from cms import (
+            languages,
+            moderation_mail,
+            page_cache,
+            public_address,
+            spreadsheets,
+        )
         from cms.staff_auth import middleware  # noqa: F401 (connects its signal)
 
         page_cache.connect_signals()
@@ -20,6 +26,10 @@ class CmsConfig(AppConfig):
             public_address.on_post_migrate,
             sender=self,
             dispatch_uid="cms-public-address-site",
+        )
+        # A Wagtail locale for every content language (a new language is a setting).
+        post_migrate.connect(
+            languages.ensure_locales, sender=self, dispatch_uid="cms-ensure-locales"
         )
         if apps.is_installed("pledge_forms.showcase"):
             # Curating the showcase (featuring, ordering) publishes nothing but changes pages.

@@ -37,6 +37,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
@@ -50,6 +51,7 @@ from wagtail.models import Site
 
 from campaign_pages.models import NewsPage
 from campaign_pages.templatetags.campaign_tags import site_navigation
+from cms import languages
 from cms.models import SiteSettings
 from cms.public_address import absolute
 
@@ -96,6 +98,8 @@ class PageMetadata:
     #: The visible breadcrumbs' last crumb when a route of the page is shown (a member).
     route_title: str = ""
     structured_data: list[dict[str, Any]] = field(default_factory=list)
+    #: (hreflang, absolute URL) of the page in every language it is in, and x-default.
+    alternates: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def og_title(self) -> str:
@@ -408,6 +412,22 @@ def breadcrumbs(context, page, request, route_title: str, canonical: str) -> lis
     return trail
 
 
+# OpenGraph names a language with its territory: the campaign's readers (the US, Canada).
+OG_LOCALES = {"en": "en_US", "es": "es_LA", "fr": "fr_CA"}
+
+
+def is_site_home(page, site) -> bool:
+    """Whether ``page`` is the site's home page, in any language (no query)."""
+    return any(
+        root.site_id == site.pk and root.root_path == page.url_path
+        for root in Site.get_site_root_paths()
+    )
+
+
+def og_locale(language: str) -> str:
+    return OG_LOCALES.get(language) or to_locale(language)
+
+
 def page_metadata(context) -> PageMetadata:
     """The metadata of the page rendered with ``context`` (see the module's docstring)."""
     request = context.get("request")
@@ -426,7 +446,7 @@ def page_metadata(context) -> PageMetadata:
         and (page.get_url(request) == request.path)
     )
     is_home = bool(
-        page is not None and site is not None and page.pk == site.root_page_id
+        page is not None and site is not None and is_site_home(page, site)
     ) and (own_path and not page_title)
     if page_title:
         title = page_title
@@ -451,8 +471,12 @@ def page_metadata(context) -> PageMetadata:
         canonical_url=canonical,
         image=page_image(context, page, site_settings),
         robots=str(context.get("robots", "") or ""),
-        locale=to_locale(get_language() or settings.LANGUAGE_CODE),
+        locale=og_locale(get_language() or settings.LANGUAGE_CODE),
     )
+    if request is not None and canonical and urlsplit(canonical).path == request.path:
+        # Alternates of the page that is its own canonical address (search engines
+        # index no other).
+        meta.alternates = languages.alternates(request, page)
     route_title = page_title if (page is not None and not own_path) else ""
     meta.route_title = route_title
     meta.breadcrumbs = breadcrumbs(context, page, request, route_title, canonical)

@@ -46,6 +46,8 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import cc_delim_re
 
+from cms.languages import language_of_path
+
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "page-cache:generation"
@@ -170,7 +172,7 @@ def url_digest(request) -> str:
 # What a release of the site is made of: a page stored by one release is never served by
 # the next (new templates, a new stylesheet with a new hashed name).
 RELEASE_SOURCES = ("cms", "campaign_pages", "pledge_forms", "build/static")
-RELEASE_SUFFIXES = {".py", ".html", ".txt", ".svg", ".css", ".js", ".json"}
+RELEASE_SUFFIXES = {".py", ".html", ".txt", ".svg", ".css", ".js", ".json", ".po"}
 
 
 @functools.cache
@@ -191,8 +193,10 @@ def release() -> str:
     return digest.hexdigest()[:12]
 
 
-def cache_key(digest: str) -> str:
-    return f"page-cache:{release()}:{digest}"
+def cache_key(digest: str, language: str = "") -> str:
+    """A page's key: the release, the language it is in (its URL's prefix, see
+    cms/languages.py) and its URL."""
+    return f"page-cache:{release()}:{language}:{digest}"
 
 
 def variants_key(request, generation: str) -> str:
@@ -258,7 +262,7 @@ class PageCacheMiddleware:
             return self.get_response(request)
 
         request.page_cache_eligible = True
-        key = cache_key(url_digest(request))
+        key = cache_key(url_digest(request), language_of_path(request.path_info))
         generation = stored = None
         try:
             cache = get_cache()

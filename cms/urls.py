@@ -1,6 +1,7 @@
 import re
 
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -44,7 +45,12 @@ urlpatterns += [
         name="sitemap",
     ),
     path("robots.txt", robots_txt, name="robots_txt"),
+]
+# Pages and search in every language: English unprefixed, the others under /<code>/
+# (cms/languages.py).
+urlpatterns += i18n_patterns(
     path("search/", search, name="search"),
     path("", include("pledge_forms.showcase.urls")),
     path("", include(wagtail_urls)),
-]
+    prefix_default_language=False,
+)

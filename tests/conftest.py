@@ -6,6 +6,7 @@
 - ``axe``: runs axe-core inside a page and fails on any violation.
 """
 
+import contextlib
 import json
 import os
 import shutil
@@ -165,6 +166,17 @@ def _forget_renditions():
 
     if "renditions" in caches:
         caches["renditions"].clear()
+
+
+@pytest.fixture(autouse=True)
+def _forget_site_root_paths():
+    """Wagtail caches every site's home page in each language; a rolled-back test's homes
+    (a Spanish one) must not be the next test's."""
+    yield
+    from wagtail.models import Site
+
+    with contextlib.suppress(Exception):  # a test's cache may be down on purpose
+        Site.clear_site_root_paths_cache()
 
 
 # --- Browser ------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from wagtail.models import Page, Site
 
+from cms import languages
 from pledge_forms.models import PledgeFormPage
 
 register = template.Library()
@@ -39,16 +40,18 @@ def site_navigation(context):
     if site is None:
         return navigation
     root = site.root_page
+    # The home page in the page's language: its translations are its siblings.
+    home = languages.home_url_path(site) or root.url_path
     in_menu = Q(
-        path__startswith=root.path,
+        url_path__startswith=home,
         depth=root.depth + 1,
         show_in_menus=True,
     )
     pledge_form_type = ContentType.objects.get_for_model(PledgeFormPage)
-    condition = in_menu | Q(path__startswith=root.path, content_type=pledge_form_type)
+    condition = in_menu | Q(url_path__startswith=home, content_type=pledge_form_type)
     page_path = getattr(page, "path", None) if getattr(page, "pk", None) else None
     ancestor_paths = []
-    if page_path and page_path.startswith(root.path) and page.depth > root.depth:
+    if page_path and str(page.url_path).startswith(home) and page.depth > root.depth:
         ancestor_paths = [
             page_path[: STEPLEN * depth] for depth in range(root.depth, page.depth)
         ]

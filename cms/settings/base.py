@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "pledge_forms.showcase",
     "media",
     "cms",
+    "wagtail_localize",
+    "wagtail_localize.locales",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -143,6 +145,7 @@ MIDDLEWARE = [
     "cms.compression.CompressionMiddleware",
     "cms.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "cms.languages.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -337,7 +340,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
+# The site's languages (docs/i18n.md): English at unprefixed URLs, every other one under
+# /<code>/, each with its own page tree. Adding one is an entry here plus its translations
+# (message catalogues and pages); names are in their own language, as the switcher shows
+# them.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español"), ("fr", "Français")]
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
@@ -629,7 +638,7 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 # No avatars from gravatar.com: the admin sends no staff e-mail hash to an outside service.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
-WAGTAIL_I18N_ENABLED = False
+WAGTAIL_I18N_ENABLED = True
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # CDN purge on publish (wagtail.contrib.frontend_cache), configured from the environment.

@@ -33,7 +33,8 @@ CAPTION_BASELINE, NAME_TOP, NAME_BOTTOM, FOOTER_BASELINE = 19, 26, 66, 80
 
 def badge_text(member: PublicMember) -> str:
     """What the badge says, also its accessible name."""
-    site = conf.site_name() or _("the campaign")
+    # "the %(site)s": with no site name, "the campaign".
+    site = conf.site_name() or _("campaign")
     if member.is_completed:
         return _("%(name)s has completed the %(site)s") % {
             "name": member.name,

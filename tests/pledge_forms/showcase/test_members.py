@@ -529,7 +529,8 @@ def test_public_pages_run_the_same_number_of_queries_for_10_and_1000_members(
     many = {url: _queries(client, url) for url in urls}
 
     assert few == many
-    assert max(many.values()) <= 12, many
+    # One of them is Wagtail's lookup of the active language's Locale (its routing).
+    assert max(many.values()) <= 13, many
     # The member page drew its progress over time (generated members have a history).
     assert client.get(f"/members/{slug}/").context["timeline"]
 
