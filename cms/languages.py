@@ -59,10 +59,6 @@ def ensure_locales(**kwargs) -> None:
             Locale.objects.create(language_code=code)
 
 
-def _language_names() -> dict[str, str]:
-    return dict(settings.LANGUAGES)
-
-
 def language_links(request, page=None) -> list[LanguageLink]:
     """Where ``page`` (or, for a view that is not a page, the same view) is in each
     language with a home page, in the order of ``LANGUAGES``.
@@ -74,7 +70,7 @@ def language_links(request, page=None) -> list[LanguageLink]:
     if memo is not None:
         return memo
     current = translation.get_language() or settings.LANGUAGE_CODE
-    names = _language_names()
+    names = dict(settings.LANGUAGES)
     site = Site.find_for_request(request)
     homes = {root.language_code for root in _site_roots(site)}
     if len(homes) < 2 and current in homes:
@@ -127,6 +123,11 @@ def _site_roots(site):
     if site is None:
         return []
     return [root for root in Site.get_site_root_paths() if root.site_id == site.pk]
+
+
+def is_site_home(page, site) -> bool:
+    """Whether ``page`` is the site's home page, in any language (no query)."""
+    return any(root.root_path == page.url_path for root in _site_roots(site))
 
 
 def home_url_path(site, language: str | None = None) -> str | None:
@@ -197,8 +198,7 @@ def untranslated_page(request):
         deepest.specific_class, "resolve_subpage"
     ):
         return None
-    query = request.META.get("QUERY_STRING", "")
-    return HttpResponseRedirect(target + (f"?{query}" if query else ""))
+    return _redirect_keeping_query(request, target)
 
 
 def page_in_its_language(page, request):
@@ -221,5 +221,9 @@ def page_in_its_language(page, request):
     target = translate_url(request.path, language)
     if target == request.path:
         return None
+    return _redirect_keeping_query(request, target)
+
+
+def _redirect_keeping_query(request, target: str) -> HttpResponseRedirect:
     query = request.META.get("QUERY_STRING", "")
     return HttpResponseRedirect(target + (f"?{query}" if query else ""))

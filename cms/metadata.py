@@ -416,14 +416,6 @@ def breadcrumbs(context, page, request, route_title: str, canonical: str) -> lis
 OG_LOCALES = {"en": "en_US", "es": "es_LA", "fr": "fr_CA"}
 
 
-def is_site_home(page, site) -> bool:
-    """Whether ``page`` is the site's home page, in any language (no query)."""
-    return any(
-        root.site_id == site.pk and root.root_path == page.url_path
-        for root in Site.get_site_root_paths()
-    )
-
-
 def og_locale(language: str) -> str:
     return OG_LOCALES.get(language) or to_locale(language)
 
@@ -446,7 +438,7 @@ def page_metadata(context) -> PageMetadata:
         and (page.get_url(request) == request.path)
     )
     is_home = bool(
-        page is not None and site is not None and is_site_home(page, site)
+        page is not None and site is not None and languages.is_site_home(page, site)
     ) and (own_path and not page_title)
     if page_title:
         title = page_title

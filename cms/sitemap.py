@@ -9,8 +9,8 @@ are not yet public (scheduled, private) are never listed: Wagtail lists live, pu
 pages only.
 
 Every language's page tree is listed (Wagtail's own lists the default language's), and
-each page names its translations as ``hreflang`` alternates (cms/languages.py), in one
-query for the whole sitemap page.
+each page names its translations as ``hreflang`` alternates (cms/languages.py), found for
+the whole sitemap page at once.
 """
 
 from collections import defaultdict
