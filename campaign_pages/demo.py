@@ -13,9 +13,9 @@ from django.core.files.images import ImageFile
 from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
-from campaign_pages import demo_data, demo_policies, demo_toolkit
+from campaign_pages import demo_data, demo_policies, demo_toolkit, demo_translations
 from campaign_pages.models import (
     CampaignHomePage,
     FocusAreaIndexPage,
@@ -38,9 +38,10 @@ from campaign_pages.testing.factories import (
     StandardPageFactory,
 )
 from campaign_pages.workflows import attach_news_workflow
-from cms.models import SiteSettings
+from cms.models import SiteSettings, SiteText
 from cms.public_address import site_fields
 from media.testing import DocumentFactory, ImageFactory, root_collection
+from pledge_forms.localization import default_language
 from pledge_forms.models import Checklist, ChecklistItem, ChecklistSection
 from pledge_forms.showcase.demo import ensure_showcase_page
 from pledge_forms.testing import demo as pledge_demo
@@ -167,7 +168,9 @@ def _publish(page):
 
 
 def ensure_home() -> CampaignHomePage:
-    home = CampaignHomePage.objects.first()
+    home = CampaignHomePage.objects.filter(
+        locale__language_code=default_language()
+    ).first()
     if home is None:
         # Wagtail's first migration makes a placeholder "Welcome" page; the campaign home
         # replaces it.
@@ -203,14 +206,25 @@ def ensure_home() -> CampaignHomePage:
     return home
 
 
+def ensure_site_text() -> SiteText:
+    """The site's name and footer text in the default language (an editor's are kept)."""
+    words, _ = SiteText.objects.get_or_create(
+        locale=Locale.get_default(),
+        defaults={
+            "site_name": SITE_NAME,
+            "footer_text": (
+                "The Trust Building Campaign helps police agencies and communities "
+                "build trust together."
+            ),
+        },
+    )
+    return words
+
+
 def ensure_site_settings(site) -> SiteSettings:
     settings = SiteSettings.for_site(site)
     changed = False
-    if not settings.footer_text:
-        settings.footer_text = (
-            "The Trust Building Campaign helps police agencies and communities build "
-            "trust together."
-        )
+    if not settings.contact_email:
         settings.contact_email = "campaign@example.org"
         settings.x_url = "https://x.com/example"
         settings.linkedin_url = "https://www.linkedin.com/company/example"
@@ -231,6 +245,7 @@ def ensure_site_settings(site) -> SiteSettings:
 def ensure_checklist() -> Checklist:
     checklist, _ = Checklist.objects.get_or_create(
         slug=demo_data.CHECKLIST["slug"],
+        locale=Locale.get_default(),
         defaults={
             "name": demo_data.CHECKLIST["name"],
             "intro": demo_data.CHECKLIST["intro"],
@@ -249,6 +264,7 @@ def ensure_checklist() -> Checklist:
         counters[area] = counters.get(area, 0) + 1
         ChecklistItem.objects.get_or_create(
             code=f"{prefixes[area]}-{counters[area]}",
+            locale=checklist.locale,
             defaults={
                 "section": sections[area],
                 "number": number,
@@ -298,7 +314,12 @@ def ensure_resources(home, focus_areas) -> int:
             ),
         )
     )
-    practices = {item.number: item for item in ChecklistItem.objects.all()}
+    practices = {
+        item.number: item
+        for item in ChecklistItem.objects.filter(
+            locale__language_code=default_language()
+        )
+    }
     for position, row in enumerate(demo_data.RESOURCES):
         title, kind, publisher, areas, numbers, has_document, summary = row
         if ResourcePage.objects.child_of(index).filter(title=title).exists():
@@ -524,6 +545,7 @@ def load(stdout=None) -> str:
     home = ensure_home()
     site = Site.objects.get(is_default_site=True)
     site_settings = ensure_site_settings(site)
+    ensure_site_text()
     checklist = ensure_checklist()
     focus_areas = ensure_focus_areas(home, checklist)
     resources = ensure_resources(home, focus_areas)
@@ -532,8 +554,9 @@ def load(stdout=None) -> str:
     ensure_press_toolkit(home, site_settings, focus_areas)
     ensure_policy_pages(home, site_settings)
     plugin = load_plugin_demo(home, stdout)
+    translated = demo_translations.load(home, stdout)
     return (
         f"home page {home.url_path!r}, {len(focus_areas)} focus areas, "
-        f"{ChecklistItem.objects.count()} practices, {resources} resources, "
-        f"{NewsPage.objects.count()} news posts; {plugin}"
+        f"{len(demo_data.PRACTICES)} practices, {resources} resources, "
+        f"{len(demo_data.NEWS)} news posts; {plugin}; {translated}"
     )

@@ -1,5 +1,6 @@
 """Admin wiring of the campaign pages."""
 
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.models import Page, Site
 
@@ -28,23 +29,30 @@ def _site_of(page):
     )
 
 
-def _path_in(site, page) -> str:
-    root = site.root_page.url_path
-    if not page.url_path.startswith(root):
-        return ""  # a page of another site
-    return "/" + page.url_path[len(root) :]
-
-
 @hooks.register(POLICY_PAGES_HOOK)
 def site_policy_pages(form_page):
     """The pledge form links to the privacy notice and accessibility statement chosen in
-    Settings → Site settings; the notice's live revision versions the consent wording."""
+    Settings → Site settings, in the form page's language when they are translated; the
+    notice's live revision versions the consent wording."""
     site = _site_of(form_page) if form_page is not None else None
     if site is None:
         return {}
     found = {}
     for kind, page in SiteSettings.for_site(site).policy_pages.items():
-        url = _path_in(site, page)
+        if page.locale_id != form_page.locale_id:
+            translated = page.get_translation_or_none(form_page.locale_id)
+            page = translated if translated is not None and translated.live else page
+        url = page.relative_url(site)
         if url:
             found[kind] = PolicyPage(page.title, url, str(page.live_revision_id or ""))
     return found
+
+
+@hooks.register("register_log_actions")
+def register_demo_translation_action(actions):
+    # Written by the demo content's translations (campaign_pages.demo_translations).
+    actions.register_action(
+        "campaign_pages.demo_translation",
+        _("Demo translation"),
+        _("Demo translation, written for this project (not official campaign text)"),
+    )

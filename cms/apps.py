@@ -13,11 +13,13 @@ class CmsConfig(AppConfig):
             moderation_mail,
             page_cache,
             public_address,
+            site_text,
             spreadsheets,
         )
         from cms.staff_auth import middleware  # noqa: F401 (connects its signal)
 
         page_cache.connect_signals()
+        site_text.connect()
         # Before wagtail.admin connects its own: moderation mail goes to the task worker.
         moderation_mail.connect()
         spreadsheets.neutralise_every_export()

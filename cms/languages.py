@@ -19,15 +19,19 @@ sent to the page in its own language (``page_in_its_language``, ``untranslated_p
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Left, Length
 from django.http import HttpResponseRedirect
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 from django.utils import translation
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Locale, Page, PageViewRestriction, Site
 
+from cms.models import SiteSettings
 from cms.public_address import absolute
 
 REQUEST_MEMO = "_language_links"
+POLICY_MEMO = "_localized_policy_pages"
 
 
 @dataclass(frozen=True)
@@ -65,7 +69,7 @@ def language_links(request, page=None) -> list[LanguageLink]:
 
     A route of a page (a member of the showcase, a step of the pledge form) keeps its
     part of the address after the page's own. No query when the site has one language;
-    else the live, public translations (two queries), remembered on the request."""
+    else the live, public translations (one query), remembered on the request."""
     memo = getattr(request, REQUEST_MEMO, None)
     if memo is not None:
         return memo
@@ -83,14 +87,10 @@ def language_links(request, page=None) -> list[LanguageLink]:
         suffix = (
             request.path[len(own) :] if own and request.path.startswith(own) else ""
         )
-        translations = {
-            found.locale.language_code: found
-            for found in Page.objects.live()
-            .public()
-            .filter(translation_key=page.translation_key)
-            .select_related("locale")
-            .only("id", "path", "url_path", "locale__language_code")
-        }
+        translations = {}
+        for found in _translations(request, page, current):
+            if found.translation_key == page.translation_key:
+                translations[found.locale.language_code] = found
         for code in language_codes():
             found = translations.get(code)
             if found is not None:
@@ -113,9 +113,87 @@ def language_links(request, page=None) -> list[LanguageLink]:
     return links
 
 
+def _translations(request, page, current: str) -> list[Page]:
+    """The live, public translations of ``page``, and in a language other than the
+    default those of the pages every page links to (the footer's policy pages), in one
+    query; the latter are kept on the request for :func:`policy_pages`."""
+    chrome = {}
+    if current != settings.LANGUAGE_CODE:
+        chrome = SiteSettings.for_request(request).policy_pages
+    wanted = Q(translation_key=page.translation_key)
+    if chrome:
+        keys = [chrome_page.translation_key for chrome_page in chrome.values()]
+        wanted |= Q(translation_key__in=keys, locale__language_code=current)
+    rows = list(
+        Page.objects.live()
+        .filter(wanted)
+        .exclude(Exists(_restrictions_above()))
+        .select_related("locale")
+        .only(
+            "id",
+            "title",
+            "path",
+            "url_path",
+            "translation_key",
+            "locale__language_code",
+        )
+    )
+    if chrome:
+        found = {
+            row.translation_key: row
+            for row in rows
+            if row.locale.language_code == current
+        }
+        setattr(
+            request,
+            POLICY_MEMO,
+            {
+                kind: found.get(chrome_page.translation_key, chrome_page)
+                for kind, chrome_page in chrome.items()
+            },
+        )
+    return rows
+
+
+def policy_pages(request) -> dict:
+    """The site's privacy notice and accessibility statement in the request's language
+    (their translation when live, else the source): no query in the default language,
+    none either when :func:`language_links` has run (it reads them with the page's
+    translations), else one."""
+    chrome = SiteSettings.for_request(request).policy_pages
+    current = translation.get_language() or settings.LANGUAGE_CODE
+    if current == settings.LANGUAGE_CODE or not chrome:
+        return chrome
+    memo = getattr(request, POLICY_MEMO, None)
+    if memo is None:
+        found = {
+            row.translation_key: row
+            for row in Page.objects.live()
+            .filter(
+                translation_key__in=[p.translation_key for p in chrome.values()],
+                locale__language_code=current,
+            )
+            .exclude(Exists(_restrictions_above()))
+            .only("id", "title", "path", "url_path", "translation_key")
+        }
+        memo = {kind: found.get(p.translation_key, p) for kind, p in chrome.items()}
+        setattr(request, POLICY_MEMO, memo)
+    return memo
+
+
+def _restrictions_above():
+    """The view restrictions on a page or its ancestors (a private page's tree), for the
+    page of the outer query: what Wagtail's ``public()`` checks, in the same query."""
+    return PageViewRestriction.objects.filter(
+        page__path=Left(OuterRef("path"), Length("page__path"))
+    )
+
+
 def home_path(code: str) -> str:
-    """The path of the home page in the language ``code`` (``/`` or ``/es/``)."""
-    return translate_url("/", code)
+    """The path of the home page in the language ``code`` (``/`` or ``/es/``), whatever
+    the active language (``translate_url`` only translates addresses of the active one)."""
+    with translation.override(code):
+        return reverse("wagtail_serve", args=[""])
 
 
 def _site_roots(site):

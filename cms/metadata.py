@@ -54,6 +54,7 @@ from campaign_pages.templatetags.campaign_tags import site_navigation
 from cms import languages
 from cms.models import SiteSettings
 from cms.public_address import absolute
+from cms.site_text import site_text
 
 logger = logging.getLogger(__name__)
 
@@ -428,7 +429,7 @@ def page_metadata(context) -> PageMetadata:
         page = None  # a context's "page" that is not a Wagtail page (a paginator's)
     site = Site.find_for_request(request) if request is not None else None
     site_settings = SiteSettings.for_request(request) if site is not None else None
-    site_name = (site.site_name if site else "") or settings.WAGTAIL_SITE_NAME
+    site_name = site_text().site_name
 
     canonical = canonical_url(context, page, request)
     page_title = one_line(context.get("page_title", ""))

@@ -1,23 +1,21 @@
-"""Site-wide settings that communications staff edit in Settings → Site settings."""
+"""Site-wide settings that communications staff edit in Settings → Site settings, and the
+site's own words in each language (Settings → Site text)."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.models import TranslatableMixin
 
 
 @register_setting(icon="cog")
 class SiteSettings(BaseSiteSetting):
-    """Contact address, social links, footer text and logo shown on every public page, and
-    the image shown when a page without one of its own is shared (docs/metadata.md)."""
+    """Contact address, social links and logo shown on every public page, and the image
+    shown when a page without one of its own is shared (docs/metadata.md). What is
+    written in words, and so differs by language, is in ``SiteText``."""
 
     contact_email = models.EmailField(_("campaign contact e-mail"), blank=True)
-    footer_text = models.TextField(
-        _("footer text"),
-        blank=True,
-        help_text=_("A sentence or two shown at the foot of every page."),
-    )
     logo = models.ForeignKey(
         settings.WAGTAILIMAGES_IMAGE_MODEL,
         verbose_name=_("logo"),
@@ -69,7 +67,6 @@ class SiteSettings(BaseSiteSetting):
     panels = [
         FieldPanel("contact_email"),
         FieldPanel("logo"),
-        FieldPanel("footer_text"),
         MultiFieldPanel(
             [
                 FieldPanel("social_image"),
@@ -109,3 +106,36 @@ class SiteSettings(BaseSiteSetting):
     class Meta:
         verbose_name = _("site settings")
         verbose_name_plural = _("site settings")
+
+
+class SiteText(TranslatableMixin, models.Model):
+    """The site's own words in one language: the campaign's name (page titles, header,
+    footer, e-mails, badges, certificates) and the footer's text.
+
+    One per language, translated like any snippet (Snippets → Site text → Translate);
+    a language without its own keeps the default language's (``cms.site_text``)."""
+
+    site_name = models.CharField(
+        _("site name"),
+        max_length=120,
+        help_text=_("The campaign's name in this language."),
+    )
+    footer_text = models.TextField(
+        _("footer text"),
+        blank=True,
+        help_text=_("A sentence or two shown at the foot of every page."),
+    )
+
+    panels = [FieldPanel("site_name"), FieldPanel("footer_text")]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("site text")
+        verbose_name_plural = _("site text")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["locale"], name="cms_sitetext_one_per_language"
+            )
+        ]
+
+    def __str__(self):
+        return self.site_name

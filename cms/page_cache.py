@@ -324,6 +324,8 @@ DEFAULT_INVALIDATING_MODELS = (
     "pledge_forms.ChecklistItem",
     "wagtailcore.Site",
     "wagtailredirects.Redirect",
+    # The site's name and footer text, on every page.
+    "cms.SiteText",
 )
 
 

@@ -9,6 +9,7 @@ class PledgeFormsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from pledge_forms import signals
+        from pledge_forms import localization, signals
 
         signals.connect()
+        localization.connect()

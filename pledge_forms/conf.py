@@ -102,6 +102,7 @@ from typing import Any
 
 import reportlab
 from django.conf import settings
+from wagtail import hooks
 
 DEFAULTS: dict[str, Any] = {
     "PRACTICE_URL": "/focus-areas/{section}/#practice-{number}",
@@ -180,7 +181,18 @@ def proxy_count() -> int:
         return 0
 
 
+# A site that names itself differently in each language answers this hook: a function of
+# no arguments returning the name in the active language ("" to pass).
+SITE_NAME_HOOK = "pledge_forms_site_name"
+
+
 def site_name() -> str:
+    """The campaign's name in e-mails, badges and certificates: the site's answer for the
+    active language, else PLEDGE_FORMS_SITE_NAME, else WAGTAIL_SITE_NAME."""
+    for answer in hooks.get_hooks(SITE_NAME_HOOK):
+        name = answer()
+        if name:
+            return name
     return get("SITE_NAME") or getattr(settings, "WAGTAIL_SITE_NAME", "") or ""
 
 

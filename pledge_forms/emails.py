@@ -31,7 +31,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from pledge_forms import conf, tasks
+from pledge_forms import conf, localization, tasks
 from pledge_forms.models.submissions import OutgoingMail
 
 if TYPE_CHECKING:
@@ -64,6 +64,8 @@ LINK_MAX_AGE_SETTINGS = {
     "draft_saved": "DRAFT_MAX_AGE_DAYS",
 }
 LINKS_WITHOUT_EXPIRY = frozenset({"reviewer", "reviewer_update", "approved"})
+# Sent to the campaign's reviewers rather than to the agency.
+REVIEWER_KINDS = frozenset({"reviewer", "reviewer_update"})
 
 # A full stop (or an ideographic / full-width one) between two word characters: a host name.
 _HOST_DOT = re.compile(r"(?<=\w)[.\u3002\uff0e\uff61](?=\w)")
@@ -363,15 +365,22 @@ def send_kind(
     comments: str = "",
     remaining: str = "",
 ) -> OutgoingMail | None:
-    subject, text, html = compose(
-        pledge.form_page,
-        kind,
-        {
-            "agency": pledge.legal_name,
-            "link": link,
-            "reason": reason,
-            "comments": comments,
-            "remaining": remaining,
-        },
-    )
+    """The e-mail ``kind`` about ``pledge``: to the agency in the pledge's language, with
+    the wording of its form page in that language; to reviewers in the site's language."""
+    if kind in REVIEWER_KINDS:
+        language, page = localization.default_language(), pledge.form_page
+    else:
+        language, page = pledge.language, localization.form_page_for(pledge)
+    with localization.override(language):
+        subject, text, html = compose(
+            page,
+            kind,
+            {
+                "agency": pledge.legal_name,
+                "link": link,
+                "reason": reason,
+                "comments": comments,
+                "remaining": remaining,
+            },
+        )
     return queue(to, subject, text, html, purpose=kind, pledge=pledge)

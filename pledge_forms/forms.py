@@ -8,6 +8,7 @@ never clash with the fixed fields.
 import hashlib
 import logging
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django import forms
 from django.core import signing
@@ -53,6 +54,22 @@ class PledgeFormBuilder(FormBuilder):
         options = super().get_field_options(field)
         options["help_text"] = field.help_text  # rendered escaped by the template
         return options
+
+    def get_formatted_field_choices(self, field):
+        """The source's values, shown with a translation's labels when it gives one for
+        each (``pledge_forms.localization.form_questions``)."""
+        choices = super().get_formatted_field_choices(field)
+        labels = getattr(field, "choice_labels", None)
+        if labels:
+            shown = super().get_formatted_field_choices(SimpleNamespace(choices=labels))
+            if len(shown) == len(choices):
+                return [
+                    (value, label)
+                    for (value, _value), (label, _label) in zip(
+                        choices, shown, strict=True
+                    )
+                ]
+        return choices
 
     @property
     def formfields(self):

@@ -235,7 +235,7 @@ def _update_page(request, page, token: str) -> HttpResponse:
         pledge = services.pledge_for_update_token(token)
     except services.InvalidLink:
         return invalid_link(request, page)
-    if pledge.form_page_id not in (None, page.pk):
+    if pledge.form_page_id not in (None, page.source_page.pk):
         return invalid_link(request, page)
     initial = initial_from(pledge, page)
     if request.method == "POST":

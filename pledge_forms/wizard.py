@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
-from pledge_forms import conf, services
+from pledge_forms import conf, localization, services
 from pledge_forms.forms import (
     EMAIL_MAX_LENGTH,
     EMAIL_TOO_LONG,
@@ -93,7 +93,8 @@ UPDATE = Flow("update/", UPDATE_DRAFT_SESSION_KEY)
 
 
 def _session_key(page, flow: Flow = NEW) -> str:
-    return f"{flow.session_key}:{page.pk}"
+    # By the default language's form page: changing language keeps the draft.
+    return f"{flow.session_key}:{page.source_page.pk}"
 
 
 def _draft(request, page, flow: Flow = NEW) -> PledgeDraft | None:
@@ -244,7 +245,9 @@ def _post_step(request, page, draft, current, flow: Flow) -> HttpResponse:
             response = _render_step(request, page, form, None, current, flow)
             response.status_code = 429
             return response
-        draft = PledgeDraft.objects.create(form_page=page)
+        draft = PledgeDraft.objects.create(
+            form_page=page.source_page, language=localization.content_language()
+        )
         request.session[_session_key(page)] = draft.key
     answers = drafts.answers_of(draft)
     form = _get_form(
@@ -547,7 +550,9 @@ def update_start(request: HttpRequest, page) -> HttpResponse:
         )
     except services.InvalidLink:
         return invalid_link(request, page)
-    if pledge.form_page_id not in (None, page.pk) or not hasattr(request, "session"):
+    if pledge.form_page_id not in (None, page.source_page.pk) or not hasattr(
+        request, "session"
+    ):
         return invalid_link(request, page)
     draft = drafts.update_draft(page, pledge, _initial_answers(pledge, page))
     if not draft.done_steps:
@@ -665,7 +670,7 @@ def _open_draft(request, page, token: str) -> HttpResponse:
         draft = services.draft_for_resume_token(token)
     except services.InvalidLink:
         return invalid_link(request, page)
-    if draft.form_page_id != page.pk or not hasattr(request, "session"):
+    if draft.form_page_id != page.source_page.pk or not hasattr(request, "session"):
         return invalid_link(request, page)
     request.session[_session_key(page)] = draft.key
     request.session.pop(RESUME_SESSION_KEY, None)

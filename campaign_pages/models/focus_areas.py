@@ -11,7 +11,9 @@ from wagtail.search import index
 from campaign_pages.blocks import BodyBlock
 from campaign_pages.models.mixins import CampaignPageMixin
 from campaign_pages.models.resources import ResourcePage
+from pledge_forms.localization import localized
 from pledge_forms.models.checklists import ChecklistItem
+from pledge_forms.translatable import synchronized
 
 
 class FocusAreaIndexPage(CampaignPageMixin, Page):
@@ -70,6 +72,10 @@ class FocusAreaPage(CampaignPageMixin, Page):
     )
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
 
+    # Every language's page lists the default language's section; the practices' words come
+    # from the checklist's translation (pledge_forms.localization).
+    override_translatable_fields = synchronized("checklist_section")
+
     content_panels = [
         *Page.content_panels,
         FieldPanel("summary"),
@@ -97,7 +103,7 @@ class FocusAreaPage(CampaignPageMixin, Page):
         """
         if not self.checklist_section_id:
             return []
-        practices = list(
+        practices = localized(
             ChecklistItem.objects.filter(section_id=self.checklist_section_id).order_by(
                 "number"
             )
@@ -107,7 +113,7 @@ class FocusAreaPage(CampaignPageMixin, Page):
             item.supporting_resources = []
         resources = (
             ResourcePage.objects.live()
-            .filter(practices__in=practices)
+            .filter(practices__in=practices, locale_id=self.locale_id)
             .distinct()
             .select_related("document")
             .prefetch_related(

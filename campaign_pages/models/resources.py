@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
@@ -20,6 +20,7 @@ from wagtail.search import index
 from campaign_pages.blocks import BodyBlock
 from campaign_pages.models.mixins import CampaignPageMixin
 from campaign_pages.queries import SearchQueryField, search_terms
+from pledge_forms.localization import default_language, localized
 
 RESOURCES_PER_PAGE = 12
 MAX_QUERY_LENGTH = 200
@@ -42,6 +43,35 @@ def _in_focus_area(focus_area_id) -> Q:
             "resourcepage_id"
         )
     )
+
+
+def _focus_area_model():
+    # The focus-area page model, through the relation (its module imports this one).
+    return ResourcePage._meta.get_field("focus_areas").related_model
+
+
+def focus_areas_titled_in(locale_id: int) -> list:
+    """The focus areas resources are filed under, titled in the language of
+    ``locale_id``, in one query.
+
+    Resources keep the default language's focus areas in every translation (the relation
+    is copied, not translated), so filters and counts use those pages; only the titles
+    come from the translation in the language shown, where there is one."""
+    rows = list(
+        _focus_area_model()
+        .objects.live()
+        .filter(Q(locale__language_code=default_language()) | Q(locale_id=locale_id))
+        .annotate(language=F("locale__language_code"))
+        .order_by("path")
+        .only("id", "title", "slug", "translation_key", "locale_id")
+    )
+    titles = {
+        row.translation_key: row.title for row in rows if row.locale_id == locale_id
+    }
+    areas = [row for row in rows if row.language == default_language()]
+    for area in areas:
+        area.title = titles.get(area.translation_key, area.title)
+    return areas
 
 
 def _query_string(params: dict) -> str:
@@ -166,11 +196,7 @@ class ResourceIndexPage(CampaignPageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        # The focus-area page model, through the relation (it imports this module).
-        FocusAreaPage = ResourcePage._meta.get_field("focus_areas").related_model
-        focus_areas = list(
-            FocusAreaPage.objects.live().order_by("path").only("id", "title", "slug")
-        )
+        focus_areas = focus_areas_titled_in(self.locale_id)
         filters = ResourceFilterSet(
             request.GET,
             ResourcePage.objects.live().child_of(self),
@@ -337,12 +363,29 @@ class ResourcePage(CampaignPageMixin, Page):
                 }
             )
 
+    def focus_area_pages(self) -> list:
+        """The focus areas of this resource as pages in its language (their translation,
+        else the default language's page), in one query."""
+        rows = (
+            _focus_area_model()
+            .objects.live()
+            .filter(translation_key__in=self.focus_areas.values("translation_key"))
+            .filter(
+                Q(locale_id=self.locale_id)
+                | Q(locale__language_code=default_language())
+            )
+            .order_by("path")
+        )
+        chosen: dict = {}
+        for row in rows:
+            if row.locale_id == self.locale_id or row.translation_key not in chosen:
+                chosen[row.translation_key] = row
+        return list(chosen.values())
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["resource_focus_areas"] = list(
-            self.focus_areas.filter(live=True).order_by("path")
-        )
-        context["resource_practices"] = list(self.practices.order_by("number"))
+        context["resource_focus_areas"] = self.focus_area_pages()
+        context["resource_practices"] = localized(self.practices.order_by("number"))
         return context
 
     class Meta:

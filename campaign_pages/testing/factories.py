@@ -113,8 +113,9 @@ class NewsPageFactory(CampaignPageFactory):
         model = NewsPage
 
     title = factory.Sequence(lambda n: f"News post {n}")
+    # Within the year before 2026-11: a date in the future is not a published date.
     date = factory.Sequence(
-        lambda n: datetime.date(2026, 1, 1) + datetime.timedelta(days=n)
+        lambda n: datetime.date(2026, 1, 1) + datetime.timedelta(days=n % 300)
     )
     author = "Campaign team"
     summary = factory.LazyAttribute(lambda o: f"What happened: {o.title}.")

@@ -1,8 +1,9 @@
 """The language switcher's links (cms/languages.py decides them)."""
 
 from django import template
+from django.utils import translation
 
-from cms import languages
+from cms import languages, site_text
 
 register = template.Library()
 
@@ -17,3 +18,26 @@ def language_links(context) -> list[languages.LanguageLink]:
     if page is not None and not hasattr(page, "translation_key"):
         page = None
     return languages.language_links(request, page)
+
+
+@register.simple_tag
+def site_words() -> site_text.Words:
+    """``{% site_words as words %}``: the site's name and footer text in the page's
+    language."""
+    return site_text.site_text()
+
+
+@register.simple_tag
+def language_home() -> str:
+    """The address of the home page in the page's language (``/`` or ``/fr/``)."""
+    return languages.home_path(translation.get_language() or "")
+
+
+@register.simple_tag(takes_context=True)
+def policy_pages(context) -> dict:
+    """``{% policy_pages as policies %}``: the privacy notice and accessibility statement
+    in the page's language."""
+    request = context.get("request")
+    if request is None:
+        return {}
+    return languages.policy_pages(request)

@@ -74,6 +74,7 @@ def pledge_list_display():
         "stage",
         "review_status",
         YesNoColumn("eligible", label=_("Eligible"), sort_key="eligible"),
+        Column("language_name", label=_("Language"), sort_key="language"),
         LiveStatusTagColumn(),
         DateColumn("pledged_at", label=_("Pledged"), sort_key="pledged_at"),
     ]
@@ -157,6 +158,8 @@ class PledgeInspectView(InspectView):
             return self.object.country_name()
         if field_name == "region":
             return self.object.region_name()
+        if field_name == "language":
+            return self.object.language_name()
         return super().get_field_display_value(field_name, field)
 
     def get_context_data(self, **kwargs):

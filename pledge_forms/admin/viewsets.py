@@ -44,6 +44,7 @@ class PledgeViewSet(SnippetViewSet):
         *PLEDGE_FIELDS,
         "logo",
         "stage",
+        "language",
         "pledged_at",
         "deadline",
         "completed_at",

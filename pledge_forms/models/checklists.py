@@ -2,6 +2,11 @@
 
 The checklist belongs to the plugin: the pledge form asks about its items and the showcase
 reports on them; a site's pages link to its sections.
+
+The checklist is translatable (Wagtail's ``TranslatableMixin``): each language has its own copy
+with the same ``translation_key``. Records stay language-neutral: pledges, forms, statistics and
+exports always refer to the default language's items (``source_items``), and only the words a
+page shows come from the active language's copy (``pledge_forms.translation``).
 """
 
 from django.db import models
@@ -9,11 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel
-from wagtail.models import Orderable
+from wagtail.models import Orderable, TranslatableMixin
 from wagtail.search import index
 
+from pledge_forms.translatable import ShowsTranslation, synchronized
 
-class Checklist(index.Indexed, ClusterableModel):
+
+class Checklist(ShowsTranslation, TranslatableMixin, index.Indexed, ClusterableModel):
     """A named list of sections and practices that agencies pledge to adopt.
 
     Editors keep its wording current; codes stay stable so pledges, links and exports keep
@@ -21,7 +28,7 @@ class Checklist(index.Indexed, ClusterableModel):
     """
 
     name = models.CharField(_("name"), max_length=255)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100)
     intro = models.TextField(_("introduction"), blank=True)
 
     panels = [
@@ -32,16 +39,22 @@ class Checklist(index.Indexed, ClusterableModel):
     ]
 
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    override_translatable_fields = synchronized("slug")
 
     def __str__(self):
         return self.name
 
-    class Meta:
+    class Meta(TranslatableMixin.Meta):
         verbose_name = _("checklist")
         verbose_name_plural = _("checklists")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug", "locale"], name="pledge_forms_checklist_unique_slug"
+            )
+        ]
 
 
-class ChecklistSection(Orderable):
+class ChecklistSection(ShowsTranslation, TranslatableMixin, Orderable):
     """A group of practices, e.g. a focus area such as "Use of Force"."""
 
     checklist = ParentalKey(
@@ -56,11 +69,12 @@ class ChecklistSection(Orderable):
     description = models.TextField(_("description"), blank=True)
 
     panels = [FieldPanel("title"), FieldPanel("slug"), FieldPanel("description")]
+    override_translatable_fields = synchronized("slug")
 
     def __str__(self):
         return self.title
 
-    class Meta(Orderable.Meta):
+    class Meta(TranslatableMixin.Meta, Orderable.Meta):
         verbose_name = _("section")
         verbose_name_plural = _("sections")
         constraints = [
@@ -70,7 +84,7 @@ class ChecklistSection(Orderable):
         ]
 
 
-class ChecklistItem(index.Indexed, models.Model):
+class ChecklistItem(ShowsTranslation, TranslatableMixin, index.Indexed, models.Model):
     """One practice of the checklist, with a stable code (e.g. ``BF-1``) and a number."""
 
     section = models.ForeignKey(
@@ -111,9 +125,11 @@ class ChecklistItem(index.Indexed, models.Model):
         index.SearchField("description"),
         index.AutocompleteField("title"),
         index.FilterField("code"),
+        index.FilterField("locale_id"),
     ]
+    override_translatable_fields = synchronized("code", "number", "illustrative")
 
-    class Meta:
+    class Meta(TranslatableMixin.Meta):
         ordering = ["number"]
         verbose_name = _("practice")
         verbose_name_plural = _("practices")
@@ -122,7 +138,7 @@ class ChecklistItem(index.Indexed, models.Model):
                 fields=["section", "number"], name="pledge_forms_item_unique_number"
             ),
             models.UniqueConstraint(
-                fields=["code"], name="pledge_forms_item_unique_code"
+                fields=["code", "locale"], name="pledge_forms_item_unique_code"
             ),
         ]
 

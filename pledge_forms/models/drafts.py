@@ -42,6 +42,8 @@ class PledgeDraft(models.Model):
     # Steps whose answers passed their checks at least once (the indicator marks them).
     done_steps = models.JSONField(default=list, blank=True)
     resume_email = models.EmailField(_("resume link sent to"), blank=True)
+    # The language of the last step answered: the resume link opens the form in it.
+    language = models.CharField(_("language"), max_length=15, blank=True)
     # Raised to revoke every resume link sent so far.
     link_version = models.PositiveIntegerField(default=0)
     saved_at = models.DateTimeField(_("saved for later"), null=True, blank=True)

@@ -22,11 +22,14 @@ from wagtail.admin.panels import (
 from wagtail.contrib.forms.models import AbstractForm, AbstractFormField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
+from wagtail.models import TranslatableMixin
 
-from pledge_forms import views, wizard
+from pledge_forms import localization, views, wizard
 from pledge_forms.choices import EligibilityRule, FormStep
 from pledge_forms.forms import PledgeForm
+from pledge_forms.localization import localized
 from pledge_forms.models.checklists import ChecklistItem
+from pledge_forms.translatable import ShowsTranslation, synchronized
 
 EMAIL_HELP = _(
     "Leave empty to use the standard text. Placeholders: {agency} (agency name), "
@@ -40,8 +43,14 @@ CHANGES_EMAIL_HELP = _(
 )
 
 
-class PledgeFormField(AbstractFormField):
-    """An extra question editors add below the fixed pledge sections."""
+class PledgeFormField(ShowsTranslation, TranslatableMixin, AbstractFormField):
+    """An extra question editors add below the fixed pledge sections.
+
+    Translatable with its page: a translation changes the label, help text, choices and
+    default value. The key answers are stored under (``clean_name``), the type, the step and
+    whether it is required stay the source's, so a pledge is the same record in every
+    language (``pledge_forms.localization.form_questions``).
+    """
 
     page = ParentalKey(
         "PledgeFormPage", on_delete=models.CASCADE, related_name="form_fields"
@@ -55,8 +64,11 @@ class PledgeFormField(AbstractFormField):
     )
 
     panels = [*AbstractFormField.panels, FieldPanel("step")]
+    override_translatable_fields = synchronized(
+        "clean_name", "field_type", "required", "step"
+    )
 
-    class Meta(AbstractFormField.Meta):
+    class Meta(TranslatableMixin.Meta, AbstractFormField.Meta):
         verbose_name = _("extra question")
         verbose_name_plural = _("extra questions")
 
@@ -237,6 +249,19 @@ class PledgeFormPage(RoutablePageMixin, AbstractForm):
         ]
     )
 
+    # Every language's form page uses the same checklist, the default language's: pledges
+    # refer to its practices whatever language they were made in.
+    override_translatable_fields = synchronized(
+        "checklist",
+        "period_months",
+        "opens_at",
+        "closes_at",
+        "notify_emails",
+        "rule_require_commitment",
+        "rule_statuses",
+        "rule_min_per_area",
+    )
+
     # The plugin does not know the site's page types: any parent may hold the form.
     subpage_types = []
     template = "pledge_forms/pledge_form_page.html"
@@ -264,9 +289,15 @@ class PledgeFormPage(RoutablePageMixin, AbstractForm):
 
     @cached_property
     def form_parts(self) -> tuple[list, list]:
-        """The checklist's items and the editors' questions, read once per page object
-        (a request's): a step's view builds its form more than once."""
-        return list(self.checklist_items()), list(self.form_fields.all())
+        """The checklist's items and the editors' questions in the active language, read
+        once per page object (a request's): a step's view builds its form more than once."""
+        return localized(self.checklist_items()), localization.form_questions(self)
+
+    @cached_property
+    def source_page(self) -> "PledgeFormPage":
+        """The default language's form page, which pledges, drafts and submissions made
+        on this page (in any language) are recorded under."""
+        return localization.source_page(self)
 
     def get_form(self, *args, page=None, user=None, **kwargs):
         items, questions = self.form_parts

@@ -2,11 +2,13 @@
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from modelcluster.models import ClusterableModel
 from wagtail.actions.publish_revision import PublishPermissionError
@@ -223,6 +225,15 @@ class Pledge(
         _("stage"), max_length=20, choices=Stage.choices, default=Stage.PLEDGED
     )
     pledged_at = models.DateTimeField(_("pledged at"), default=timezone.now)
+    # A language code of LANGUAGES (no choices here: a new language needs no migration).
+    language = models.CharField(
+        _("language"),
+        max_length=15,
+        blank=True,
+        help_text=_(
+            "The language the pledge was made in: e-mails to the agency use it."
+        ),
+    )
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     eligible = models.BooleanField(
@@ -356,6 +367,15 @@ class Pledge(
 
     def country_name(self) -> str:
         return country_name(self.country)
+
+    def language_name(self) -> str:
+        """The pledge's language, named in the language of whoever reads it (a
+        reviewer's admin); the default language when the pledge has none."""
+        code = self.language or settings.LANGUAGE_CODE
+        try:
+            return get_language_info(code)["name_translated"]
+        except KeyError:
+            return code
 
     @classmethod
     def from_serializable_data(cls, data, check_fks=True, strict_fks=False):

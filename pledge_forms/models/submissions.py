@@ -64,6 +64,8 @@ class PledgeSubmission(AbstractFormSubmission):
     """
 
     labels = models.JSONField(_("labels"), default=dict, blank=True)
+    # The language of the form the answers were given in (the labels are in it).
+    language = models.CharField(_("language"), max_length=15, blank=True)
     kind = models.CharField(
         _("kind"),
         max_length=20,

@@ -23,7 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
-from pledge_forms import conf, emails, evidence
+from pledge_forms import conf, emails, evidence, localization
 from pledge_forms.models.drafts import PledgeDraft
 from pledge_forms.services.links import resume_link
 
@@ -50,7 +50,7 @@ def find(page, key: str, *, for_update: bool = False) -> PledgeDraft | None:
         return None
     return (
         PledgeDraft.objects.filter(
-            form_page=page, key=key, pledge__isnull=not for_update
+            form_page=page.source_page, key=key, pledge__isnull=not for_update
         )
         .select_related("pledge")
         .first()
@@ -63,7 +63,7 @@ def update_draft(page, pledge, answers: dict[str, list[str]]) -> PledgeDraft:
 
     Counted as saved from the start: the update link is the way back to it."""
     draft = (
-        PledgeDraft.objects.filter(form_page=page, pledge=pledge)
+        PledgeDraft.objects.filter(form_page=page.source_page, pledge=pledge)
         .order_by("-updated_at")
         .first()
     )
@@ -73,7 +73,8 @@ def update_draft(page, pledge, answers: dict[str, list[str]]) -> PledgeDraft:
     if draft is not None:
         delete(draft)
     return PledgeDraft.objects.create(
-        form_page=page,
+        form_page=page.source_page,
+        language=localization.content_language(),
         pledge=pledge,
         answers=answers,
         files={
@@ -265,15 +266,18 @@ def save_for_later(draft: PledgeDraft, address: str) -> bool:
         draft.link_mail_day = today
         draft.resume_email = address
         draft.saved_at = timezone.now()
+        # The link and the e-mail in the language the form is being filled in.
+        draft.language = localization.content_language()
         draft.save()
-        subject, text, html = emails.compose(
-            draft.form_page,
-            "draft_saved",
-            {
-                "agency": _first(draft.answers.get("legal_name")),
-                "link": resume_link(draft),
-            },
-        )
+        with localization.override(draft.language):
+            subject, text, html = emails.compose(
+                localization.form_page_for(draft),
+                "draft_saved",
+                {
+                    "agency": _first(draft.answers.get("legal_name")),
+                    "link": resume_link(draft),
+                },
+            )
         emails.queue([address], subject, text, html, purpose="draft_saved")
     return True
 

@@ -39,6 +39,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pledge_forms import conf, emails
 from pledge_forms.choices import Stage
+from pledge_forms.localization import localized
 from pledge_forms.models.checklists import ChecklistItem
 from pledge_forms.models.lapse import PledgeLapse, PledgeReminder
 from pledge_forms.models.pledges import Pledge, is_lapsed, lapsed_q, member_q
@@ -112,11 +113,17 @@ def cache_state() -> tuple[str, str]:
 
 def remaining_practices(pledge: Pledge) -> str:
     """The practices not yet in place, one line each, named as the form names them
-    ("7. Title", ``ChecklistItem.__str__``)."""
+    ("7. Title", ``ChecklistItem.__str__``), in the pledge's language."""
     codes = practices_not_in_place(pledge)
-    items = ChecklistItem.objects.filter(
-        code__in=codes, section__checklist=checklist_of(pledge)
-    ).in_bulk(field_name="code")
+    items = {
+        item.code: item
+        for item in localized(
+            ChecklistItem.objects.filter(
+                code__in=codes, section__checklist=checklist_of(pledge)
+            ),
+            pledge.language,
+        )
+    }
     return "\n".join(
         f"- {items[code]}" if code in items else f"- {code}" for code in codes
     )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from wagtail import hooks
 from wagtail.log_actions import log
 
-from pledge_forms import conf, emails
+from pledge_forms import conf, emails, localization
 from pledge_forms.choices import ReviewStatus
 from pledge_forms.models.drafts import PledgeDraft
 from pledge_forms.models.pledges import Pledge
@@ -95,7 +95,9 @@ def make_verify_token(pledge: Pledge) -> str:
 
 
 def verify_link(pledge: Pledge) -> str:
-    return page_link(pledge.form_page, f"verify/{make_verify_token(pledge)}/")
+    return page_link(
+        localization.form_page_for(pledge), f"verify/{make_verify_token(pledge)}/"
+    )
 
 
 def make_update_token(pledge: Pledge) -> str:
@@ -107,7 +109,9 @@ def make_update_token(pledge: Pledge) -> str:
 
 
 def update_link(pledge: Pledge) -> str:
-    return page_link(pledge.form_page, f"update/{make_update_token(pledge)}/")
+    return page_link(
+        localization.form_page_for(pledge), f"update/{make_update_token(pledge)}/"
+    )
 
 
 def token_is_well_formed(token: str) -> bool:
@@ -156,7 +160,10 @@ def make_resume_token(draft: PledgeDraft) -> str:
 
 
 def resume_link(draft: PledgeDraft) -> str:
-    return page_link(draft.form_page, f"resume/{make_resume_token(draft)}/")
+    return page_link(
+        localization.form_page_for(draft),
+        f"resume/{make_resume_token(draft)}/",
+    )
 
 
 def draft_for_resume_token(token: str) -> PledgeDraft:

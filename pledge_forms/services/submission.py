@@ -24,7 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from pledge_forms import emails, evidence
+from pledge_forms import emails, evidence, localization
 from pledge_forms.choices import PracticeStatus, ReviewStatus, SubmissionKind
 from pledge_forms.models.checklists import ChecklistItem
 from pledge_forms.models.pledges import IDENTITY_FIELDS, Pledge
@@ -222,8 +222,11 @@ def _store_submission(
     kind: str,
     pledge: Pledge | None,
 ) -> PledgeSubmission:
+    # Kept by the default language's form page, whatever language the form was in; the
+    # consent is the wording the agency saw.
     return PledgeSubmission.objects.create(
-        page=page,
+        page=page.source_page,
+        language=localization.content_language(),
         form_data={key: _jsonable(value) for key, value in data.items()},
         labels={key: str(value) for key, value in labels.items()},
         client_hash=hash_client(client_address),
@@ -391,7 +394,12 @@ def submit(
         with transaction.atomic():
             existing = Pledge.objects.filter(normalised_key=key).first()
             if existing is None:
-                pledge = Pledge(form_page=page, normalised_key=key, live=False)
+                pledge = Pledge(
+                    form_page=page.source_page,
+                    language=localization.content_language(),
+                    normalised_key=key,
+                    live=False,
+                )
                 _apply(pledge, page, data)
                 pledge.slug = unique_slug(
                     pledge.display_name, pledge.region or pledge.country

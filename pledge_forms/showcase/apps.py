@@ -13,7 +13,6 @@ class PledgeShowcaseConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from pledge_forms.showcase import figures, signals
+        from pledge_forms.showcase import signals
 
-        figures.connect()
         signals.connect()

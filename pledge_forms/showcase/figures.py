@@ -11,23 +11,20 @@ once; entries left behind expire. The page cache (a site's) is the only other ca
 from __future__ import annotations
 
 import hashlib
-import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.db.models import CharField, Count, F, Max, Q, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce, Concat
-from django.db.models.signals import post_delete, post_save
 from django.utils.translation import get_language
 
 from pledge_forms.choices import Stage
-from pledge_forms.models.checklists import Checklist, ChecklistItem, ChecklistSection
+from pledge_forms.localization import checklist_version
 from pledge_forms.models.pledges import Pledge
 from pledge_forms.services import lapse
 
 FIGURES_CACHE_SECONDS = 3600
-CHECKLIST_VERSION_KEY = "pledge_forms:checklist-version"
 STATE_FIELDS = (
     "pledged",
     "completed",
@@ -90,22 +87,6 @@ def pledge_state() -> dict[str, Any]:
     return Pledge.objects.filter(live=True).order_by().aggregate(**values)
 
 
-def checklist_version() -> str:
-    version = cache.get(CHECKLIST_VERSION_KEY)
-    if version is None:
-        cache.add(CHECKLIST_VERSION_KEY, time.time_ns(), None)
-        version = cache.get(CHECKLIST_VERSION_KEY)
-    return str(version)
-
-
-def bump_checklist_version(sender=None, **kwargs) -> None:
-    """Connected to the checklist models' saves and deletions."""
-    try:
-        cache.incr(CHECKLIST_VERSION_KEY)
-    except ValueError:
-        cache.set(CHECKLIST_VERSION_KEY, time.time_ns(), None)
-
-
 def figures_key(name: str, *parts: Any, state: dict | None = None) -> str:
     """The key of the figure ``name`` (with ``parts`` that also decide it) for the
     published pledges as they stand (``state``, or read now: one query)."""
@@ -133,13 +114,3 @@ def cached(
         value = compute()
         cache.set(key, value, FIGURES_CACHE_SECONDS)
     return value
-
-
-def connect() -> None:
-    for model in (Checklist, ChecklistSection, ChecklistItem):
-        for signal in (post_save, post_delete):
-            signal.connect(
-                bump_checklist_version,
-                sender=model,
-                dispatch_uid=f"pledge_forms_figures_{model.__name__}_{id(signal)}",
-            )

@@ -17,6 +17,7 @@ from pledge_forms.showcase import views
 from pledge_forms.showcase.filters import ShowcaseFilterSet
 from pledge_forms.showcase.members import listed_member, listed_members, public_member
 from pledge_forms.showcase.statistics import checklist_sections
+from pledge_forms.translatable import synchronized
 
 
 class HomeDisplay(models.TextChoices):
@@ -56,6 +57,11 @@ class MemberShowcasePage(RoutablePageMixin, Page):
     )
     home_count = models.PositiveSmallIntegerField(
         _("members on the home page"), default=6
+    )
+
+    # Every language's showcase reports on the same (the default language's) checklist.
+    override_translatable_fields = synchronized(
+        "checklist", "per_page", "home_display", "home_count"
     )
 
     content_panels = [

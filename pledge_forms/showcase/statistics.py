@@ -18,6 +18,7 @@ from pledge_forms.choices import (
     Stage,
 )
 from pledge_forms.geography import country_name, region_name
+from pledge_forms.localization import localized
 from pledge_forms.models.checklists import Checklist, ChecklistItem
 from pledge_forms.models.practices import PledgePractice
 from pledge_forms.models.progress import PracticeChange
@@ -57,7 +58,8 @@ class Section:
 
 
 def checklist_sections(checklist: Checklist | int | None = None) -> list[Section]:
-    """Sections (focus areas) of the checklist with their practices, in one query."""
+    """Sections (focus areas) of the checklist with their practices, in one query; their
+    titles in the active language (``pledge_forms.localization``)."""
     items = ChecklistItem.objects.select_related("section").order_by(
         "section__sort_order", "number"
     )
@@ -69,7 +71,7 @@ def checklist_sections(checklist: Checklist | int | None = None) -> list[Section
         first = Checklist.objects.order_by("pk").values("pk")[:1]
         items = items.filter(section__checklist__in=first)
     sections: dict[int, Section] = {}
-    for item in items:
+    for item in localized(items):
         section = sections.get(item.section_id)
         if section is None:
             section = sections[item.section_id] = Section(

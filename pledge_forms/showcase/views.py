@@ -4,10 +4,11 @@ files, member pages, badges and certificates. Routed by :class:`MemberShowcasePa
 from urllib.parse import urlencode
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
+from pledge_forms import localization
 from pledge_forms.showcase import badges, certificates, charts, metadata, opendata
 from pledge_forms.showcase.filters import (
     ShowcaseFilterSet,
@@ -150,11 +151,26 @@ def campaign_statistics(request, page):
     )
 
 
+def _in_default_language(request, page, route: str):
+    """The open data is language-neutral (codes, and names in the default language): one
+    address, the default language's; the other languages' addresses redirect to it."""
+    source = localization.source_page(page)
+    if source.pk == page.pk:
+        return None
+    return HttpResponsePermanentRedirect(source.url + route)
+
+
 def data_csv(request, page):
+    redirect = _in_default_language(request, page, "data.csv")
+    if redirect is not None:
+        return redirect
     return opendata.csv_response(page.sections(), page.member_url_builder(request))
 
 
 def data_json(request, page):
+    redirect = _in_default_language(request, page, "data.json")
+    if redirect is not None:
+        return redirect
     return opendata.json_response(page.sections(), page.member_url_builder(request))
 
 

@@ -3,6 +3,7 @@ and the member page address the core's e-mails link to."""
 
 from wagtail import hooks
 
+from pledge_forms import localization
 from pledge_forms.services.links import MEMBER_URL_HOOK
 from pledge_forms.showcase import curation
 from pledge_forms.showcase.chooser import member_chooser_viewset
@@ -17,5 +18,10 @@ hooks.register("register_log_actions", curation.register_log_actions)
 
 @hooks.register(MEMBER_URL_HOOK)
 def member_url(pledge) -> str:
+    """The member's page in the showcase in the pledge's language (its e-mails link
+    there), else in the default language."""
     page = showcase_page()
-    return page.member_url(pledge.slug) if page else ""
+    if page is None:
+        return ""
+    language = pledge.language or localization.default_language()
+    return localization.page_in(page, language).member_url(pledge.slug)

@@ -4,7 +4,7 @@ checklist, resources, news, a standard page."""
 from types import SimpleNamespace
 
 import pytest
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from campaign_pages import demo
 from campaign_pages.testing.factories import (
@@ -17,7 +17,7 @@ from campaign_pages.testing.factories import (
     ResourcePageFactory,
     StandardPageFactory,
 )
-from cms.models import SiteSettings
+from cms.models import SiteSettings, SiteText
 from cms.public_address import site_fields
 from media.testing import DocumentFactory, ImageFactory
 
@@ -34,7 +34,13 @@ def build_site(resources: int = 3, news: int = 3) -> SimpleNamespace:
     )
     site_settings = SiteSettings.for_site(site)
     site_settings.logo = image
-    site_settings.footer_text = "Building trust together."
+    SiteText.objects.update_or_create(
+        locale=Locale.get_default(),
+        defaults={
+            "site_name": "Trust Building Campaign",
+            "footer_text": "Building trust together.",
+        },
+    )
     site_settings.contact_email = "campaign@example.org"
     site_settings.save()
     checklist = demo.ensure_checklist()

@@ -69,7 +69,7 @@ def test_a_news_index_made_in_the_admin_gets_the_news_review_workflow(
         {"title": "Newsroom", "slug": "newsroom", "intro": "", "action-publish": "1"},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
-    index = NewsIndexPage.objects.get(slug="newsroom")
+    index = NewsIndexPage.objects.get(locale__language_code="en", slug="newsroom")
     assert index.get_workflow().name == NEWS_WORKFLOW_NAME
     assert index.live
 

@@ -36,8 +36,10 @@ def one_url_per_page_type() -> dict[str, str]:
 def test_the_demo_notices_are_linked_from_every_page_and_from_the_form(client):
     call_command("load_demo_content", stdout=io.StringIO())
     site_settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
-    notice = StandardPage.objects.get(slug="privacy")
-    statement = StandardPage.objects.get(slug="accessibility")
+    notice = StandardPage.objects.get(locale__language_code="en", slug="privacy")
+    statement = StandardPage.objects.get(
+        locale__language_code="en", slug="accessibility"
+    )
     assert site_settings.privacy_page_id == notice.pk and notice.live
     assert site_settings.accessibility_page_id == statement.pk and statement.live
 
@@ -85,9 +87,18 @@ def test_the_demo_notices_are_linked_from_every_page_and_from_the_form(client):
 
     # The form's consent step links the notice beside the consent, and again with the
     # accessibility statement below its buttons.
-    walk(client, PledgeFormPage.objects.live().get(), until="commitment")
+    walk(
+        client,
+        PledgeFormPage.objects.live().get(locale__language_code="en"),
+        until="commitment",
+    )
     form = (
-        client.get(step_url(PledgeFormPage.objects.live().get(), "commitment"))
+        client.get(
+            step_url(
+                PledgeFormPage.objects.live().get(locale__language_code="en"),
+                "commitment",
+            )
+        )
         .content.decode()
         .split('<footer class="site-footer">')[0]
     )
@@ -100,20 +111,23 @@ def test_the_demo_notices_are_linked_from_every_page_and_from_the_form(client):
 
     # Loading again adds nothing; an editor's own choice of notice is kept.
     pages = Page.objects.count()
-    about = StandardPage.objects.get(slug="about")
+    about = StandardPage.objects.get(locale__language_code="en", slug="about")
     site_settings.privacy_page = about
     site_settings.save()
     demo.load()
     assert Page.objects.count() == pages
     site_settings.refresh_from_db()
     assert site_settings.privacy_page_id == about.pk
-    assert StandardPage.objects.filter(slug="privacy").count() == 1
+    assert (
+        StandardPage.objects.filter(locale__language_code="en", slug="privacy").count()
+        == 1
+    )
 
 
 def test_a_new_version_of_the_notice_is_a_new_consent_version_and_visitors_get_no_cookie():
     demo.load()
-    form_page = Page.objects.get(slug="pledge").specific
-    notice = StandardPage.objects.get(slug="privacy")
+    form_page = Page.objects.get(locale__language_code="en", slug="pledge").specific
+    notice = StandardPage.objects.get(locale__language_code="en", slug="privacy")
     labels = {}
     first = privacy.consent_record(form_page, labels)
     assert (

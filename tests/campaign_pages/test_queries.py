@@ -3,7 +3,9 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from wagtail.models import Locale
 
+from campaign_pages.demo_translations import demo_objects, translate
 from pledge_forms.choices import PracticeStatus
 from pledge_forms.models import Pledge
 from pledge_forms.showcase.demo import ensure_showcase_page
@@ -77,3 +79,49 @@ def test_public_pages_stay_within_the_query_budget_whatever_the_amount_of_conten
     assert few == many
     over = {name: count for name, count in many.items() if count > MAX_QUERIES}
     assert not over, over
+
+
+# With more than one language: one more query on every page for its translations (the
+# language switcher and the hreflang alternates), and, in a language other than the
+# default, one more for Wagtail's routing (the home page's translation,
+# `site.root_page.localized`).
+MAX_QUERIES_WITH_LANGUAGES = MAX_QUERIES + 1
+MAX_QUERIES_IN_ANOTHER_LANGUAGE = MAX_QUERIES + 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["es", "fr"])
+def test_every_language_keeps_the_query_budget(
+    client, settings, language, django_capture_on_commit_callbacks
+):
+    """The same pages in Spanish and French run a bounded number of queries, whatever
+    the content: the checklist's words come from one query kept per process."""
+    settings.PAGE_CACHE_SECONDS = 0
+    site = with_pledge_button(build_site(resources=3, news=3))
+    PledgeFactory.create_batch(3, live=True, statuses={"BF-1": PracticeStatus.IN_PLACE})
+    one_language = count_queries(client, public_urls(site))
+    locale = Locale.objects.get(language_code=language)
+    # wagtail-localize publishes a translation once its transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        translate(demo_objects(site.home), locale, {})
+    english = count_queries(client, public_urls(site))
+    urls = {name: f"/{language}{url}" for name, url in public_urls(site).items()}
+    translated = count_queries(client, urls)
+    print(f"\nqueries per page (en alone / en / {language}):")
+    for name in translated:
+        print(
+            f"  {name:28} {one_language[name]:3} / {english[name]:3} / "
+            f"{translated[name]:3}"
+        )
+    assert not {
+        name: count
+        for name, count in english.items()
+        if count > MAX_QUERIES_WITH_LANGUAGES
+    }
+    assert not {
+        name: count
+        for name, count in translated.items()
+        if count > MAX_QUERIES_IN_ANOTHER_LANGUAGE
+    }
+    # Nothing else grows with a language: each page costs at most the two lookups more.
+    assert all(translated[name] <= one_language[name] + 2 for name in translated)

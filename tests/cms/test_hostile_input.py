@@ -206,7 +206,7 @@ def demo_urls() -> dict[str, str]:
         )
         assert page is not None, f"the demo has no live page of type {label}"
         pages[f"page:{label}"] = page.url
-    showcase = MemberShowcasePage.objects.live().get()
+    showcase = MemberShowcasePage.objects.live().get(locale__language_code="en")
     form_page = PledgeFormPage.objects.live().first()
     member = listed_members().order_by("pk").first()
     assert member is not None, "the demo has no listed member"
@@ -214,7 +214,7 @@ def demo_urls() -> dict[str, str]:
     image = get_image_model().objects.first()
     Redirect.objects.create(old_path="/old-address", redirect_link="/news/")
     home = Page.objects.filter(depth=2).first()
-    about = Page.objects.get(slug="about")
+    about = Page.objects.get(locale__language_code="en", slug="about")
     restriction = PageViewRestriction.objects.create(
         page=about, restriction_type=PageViewRestriction.PASSWORD, password="x"
     )

@@ -4,9 +4,10 @@ Spanish under /es/, French under /fr/, each page linking to its translations."""
 import re
 
 import pytest
-from wagtail.models import Locale, Page
+from wagtail.models import Locale, Page, PageViewRestriction, Site
 
 from cms import page_cache
+from cms.models import SiteSettings
 from tests.campaign_pages.conftest import build_site
 from tests.cms.test_page_cache import cached  # noqa: F401, F811 (a fixture)
 
@@ -89,6 +90,23 @@ def test_the_switcher_links_the_same_page_or_the_languages_home(client, site):
     # yet, so it is not offered.
     links = switcher(client.get(site.posts[0].url).content.decode())
     assert links == [(site.posts[0].url, "en"), ("/es/", "es")]
+    # From a Spanish page too, each language's home is its own.
+    translate(site.home, "fr", title="Campagne pour bâtir la confiance")
+    links = switcher(client.get(spanish.url).content.decode())
+    assert links == [(focus.url, "en"), (spanish.url, "es"), ("/fr/", "fr")]
+
+
+def test_a_private_translation_is_not_offered(client, site):
+    """A translation behind a view restriction (its own or an ancestor's) is linked as if
+    missing: the language's home page instead."""
+    focus = site.areas[0]
+    spanish = translate(focus, "es", title="Política sin prejuicios")
+    PageViewRestriction.objects.create(
+        page=spanish.get_parent(), restriction_type=PageViewRestriction.LOGIN
+    )
+    links = switcher(client.get(focus.url).content.decode())
+    assert links == [(focus.url, "en"), ("/es/", "es")]
+    assert alternates(client.get(focus.url).content.decode()) == {}
 
 
 def test_a_page_asked_for_in_a_language_it_is_not_in_is_shown_in_its_own(client, site):
@@ -128,3 +146,21 @@ def test_the_sitemap_lists_every_language_with_alternates(client, site):
     assert f'hreflang="es" href="{PUBLIC}{spanish.url}"' in english_entry
     assert f'hreflang="x-default" href="{PUBLIC}{site.areas[0].url}"' in english_entry
     assert Page.objects.filter(locale__language_code="es").count() >= 3
+
+
+def test_the_footer_links_the_policy_pages_in_the_pages_language(client, site):
+    """The privacy notice chosen in the site settings is linked in Spanish on Spanish
+    pages once it is translated, and stays the English one until then."""
+    settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    settings.privacy_page = site.about
+    settings.save()
+
+    def footer(url):
+        html = client.get(url).content.decode()
+        # The links listed before the sitemap's, at the foot of the page.
+        return html.rsplit('href="/sitemap.xml"', 1)[0][-600:]
+
+    assert 'href="/about/">About<' in footer("/es/")
+    spanish = translate(site.about, "es", title="Aviso de privacidad")
+    assert f'href="{spanish.url}">Aviso de privacidad<' in footer("/es/")
+    assert 'href="/about/">About<' in footer("/")

@@ -327,8 +327,22 @@ def test_saving_site_settings_invalidates_but_reading_them_first_does_not(
     assert client.get("/")[HEADER] == "hit"
     settings_row = SiteSettings.for_site(site)  # created with defaults on first read
     assert client.get("/")[HEADER] == "hit"
-    settings_row.footer_text = "New footer"
+    settings_row.contact_email = "new@example.org"
     settings_row.save()
+    assert client.get("/")[HEADER] == "miss"
+
+
+def test_saving_the_site_text_invalidates(client, cached, home):
+    from wagtail.models import Locale
+
+    from cms.models import SiteText
+
+    client.get("/")
+    assert client.get("/")[HEADER] == "hit"
+    SiteText.objects.update_or_create(
+        locale=Locale.get_default(),
+        defaults={"site_name": "Trust Building Campaign", "footer_text": "New footer"},
+    )
     assert client.get("/")[HEADER] == "miss"
 
 

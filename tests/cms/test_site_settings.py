@@ -3,9 +3,9 @@
 import re
 
 import pytest
-from wagtail.models import Site
+from wagtail.models import Locale, Site
 
-from cms.models import SiteSettings
+from cms.models import SiteSettings, SiteText
 from tests.campaign_pages.conftest import build_site
 
 pytestmark = pytest.mark.django_db
@@ -16,10 +16,19 @@ def site_tree(db):
     return build_site(resources=1, news=1)
 
 
+def site_words(footer_text: str, site_name: str = "Trust Building Campaign"):
+    """The default language's site text (Snippets → Site text), as an editor saves it."""
+    words, _ = SiteText.objects.update_or_create(
+        locale=Locale.get_default(),
+        defaults={"site_name": site_name, "footer_text": footer_text},
+    )
+    return words
+
+
 def test_footer_shows_contact_email_footer_text_and_social_links(client, site_tree):
     settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
     settings.contact_email = "press@example.org"
-    settings.footer_text = "Trust is built together."
+    site_words("Trust is built together.")
     settings.linkedin_url = "https://www.linkedin.com/company/example"
     settings.save()
     for url in ["/", "/resources/", "/news/"]:
@@ -43,8 +52,6 @@ def test_without_settings_the_site_still_renders(client, site_tree):
 
 
 def test_footer_text_is_escaped(client, site_tree):
-    settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
-    settings.footer_text = "<img src=x onerror=alert(1)>"
-    settings.save()
+    site_words("<img src=x onerror=alert(1)>")
     page = client.get("/").content.decode()
     assert "<img src=x onerror" not in page
