@@ -5,7 +5,6 @@ the showcase in all three languages."""
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from wagtail.models import Locale
 
@@ -15,6 +14,7 @@ from pledge_forms.models import Pledge
 from pledge_forms.showcase.demo import ensure_showcase_page
 from pledge_forms.testing.factories import PledgeFormPageFactory
 from tests.campaign_pages.conftest import build_site
+from tests.pledge_forms.showcase.test_journey_browser import sign_in_reviewer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -106,13 +106,7 @@ def test_a_french_agency_pledges_in_french_and_is_a_member_in_every_language(
     reviewers = [m for m in mail.outbox if m.to == ["reviewers@example.org"]]
     assert reviewers[0].subject.startswith("A pledge is ready for review")
 
-    reviewer = django_user_model.objects.create_user("reviewer", password="pw-review-1")
-    reviewer.groups.add(Group.objects.get(name="Campaign reviewers"))
-    page.goto("/admin/login/")
-    page.fill("#id_username", "reviewer")
-    page.fill("#id_password", "pw-review-1")
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/admin/$"))
+    sign_in_reviewer(page, django_user_model)
     page.goto(f"/admin/snippets/pledge_forms/pledge/inspect/{pledge.pk}/")
     assert "French" in page.locator("main").inner_text()
     page.get_by_role("link", name="Approve and publish").click()
