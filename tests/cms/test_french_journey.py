@@ -80,11 +80,12 @@ def fill_step(page):
 
 
 def test_a_french_agency_pledges_in_french_and_is_a_member_in_every_language(
-    browser_page, live_server, site, django_user_model
+    browser_page, live_server, site, django_user_model, axe
 ):
     page = browser_page
     page.goto("/fr/pledge/")
     assert page.locator("html").get_attribute("lang") == "fr"
+    axe(page)
     while "/check/" not in page.url:
         assert "/fr/pledge/" in page.url
         fill_step(page)
@@ -134,6 +135,8 @@ def test_a_french_agency_pledges_in_french_and_is_a_member_in_every_language(
         page.goto(f"{prefix}/members/")
         assert page.locator("html").get_attribute("lang") == lang
         page.get_by_role("link", name=AGENCY).first.wait_for()
+        axe(page)
     page.get_by_role("link", name=AGENCY).first.click()
     page.wait_for_url(re.compile(r"/fr/members/[a-z0-9-]+/$"))
     assert "Québec" in page.locator("main").inner_text()
+    axe(page)
