@@ -7,6 +7,7 @@ from wagtail.models import Page, Site
 from campaign_pages.models import NewsIndexPage
 from campaign_pages.workflows import attach_news_workflow
 from cms.models import SiteSettings
+from pledge_forms.localization import locale_language, page_in
 from pledge_forms.services.privacy import POLICY_PAGES_HOOK, PolicyPage
 
 
@@ -39,9 +40,7 @@ def site_policy_pages(form_page):
         return {}
     found = {}
     for kind, page in SiteSettings.for_site(site).policy_pages.items():
-        if page.locale_id != form_page.locale_id:
-            translated = page.get_translation_or_none(form_page.locale_id)
-            page = translated if translated is not None and translated.live else page
+        page = page_in(page, locale_language(form_page.locale_id))
         url = page.relative_url(site)
         if url:
             found[kind] = PolicyPage(page.title, url, str(page.live_revision_id or ""))

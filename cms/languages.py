@@ -122,36 +122,10 @@ def _translations(request, page, current: str) -> list[Page]:
         chrome = SiteSettings.for_request(request).policy_pages
     wanted = Q(translation_key=page.translation_key)
     if chrome:
-        keys = [chrome_page.translation_key for chrome_page in chrome.values()]
-        wanted |= Q(translation_key__in=keys, locale__language_code=current)
-    rows = list(
-        Page.objects.live()
-        .filter(wanted)
-        .exclude(Exists(_restrictions_above()))
-        .select_related("locale")
-        .only(
-            "id",
-            "title",
-            "path",
-            "url_path",
-            "translation_key",
-            "locale__language_code",
-        )
-    )
+        wanted |= _in_current(chrome, current)
+    rows = _live_public(wanted)
     if chrome:
-        found = {
-            row.translation_key: row
-            for row in rows
-            if row.locale.language_code == current
-        }
-        setattr(
-            request,
-            POLICY_MEMO,
-            {
-                kind: found.get(chrome_page.translation_key, chrome_page)
-                for kind, chrome_page in chrome.items()
-            },
-        )
+        setattr(request, POLICY_MEMO, _chosen(chrome, rows, current))
     return rows
 
 
@@ -166,19 +140,39 @@ def policy_pages(request) -> dict:
         return chrome
     memo = getattr(request, POLICY_MEMO, None)
     if memo is None:
-        found = {
-            row.translation_key: row
-            for row in Page.objects.live()
-            .filter(
-                translation_key__in=[p.translation_key for p in chrome.values()],
-                locale__language_code=current,
-            )
-            .exclude(Exists(_restrictions_above()))
-            .only("id", "title", "path", "url_path", "translation_key")
-        }
-        memo = {kind: found.get(p.translation_key, p) for kind, p in chrome.items()}
+        memo = _chosen(chrome, _live_public(_in_current(chrome, current)), current)
         setattr(request, POLICY_MEMO, memo)
     return memo
+
+
+def _in_current(pages: dict, current: str) -> Q:
+    keys = [page.translation_key for page in pages.values()]
+    return Q(translation_key__in=keys, locale__language_code=current)
+
+
+def _chosen(pages: dict, rows: list[Page], current: str) -> dict:
+    """Each of ``pages`` as its translation in ``current`` among ``rows``, else itself."""
+    found = {
+        row.translation_key: row for row in rows if row.locale.language_code == current
+    }
+    return {kind: found.get(page.translation_key, page) for kind, page in pages.items()}
+
+
+def _live_public(condition: Q) -> list[Page]:
+    return list(
+        Page.objects.live()
+        .filter(condition)
+        .exclude(Exists(_restrictions_above()))
+        .select_related("locale")
+        .only(
+            "id",
+            "title",
+            "path",
+            "url_path",
+            "translation_key",
+            "locale__language_code",
+        )
+    )
 
 
 def _restrictions_above():

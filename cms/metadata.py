@@ -51,10 +51,9 @@ from wagtail.models import Site
 
 from campaign_pages.models import NewsPage
 from campaign_pages.templatetags.campaign_tags import site_navigation
-from cms import languages
+from cms import languages, site_text
 from cms.models import SiteSettings
 from cms.public_address import absolute
-from cms.site_text import site_text
 
 logger = logging.getLogger(__name__)
 
@@ -429,7 +428,7 @@ def page_metadata(context) -> PageMetadata:
         page = None  # a context's "page" that is not a Wagtail page (a paginator's)
     site = Site.find_for_request(request) if request is not None else None
     site_settings = SiteSettings.for_request(request) if site is not None else None
-    site_name = site_text().site_name
+    site_name = site_text.for_request(request).site_name
 
     canonical = canonical_url(context, page, request)
     page_title = one_line(context.get("page_title", ""))

@@ -1,8 +1,8 @@
 """The site's own words in the request's language (``cms.models.SiteText``).
 
 Read on every page (header, footer, title) and in every e-mail, so kept in the cache per
-language until an editor saves or deletes a site text: no query on a page once the words
-are known. A language without its own site text has the default language's; a site with
+language until an editor saves or deletes a site text, and on the request once read: no
+query on a page once the words are known, one look at the cache per request. A language without its own site text has the default language's; a site with
 none yet has its Wagtail site name (``WAGTAIL_SITE_NAME``) and no footer text.
 """
 
@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
-from django.utils import translation
-from wagtail.coreutils import get_supported_content_language_variant
 
 from cms.models import SiteText
+from pledge_forms.localization import content_language, default_language
 
 CACHE_KEY = "cms:site-text:{language}"
+REQUEST_MEMO = "_site_text"
 logger = logging.getLogger(__name__)
 
 
@@ -27,25 +27,27 @@ class Words:
     footer_text: str = ""
 
 
-def _content_language(language: str | None) -> str:
-    try:
-        return get_supported_content_language_variant(
-            language or translation.get_language() or settings.LANGUAGE_CODE
-        )
-    except LookupError:
-        return get_supported_content_language_variant(settings.LANGUAGE_CODE)
+def for_request(request) -> Words:
+    """:func:`site_text` in the request's language, read once per request."""
+    language = content_language()
+    memo = getattr(request, REQUEST_MEMO, None)
+    if memo is None or memo[0] != language:
+        memo = (language, site_text(language))
+        if request is not None:
+            setattr(request, REQUEST_MEMO, memo)
+    return memo[1]
 
 
 def site_text(language: str | None = None) -> Words:
     """The site's name and footer text in ``language`` (the active one by default)."""
-    language = _content_language(language)
+    language = content_language(language)
     key = CACHE_KEY.format(language=language)
     try:
         words = cache.get(key)
     except Exception:  # a cache outage is never an error page: read the database
         words = None
     if words is None:
-        default = _content_language(settings.LANGUAGE_CODE)
+        default = default_language()
         rows = {
             row["locale__language_code"]: row
             for row in SiteText.objects.filter(

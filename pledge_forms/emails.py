@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.template.loader import select_template
+from django.utils import translation
 from django.utils.html import escape, format_html, linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
@@ -370,8 +371,9 @@ def send_kind(
     if kind in REVIEWER_KINDS:
         language, page = localization.default_language(), pledge.form_page
     else:
-        language, page = pledge.language, localization.form_page_for(pledge)
-    with localization.override(language):
+        language = localization.record_language(pledge)
+        page = localization.form_page_for(pledge)
+    with translation.override(language):
         subject, text, html = compose(
             page,
             kind,

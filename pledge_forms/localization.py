@@ -22,7 +22,6 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
-from django.utils import translation
 from django.utils.translation import get_language
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale
@@ -100,8 +99,7 @@ def bump_checklist_version(sender=None, **kwargs) -> None:
         logger.warning("cache unreachable: checklist version not raised", exc_info=True)
 
 
-def _words_of(model, language: str) -> dict:
-    version = checklist_version()
+def _words_of(model, language: str, version: str | None) -> dict:
     key = (model, language, version)
     words = _words.get(key) if version is not None else None
     if words is None:
@@ -117,11 +115,11 @@ def _words_of(model, language: str) -> dict:
     return words
 
 
-def _translate(obj, language: str) -> None:
+def _translate(obj, language: str, version: str | None) -> None:
     if getattr(obj, "display_language", None) == language:
         return
     if locale_language(obj.locale_id) != language:
-        words = _words_of(type(obj), language).get(obj.translation_key)
+        words = _words_of(type(obj), language, version).get(obj.translation_key)
         if words:
             obj.__dict__.update(words)
             # The instance now shows another language's words: it must not be saved.
@@ -140,15 +138,15 @@ def localized(objects: Iterable[T], language: str | None = None) -> list[T]:
     language = content_language(language)
     if not objects or language == default_language():
         return objects
+    version = checklist_version()  # one look at the cache for all of them
     for obj in objects:
-        _translate(obj, language)
-        cached = obj._state.fields_cache
-        section = cached.get("section")
+        _translate(obj, language, version)
+        section = obj._state.fields_cache.get("section")
         if section is not None:
-            _translate(section, language)
+            _translate(section, language, version)
             checklist = section._state.fields_cache.get("checklist")
             if checklist is not None:
-                _translate(checklist, language)
+                _translate(checklist, language, version)
     return objects
 
 
@@ -170,58 +168,49 @@ def connect() -> None:
 # --- The form page in a language ---------------------------------------------------------
 
 
+def _in_language(page, language: str, *, live: bool):
+    """``page`` in ``language`` (its translation, live ones only with ``live``), else
+    ``page`` itself; no query when it is in that language already."""
+    if locale_language(page.locale_id) == language:
+        return page
+    pages = type(page).objects.live() if live else type(page).objects.all()
+    found = pages.filter(
+        translation_key=page.translation_key, locale__language_code=language
+    ).first()
+    return found or page
+
+
 def source_page(page):
     """The default language's version of ``page`` (a form page): the page pledges, drafts
     and submissions are recorded under. ``page`` itself in the default language (no query),
     or when it has no source."""
-    if locale_language(page.locale_id) == default_language():
-        return page
-    source = (
-        type(page)
-        .objects.filter(
-            translation_key=page.translation_key,
-            locale__language_code=default_language(),
-        )
-        .first()
-    )
-    return source or page
+    return _in_language(page, default_language(), live=False)
 
 
 def page_in(page, language: str | None):
-    """The live translation of ``page`` in ``language``; ``page`` itself when it is already
-    in that language or has none."""
-    language = content_language(language)
-    if locale_language(page.locale_id) == language:
-        return page
-    translation = (
-        type(page)
-        .objects.live()
-        .filter(translation_key=page.translation_key, locale__language_code=language)
-        .first()
-    )
-    return translation or page
+    """The live translation of ``page`` in ``language`` (the active one by default);
+    ``page`` itself when it is already in that language or has none."""
+    return _in_language(page, content_language(language), live=True)
+
+
+def record_language(record) -> str:
+    """The language a pledge or draft was made in; the default language for one made
+    before the site had languages (or in one it no longer has)."""
+    return content_language(record.language or default_language())
 
 
 def form_page_for(record):
     """The form page of ``record`` (a pledge or a draft, kept by the default language's
     page) in the language the agency used: its links and e-mails use it."""
     page = record.form_page
-    if page is None:
-        return None
-    return page_in(page, record.language or default_language())
-
-
-def override(language: str | None):
-    """Django's ``translation.override`` for a record's language (the default language
-    when it has none or the site no longer has it)."""
-    return translation.override(content_language(language or default_language()))
+    return page_in(page, record_language(record)) if page is not None else None
 
 
 def form_questions(page) -> list:
     """The editor-built questions the form at ``page`` asks: the source page's questions
     (their keys, types, steps, stored choice values), with the words of ``page``'s own
     translation of each. Two queries on a translated page, one on the source."""
-    source = source_page(page)
+    source = page.source_page  # kept on the page: its views need it too
     questions = list(source.form_fields.all())
     if source.pk == page.pk:
         return questions

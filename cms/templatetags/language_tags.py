@@ -20,11 +20,11 @@ def language_links(context) -> list[languages.LanguageLink]:
     return languages.language_links(request, page)
 
 
-@register.simple_tag
-def site_words() -> site_text.Words:
+@register.simple_tag(takes_context=True)
+def site_words(context) -> site_text.Words:
     """``{% site_words as words %}``: the site's name and footer text in the page's
     language."""
-    return site_text.site_text()
+    return site_text.for_request(context.get("request"))
 
 
 @register.simple_tag

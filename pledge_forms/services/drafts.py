@@ -20,7 +20,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.datastructures import MultiValueDict
 
 from pledge_forms import conf, emails, evidence, localization
@@ -269,7 +269,7 @@ def save_for_later(draft: PledgeDraft, address: str) -> bool:
         # The link and the e-mail in the language the form is being filled in.
         draft.language = localization.content_language()
         draft.save()
-        with localization.override(draft.language):
+        with translation.override(draft.language):
             subject, text, html = emails.compose(
                 localization.form_page_for(draft),
                 "draft_saved",

@@ -39,7 +39,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pledge_forms import conf, emails
 from pledge_forms.choices import Stage
-from pledge_forms.localization import localized
+from pledge_forms.localization import localized, record_language
 from pledge_forms.models.checklists import ChecklistItem
 from pledge_forms.models.lapse import PledgeLapse, PledgeReminder
 from pledge_forms.models.pledges import Pledge, is_lapsed, lapsed_q, member_q
@@ -121,7 +121,7 @@ def remaining_practices(pledge: Pledge) -> str:
             ChecklistItem.objects.filter(
                 code__in=codes, section__checklist=checklist_of(pledge)
             ),
-            pledge.language,
+            record_language(pledge),
         )
     }
     return "\n".join(

@@ -23,5 +23,5 @@ def member_url(pledge) -> str:
     page = showcase_page()
     if page is None:
         return ""
-    language = pledge.language or localization.default_language()
-    return localization.page_in(page, language).member_url(pledge.slug)
+    shown = localization.page_in(page, localization.record_language(pledge))
+    return shown.member_url(pledge.slug)
