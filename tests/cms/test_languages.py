@@ -164,3 +164,15 @@ def test_the_footer_links_the_policy_pages_in_the_pages_language(client, site):
     spanish = translate(site.about, "es", title="Aviso de privacidad")
     assert f'href="{spanish.url}">Aviso de privacidad<' in footer("/es/")
     assert 'href="/about/">About<' in footer("/")
+
+
+def test_the_not_found_page_leads_on_in_its_language(client, site):
+    response = client.get("/es/no-such-page/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert '<html lang="es">' in html
+    assert 'href="/es/focus-areas/"' in html
+    assert 'action="/es/search/"' in html
+    assert 'href="/focus-areas/"' in client.get("/no-such-page/").content.decode()
+    nothing = client.get("/es/search/?q=zzzqqq").content.decode()
+    assert 'href="/es/resources/"' in nothing
