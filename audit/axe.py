@@ -10,7 +10,10 @@ TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
 def run_axe(page, source: str, context: str | None = None) -> dict:
-    """axe-core's result for ``page`` (or the element ``context`` selects)."""
+    """axe-core's result for ``page`` (or the element ``context`` selects), once the page
+    has loaded: checked mid-navigation, axe would see a page without its stylesheet (every
+    target too small) or no document at all."""
+    page.wait_for_load_state("load")
     # Loaded from the page's own origin (answered by the browser, never by the server):
     # the site's Content-Security-Policy allows no inline script, and an injected
     # <script> with the source inline would be blocked.
