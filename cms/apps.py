@@ -38,5 +38,6 @@ class CmsConfig(AppConfig):
             from pledge_forms.showcase.signals import showcase_changed
 
             showcase_changed.connect(
-                page_cache._on_change, dispatch_uid="page-cache-showcase-changed"
+                page_cache._on_members_changed,
+                dispatch_uid="page-cache-showcase-changed",
             )

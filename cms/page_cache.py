@@ -1,11 +1,12 @@
 """Page cache: whole responses of public pages for anonymous visitors, in Django's cache.
 
-Shared by every app server when the cache is Redis (``REDIS_URL``). Invalidation is a *generation*
-counter kept in the same cache: every stored page records the generation it was stored under and
-is served only while that is still the current one; any change that can alter a public page (a
-page or snippet published, unpublished, moved or deleted, site settings, the checklist, an image
-or document saved) increments it, so every server misses at once. The generation and the page are
-read in one round trip (``get_many``).
+Shared by every app server when the cache is Redis (``REDIS_URL``). Invalidation is by what a
+page shows (cms/topics.py): every stored page records the generations of the topics it shows
+(the site around it, editorial pages, members, practices, one member) and is served only while
+they are all still the current ones; a change increments the generations of the topics it
+alters (``topics_changed_by``), so every server misses at once on the pages that show it and
+keeps the others. The global topics' generations and the page are read in one round trip
+(``get_many``); a page that shows one member needs a second.
 
 What is never cached (the request is passed through untouched):
 - anything but GET/HEAD, and URLs under ``PAGE_CACHE_EXCLUDED_PATHS`` (admin, previews, health
@@ -26,8 +27,8 @@ What is never cached (the request is passed through untouched):
   parameters with any values make at most ``PAGE_CACHE_MAX_VARIANTS`` entries per path and
   generation, so no run of query strings can fill the cache.
 
-Changing a page's privacy (a ``PageViewRestriction`` saved, given other groups or deleted) is a
-change like a publish: it invalidates at once.
+Changing a page's privacy (a ``PageViewRestriction`` saved, given other groups or deleted)
+refreshes every page at once.
 
 The middleware sits before the session middleware, so a hit costs one cache round trip and nothing else.
 Responses of eligible requests carry ``X-Page-Cache: hit`` or ``miss``. A cache outage never
@@ -37,20 +38,18 @@ becomes an error page: every cache call is guarded and the page is served uncach
 import functools
 import hashlib
 import logging
-import time
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import caches
-from django.db import transaction
+from django.db import models
 from django.http import HttpResponse
 from django.utils.cache import cc_delim_re
 
+from cms import topics
 from cms.languages import language_of_path
 
 logger = logging.getLogger(__name__)
 
-GENERATION_KEY = "page-cache:generation"
 HEADER = "X-Page-Cache"
 DEFAULT_EXCLUDED_PATHS = (
     "/admin/",
@@ -75,44 +74,12 @@ def cache_seconds() -> int:
 
 
 def get_cache():
-    alias = _setting("PAGE_CACHE_ALIAS", "page_cache")
-    if alias not in settings.CACHES:
-        alias = "default"
-    return caches[alias]
+    return topics.cache()
 
 
-def current_generation(cache, generation=None) -> str:
-    """The generation in the shared cache; a fresh one when it was never set or was evicted."""
-    if generation is None:
-        generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        # Nanoseconds rather than 1: an evicted counter must never restart at an old value.
-        cache.add(GENERATION_KEY, time.time_ns(), None)
-        generation = cache.get(GENERATION_KEY)
-        if generation is None:
-            raise RuntimeError("the page cache does not keep what is written to it")
-    return str(generation)
-
-
-def _bump() -> None:
-    try:
-        cache = get_cache()
-        try:
-            cache.incr(GENERATION_KEY)
-        except ValueError:  # not set yet, or evicted
-            cache.set(GENERATION_KEY, time.time_ns(), None)
-    except Exception:  # a cache outage must not break publishing
-        logger.warning("could not invalidate the page cache", exc_info=True)
-
-
-def invalidate() -> None:
-    """Make every app server miss: now, and again once the surrounding transaction commits.
-
-    The second bump covers a request that reads the old data and stores it in the cache between
-    the first bump and the commit.
-    """
-    _bump()
-    transaction.on_commit(_bump)
+def invalidate(*shown: str) -> None:
+    """Refresh every page that shows these topics (every page when none is named)."""
+    topics.invalidate(*shown)
 
 
 def _is_excluded(path: str) -> bool:
@@ -125,14 +92,39 @@ def accept_query_parameters(request, names) -> None:
     request.page_cache_query_parameters = frozenset(names)
 
 
-def note_page(request, page) -> None:
-    """Called before Wagtail serves ``page`` (``cms/wagtail_hooks.py``): what it lets us cache."""
+def shows(request, *shown: str) -> None:
+    """Say which topics (cms/topics.py) a response shows: it is refreshed when they change.
+
+    The generation of a topic outside the global ones (one member) is read now, before the
+    view reads what it shows: a change committed while the page renders then leaves a copy
+    that is already out of date, never a stale copy under the new generation."""
+    if not getattr(request, "page_cache_eligible", False):
+        return
+    request.page_cache_topics = topics.shown_by(shown)
+    own = [topic for topic in request.page_cache_topics if topic not in topics.GLOBAL]
+    try:
+        request.page_cache_own_generations = (
+            topics.read(get_cache(), own) if own else {}
+        )
+    except Exception:
+        logger.warning("page cache unavailable, not storing", exc_info=True)
+        request.page_cache_restricted = True
+
+
+def note_page(request, page, args=(), kwargs=None) -> None:
+    """Called before Wagtail serves ``page`` (``cms/wagtail_hooks.py``) with what its route
+    found: what it lets us cache, and what it shows (``page_cache_shows``: topics, or a
+    method of the request and the route's arguments returning them)."""
     if not getattr(request, "page_cache_eligible", False):
         return
     accept_query_parameters(request, getattr(page, "page_cache_query_parameters", ()))
     # Wagtail's own check lets a visitor through who unlocked the page (a session cookie,
     # never cached); this one keeps any response of a restricted page out of the cache.
     request.page_cache_restricted = bool(page.get_view_restrictions())
+    shown = getattr(page, "page_cache_shows", ())
+    if callable(shown):
+        shown = shown(request, *args, **(kwargs or {}))
+    shows(request, *shown)
 
 
 def query_is_known(request) -> bool:
@@ -263,17 +255,18 @@ class PageCacheMiddleware:
 
         request.page_cache_eligible = True
         key = cache_key(url_digest(request), language_of_path(request.path_info))
-        generation = stored = None
+        current = stored = None
         try:
             cache = get_cache()
-            # One round trip: the generation and the page, which is valid only when it was
-            # stored under the current generation.
-            found = cache.get_many([GENERATION_KEY, key])
-            generation = current_generation(cache, found.get(GENERATION_KEY))
+            # One round trip: the global topics' generations and the page.
+            found = cache.get_many([*map(topics.key, topics.GLOBAL), key])
+            current = topics.read(cache, topics.GLOBAL, found)
             stored = found.get(key)
+            if stored is not None and not is_current(cache, stored[0], current):
+                stored = None
         except Exception:
             logger.warning("page cache unavailable, serving uncached", exc_info=True)
-        if stored is not None and stored[0] == generation:
+        if stored is not None:
             _, content, headers = stored
             response = HttpResponse(content)
             for name, value in headers:
@@ -281,10 +274,12 @@ class PageCacheMiddleware:
             response[HEADER] = "hit"
             return mark_shared(response)
 
+        # Fragments of the page (cms/templatetags/fragments.py) use the same generations.
+        request.topic_generations = current
         response = self.get_response(request)
         response[HEADER] = "miss"
         if (
-            generation is not None
+            current is not None
             and request.method == "GET"
             and response_is_cacheable(request, response)
         ):
@@ -293,10 +288,14 @@ class PageCacheMiddleware:
                 for name, value in response.items()
                 if name.lower() not in DROPPED_HEADERS
             ]
+            shown = getattr(request, "page_cache_topics", topics.GLOBAL)
+            generations = {
+                topic: current[topic] for topic in shown if topic in current
+            } | getattr(request, "page_cache_own_generations", {})
             try:
-                if may_store_variant(cache, request, generation):
+                if may_store_variant(cache, request, current[topics.SITE]):
                     cache.set(
-                        key, (generation, response.content, headers), cache_seconds()
+                        key, (generations, response.content, headers), cache_seconds()
                     )
             except Exception:
                 logger.warning("could not store a page in the cache", exc_info=True)
@@ -304,33 +303,145 @@ class PageCacheMiddleware:
         return response
 
 
+def is_current(cache, stored: dict, current: dict) -> bool:
+    """Every topic a stored page shows is still at the generation it was stored under."""
+    if not isinstance(stored, dict):  # stored by an earlier release of this module
+        return False
+    own = [topic for topic in stored if topic not in current]
+    if own:  # a page of one member: a second round trip
+        found = cache.get_many([topics.key(topic) for topic in own])
+        current = current | {t: str(found.get(topics.key(t))) for t in own}
+    return all(current[topic] == generation for topic, generation in stored.items())
+
+
 def mark_shared(response):
     """With ``PAGE_CACHE_CDN_SECONDS``, let a CDN keep a page that is the same for everyone."""
     seconds = int(_setting("PAGE_CACHE_CDN_SECONDS", 0) or 0)
     if seconds > 0 and not response.has_header("Cache-Control"):
-        response["Cache-Control"] = f"public, max-age=0, s-maxage={seconds}"
+        # While it fetches a fresh copy, or while the site is down, the CDN may go on
+        # serving the copy it has: a little longer, or for up to a day.
+        revalidate = int(_setting("PAGE_CACHE_CDN_STALE_SECONDS", 60))
+        if_error = int(_setting("PAGE_CACHE_CDN_STALE_IF_ERROR_SECONDS", 86400))
+        response["Cache-Control"] = (
+            f"public, max-age=0, s-maxage={seconds}, "
+            f"stale-while-revalidate={revalidate}, stale-if-error={if_error}"
+        )
     return response
 
 
-# --- Invalidation --------------------------------------------------------------------------
+# --- Invalidation: what each change refreshes ---------------------------------------------
 
 #: Models whose changes alter public pages although they are neither pages nor published
-#: snippets. Connected by label if the app is installed; a missing model is skipped.
-DEFAULT_INVALIDATING_MODELS = (
+#: snippets, and the topics they alter. Connected by label if the app is installed; a missing
+#: model is skipped.
+DEFAULT_INVALIDATING_MODELS = {
     # A page made private, public again, or given another password or other groups.
-    "wagtailcore.PageViewRestriction",
-    "pledge_forms.Checklist",
-    "pledge_forms.ChecklistSection",
-    "pledge_forms.ChecklistItem",
-    "wagtailcore.Site",
-    "wagtailredirects.Redirect",
+    "wagtailcore.PageViewRestriction": (topics.SITE,),
+    "wagtailcore.Site": (topics.SITE,),
+    "wagtailredirects.Redirect": (topics.SITE,),
     # The site's name and footer text, on every page.
-    "cms.SiteText",
-)
+    "cms.SiteText": (topics.SITE,),
+    "pledge_forms.Checklist": (topics.PRACTICES,),
+    "pledge_forms.ChecklistSection": (topics.PRACTICES,),
+    "pledge_forms.ChecklistItem": (topics.PRACTICES,),
+    # A replaced image or document file changes the URLs that pages show.
+    "wagtailimages.Image": (topics.SITE,),
+    "wagtaildocs.Document": (topics.SITE,),
+}
+#: The showcase's members: a change to one refreshes the lists and its own pages.
+MEMBER_MODEL = "pledge_forms.Pledge"
 
 
-def _on_change(sender=None, **kwargs):
-    invalidate()
+@functools.cache
+def _model_topics() -> dict[type, tuple[str, ...]]:
+    from django.apps import apps
+
+    configured = dict(
+        _setting("PAGE_CACHE_INVALIDATING_MODELS", DEFAULT_INVALIDATING_MODELS)
+    )
+    for name, label in (
+        ("WAGTAILIMAGES_IMAGE_MODEL", "wagtailimages.Image"),
+        ("WAGTAILDOCS_DOCUMENT_MODEL", "wagtaildocs.Document"),
+    ):
+        configured.setdefault(_setting(name, label), (topics.SITE,))
+    found = {}
+    for label, shown in configured.items():
+        try:
+            found[apps.get_model(label)] = tuple(shown)
+        except (LookupError, ValueError):
+            logger.info("page cache: %s is not installed, not watched", label)
+    return found
+
+
+def _member_model():
+    from django.apps import apps
+
+    try:
+        return apps.get_model(MEMBER_MODEL)
+    except (LookupError, ValueError):
+        return None
+
+
+def members_changed(pledges) -> None:
+    """Members approved, updated, withdrawn, lapsed, featured or erased: the pages that
+    show members, and each one's own pages (under its address now, and the one it had
+    before if a rename changed it)."""
+    slugs = set()
+    for pledge in pledges:
+        slugs.update(
+            slug
+            for slug in (pledge.slug, getattr(pledge, "_page_cache_old_slug", None))
+            if slug
+        )
+    invalidate(topics.MEMBERS, *(topics.member(slug) for slug in sorted(slugs)))
+
+
+def page_topics(page) -> tuple[str, ...]:
+    """What publishing, unpublishing or deleting ``page`` refreshes: the editorial pages,
+    and everything when the page is part of what every page shows (a home page, a page of
+    the menu or a policy page linked from the footer) or when the page itself shows no
+    editorial pages (the showcase: its own text is in its pages)."""
+    from cms.models import SiteSettings
+
+    shown = getattr(page, "page_cache_shows", ())
+    if callable(shown):
+        shown = shown(None)
+    around_every_page = (
+        page.depth <= 3  # the tree's root, the home pages and the menu below them
+        or topics.PAGES not in topics.shown_by(shown)
+        or SiteSettings.objects.filter(
+            models.Q(privacy_page=page.pk) | models.Q(accessibility_page=page.pk)
+        ).exists()
+    )
+    return (topics.SITE,) if around_every_page else (topics.PAGES,)
+
+
+def changed(instance) -> None:
+    """Refresh what shows ``instance`` (a page, a member, a snippet) now that it changed."""
+    from wagtail.models import Page
+
+    if isinstance(instance, Page):
+        invalidate(*page_topics(instance))
+        return
+    member_model = _member_model()
+    if member_model is not None and isinstance(instance, member_model):
+        members_changed([instance])
+        return
+    # Another snippet with draft state: it may be anywhere.
+    invalidate(*_model_topics().get(type(instance), (topics.SITE,)))
+
+
+def _on_publication(sender, instance=None, **kwargs):
+    if instance is not None:
+        changed(instance)
+
+
+def _on_everything_changed(sender=None, **kwargs):
+    invalidate(topics.SITE)
+
+
+def _on_model_changed(sender, instance=None, **kwargs):
+    invalidate(*_model_topics().get(sender, (topics.SITE,)))
 
 
 def _on_any_save_or_delete(sender, instance=None, **kwargs):
@@ -341,19 +452,27 @@ def _on_any_save_or_delete(sender, instance=None, **kwargs):
 
     # A settings row is created with its defaults by the first page that reads it (a GET):
     # pages do not change then, only when an editor saves it.
-    is_setting = isinstance(
-        instance, BaseSiteSetting | BaseGenericSetting
-    ) and not kwargs.get("created")
-    deleted_content = kwargs.get("signal_name") == "delete" and (
+    if isinstance(instance, BaseSiteSetting | BaseGenericSetting):
+        if not kwargs.get("created"):
+            invalidate(topics.SITE)
+    elif kwargs.get("signal_name") == "delete" and (
         isinstance(instance, Page) or sender in get_snippet_models()
+    ):
+        changed(instance)
+
+
+def _remember_slug(sender, instance=None, raw=False, **kwargs):
+    """Before a live member is saved: the address it had, which a rename leaves behind."""
+    if raw or instance is None or instance.pk is None or not instance.live:
+        return
+    instance._page_cache_old_slug = (
+        sender.objects.filter(pk=instance.pk).values_list("slug", flat=True).first()
     )
-    if is_setting or deleted_content:
-        invalidate()
 
 
 def _on_groups_changed(sender, action=None, **kwargs):
     if action in {"post_add", "post_remove", "post_clear"}:
-        invalidate()
+        invalidate(topics.SITE)
 
 
 def _on_any_save(sender, instance=None, **kwargs):
@@ -364,21 +483,23 @@ def _on_any_delete(sender, instance=None, **kwargs):
     _on_any_save_or_delete(sender, instance, signal_name="delete", **kwargs)
 
 
+def _on_members_changed(sender, pledges=(), **kwargs):
+    members_changed(pledges)
+
+
 def connect_signals() -> None:
     """Called from the cms app's ``ready()``."""
-    from django.apps import apps
-    from django.db.models.signals import m2m_changed, post_delete, post_save
+    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
     from wagtail import signals as wagtail_signals
     from wagtail.models import PageViewRestriction
 
-    for signal in (
-        wagtail_signals.published,
-        wagtail_signals.unpublished,
-        wagtail_signals.page_published,
-        wagtail_signals.page_unpublished,
-        wagtail_signals.post_page_move,
-    ):
-        signal.connect(_on_change, dispatch_uid=f"page-cache-{id(signal)}")
+    # Sent for pages and for snippets with draft state (a pledge is published when approved).
+    for signal in (wagtail_signals.published, wagtail_signals.unpublished):
+        signal.connect(_on_publication, dispatch_uid=f"page-cache-{id(signal)}")
+    # A moved page changes the addresses of its whole subtree, wherever they are linked.
+    wagtail_signals.post_page_move.connect(
+        _on_everything_changed, dispatch_uid="page-cache-page-move"
+    )
     # The groups of a "private, for these groups" restriction are set after it is saved.
     m2m_changed.connect(
         _on_groups_changed,
@@ -387,24 +508,15 @@ def connect_signals() -> None:
     )
     post_save.connect(_on_any_save, dispatch_uid="page-cache-any-save")
     post_delete.connect(_on_any_delete, dispatch_uid="page-cache-any-delete")
-
-    labels = list(
-        _setting("PAGE_CACHE_INVALIDATING_MODELS", DEFAULT_INVALIDATING_MODELS)
-    )
-    # A replaced image or document file changes the URLs that pages show.
-    labels += [
-        _setting("WAGTAILIMAGES_IMAGE_MODEL", "wagtailimages.Image"),
-        _setting("WAGTAILDOCS_DOCUMENT_MODEL", "wagtaildocs.Document"),
-    ]
-    for label in labels:
-        try:
-            model = apps.get_model(label)
-        except (LookupError, ValueError):
-            logger.info("page cache: %s is not installed, not watched", label)
-            continue
+    member_model = _member_model()
+    if member_model is not None:
+        pre_save.connect(
+            _remember_slug, sender=member_model, dispatch_uid="page-cache-member-slug"
+        )
+    for model in _model_topics():
         for signal in (post_save, post_delete):
             signal.connect(
-                _on_change,
+                _on_model_changed,
                 sender=model,
-                dispatch_uid=f"page-cache-{label}-{id(signal)}",
+                dispatch_uid=f"page-cache-{model._meta.label}-{id(signal)}",
             )

@@ -26,8 +26,9 @@ hooks.register("register_account_menu_item", account_menu_item)
 
 @hooks.register("before_serve_page")
 def note_page_for_the_page_cache(page, request, serve_args, serve_kwargs):
-    """Tell the page cache which query parameters the page reads and whether it is private."""
-    page_cache.note_page(request, page)
+    """Tell the page cache which query parameters the page reads, whether it is private and
+    what it shows."""
+    page_cache.note_page(request, page, serve_args, serve_kwargs)
 
 
 @hooks.register("before_serve_page")

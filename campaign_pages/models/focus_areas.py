@@ -11,6 +11,7 @@ from wagtail.search import index
 from campaign_pages.blocks import BodyBlock
 from campaign_pages.models.mixins import CampaignPageMixin
 from campaign_pages.models.resources import ResourcePage
+from cms import topics
 from pledge_forms.localization import localized
 from pledge_forms.models.checklists import ChecklistItem
 from pledge_forms.translatable import synchronized
@@ -29,6 +30,8 @@ class FocusAreaIndexPage(CampaignPageMixin, Page):
     subpage_types = ["campaign_pages.FocusAreaPage"]
     max_count = 1
     template = "campaign_pages/focus_area_index_page.html"
+    #: What the page cache refreshes it for (cms/topics.py): pages and practices, not members.
+    page_cache_shows = (topics.PAGES, topics.PRACTICES)
 
     @property
     def summary_text(self):
@@ -91,6 +94,8 @@ class FocusAreaPage(CampaignPageMixin, Page):
     parent_page_types = ["campaign_pages.FocusAreaIndexPage"]
     subpage_types = []
     template = "campaign_pages/focus_area_page.html"
+    #: What the page cache refreshes it for (cms/topics.py): pages and practices, not members.
+    page_cache_shows = (topics.PAGES, topics.PRACTICES)
 
     @property
     def summary_text(self):

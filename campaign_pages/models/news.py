@@ -19,6 +19,7 @@ from wagtail.search import index
 
 from campaign_pages.blocks import BodyBlock
 from campaign_pages.models.mixins import CampaignPageMixin
+from cms import topics
 from cms.images import prefetch_renditions
 
 NEWS_PER_PAGE = 10
@@ -44,6 +45,8 @@ class NewsIndexPage(RoutablePageMixin, CampaignPageMixin, Page):
     subpage_types = ["campaign_pages.NewsPage"]
     max_count = 1
     template = "campaign_pages/news_index_page.html"
+    #: What the page cache refreshes it for (cms/topics.py): pages, not members or practices.
+    page_cache_shows = (topics.PAGES,)
 
     def get_posts(self):
         return NewsPage.objects.live().child_of(self).order_by("-date", "-pk")
@@ -116,6 +119,8 @@ class NewsPage(CampaignPageMixin, Page):
     parent_page_types = ["campaign_pages.NewsIndexPage"]
     subpage_types = []
     template = "campaign_pages/news_page.html"
+    #: What the page cache refreshes it for (cms/topics.py): pages, not members or practices.
+    page_cache_shows = (topics.PAGES,)
 
     @property
     def summary_text(self):

@@ -11,6 +11,7 @@ from wagtail.search import index
 
 from campaign_pages.blocks import BodyBlock
 from campaign_pages.models.mixins import CampaignPageMixin
+from cms import topics
 from cms.images import prefetch_renditions
 
 PLEDGE_FALLBACK_URL = "/pledge/"
@@ -72,6 +73,8 @@ class CampaignHomePage(CampaignPageMixin, Page):
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
     template = "campaign_pages/campaign_home_page.html"
+    #: What the page cache refreshes it for (cms/topics.py): everything, members included.
+    page_cache_shows = topics.GLOBAL
 
     def route(self, request, path_components):
         """Find the deepest page matching the path in one query, not two per level.
@@ -155,6 +158,8 @@ class StandardPage(CampaignPageMixin, Page):
     ]
     subpage_types = ["campaign_pages.StandardPage"]
     template = "campaign_pages/standard_page.html"
+    #: What the page cache refreshes it for (cms/topics.py): pages, not members or practices.
+    page_cache_shows = (topics.PAGES,)
 
     @property
     def summary_text(self):

@@ -20,6 +20,7 @@ from wagtail.search import index
 from campaign_pages.blocks import BodyBlock
 from campaign_pages.models.mixins import CampaignPageMixin
 from campaign_pages.queries import SearchQueryField, search_terms
+from cms import topics
 from pledge_forms.localization import default_language, localized
 
 RESOURCES_PER_PAGE = 12
@@ -189,6 +190,8 @@ class ResourceIndexPage(CampaignPageMixin, Page):
     subpage_types = ["campaign_pages.ResourcePage"]
     max_count = 1
     template = "campaign_pages/resource_index_page.html"
+    #: What the page cache refreshes it for (cms/topics.py): pages and practices, not members.
+    page_cache_shows = (topics.PAGES, topics.PRACTICES)
 
     @property
     def summary_text(self):
@@ -340,6 +343,8 @@ class ResourcePage(CampaignPageMixin, Page):
     parent_page_types = ["campaign_pages.ResourceIndexPage"]
     subpage_types = []
     template = "campaign_pages/resource_page.html"
+    #: What the page cache refreshes it for (cms/topics.py): pages and practices, not members.
+    page_cache_shows = (topics.PAGES, topics.PRACTICES)
 
     @property
     def summary_text(self):

@@ -663,6 +663,12 @@ if os.environ.get("FRONTEND_CACHE_CLOUDFLARE_ZONE_ID"):
 # the checklist, settings) are not purged, so the CDN may keep a page for at most this long.
 # 0 (default): pages carry no shared-cache header and the CDN does not keep them.
 PAGE_CACHE_CDN_SECONDS = env_int("PAGE_CACHE_CDN_SECONDS", 0)
+# Beyond that, the CDN may serve its copy while it fetches a fresh one (stale-while-revalidate)
+# and while the site answers with errors or not at all (stale-if-error).
+PAGE_CACHE_CDN_STALE_SECONDS = env_int("PAGE_CACHE_CDN_STALE_SECONDS", 60)
+PAGE_CACHE_CDN_STALE_IF_ERROR_SECONDS = env_int(
+    "PAGE_CACHE_CDN_STALE_IF_ERROR_SECONDS", 86400
+)
 
 # --- Abuse of the public pledge form ---
 # E-mails with a private link (update or confirmation link) that visitors of the form can

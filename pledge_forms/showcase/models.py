@@ -84,6 +84,17 @@ class MemberShowcasePage(RoutablePageMixin, Page):
     #: cache may keep a copy per combination of these, and of no others.
     page_cache_query_parameters = (*ShowcaseFilterSet.base_filters, "page")
 
+    def page_cache_shows(self, request, view=None, args=(), kwargs=None):
+        """What a site's page cache refreshes a route (what :meth:`route` found) for, by
+        topic: a member's own pages (page, badge, certificate) when that member or the
+        practices change; the list, map, statistics and open data when any member or the
+        practices do. Never for a news post: the showcase's own text changes only when
+        this page is published."""
+        slug = (kwargs or {}).get("slug")
+        if slug:
+            return ("site", "practices", f"member:{slug}")
+        return ("site", "members", "practices")
+
     class Meta:
         db_table = "pledge_forms_membershowcasepage"
         verbose_name = _("member showcase")
