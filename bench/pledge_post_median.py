@@ -84,6 +84,7 @@ def main(argv=None) -> int:
         }
         for item in items:
             data[f"practice_{item.pk}"] = "in_progress"
+            data[f"target_{item.pk}"] = "2027-06"
         with CaptureQueriesContext(connection) as queries:
             start = time.perf_counter()
             response = client.post(
