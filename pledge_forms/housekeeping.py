@@ -18,7 +18,7 @@ from django_tasks.exceptions import TaskResultDoesNotExist
 
 from pledge_forms import conf
 from pledge_forms.models.privacy import ScheduledTask
-from pledge_forms.services import drafts, lapse, privacy
+from pledge_forms.services import abuse, drafts, lapse, privacy
 
 logger = logging.getLogger(__name__)
 
@@ -87,13 +87,14 @@ def schedule_housekeeping(
 
 def run_housekeeping(now: datetime | None = None) -> dict[str, int]:
     """One housekeeping pass: reminders and lapses (``services.lapse``), unfinished
-    drafts (``services.drafts``), then the retention rules; recorded on the
-    ScheduledTask row."""
+    drafts (``services.drafts``), rate-limit counters of windows that are over
+    (``services.abuse``), then the retention rules; recorded on the ScheduledTask row."""
     now = now or timezone.now()
     ours = {
         "reminders": lapse.send_reminders(now),
         "lapses_noticed": lapse.notice_lapses(timezone.localdate(now)),
         "drafts_deleted": drafts.purge(now),
+        "counters_deleted": abuse.forget_old_counts(now),
     }
     counts = {**privacy.apply_retention(now), **ours}
     ScheduledTask.objects.update_or_create(

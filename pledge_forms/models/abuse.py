@@ -8,7 +8,7 @@ class RateCounter(models.Model):
     """How many pledges one client (a salted hash, never the address) sent in one window.
 
     Every gunicorn worker and every app server reads and writes the same row, so the limit
-    holds for the whole site; rows past ``expires_at`` are deleted as new windows begin.
+    holds for the whole site; rows past ``expires_at`` are deleted by the daily housekeeping.
     """
 
     key = models.CharField(max_length=100, unique=True)

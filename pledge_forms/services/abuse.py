@@ -8,7 +8,7 @@ import logging
 from datetime import timedelta
 
 from django.core.cache import caches
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -108,20 +108,54 @@ def _count_in_cache(alias: str, key: str, window: int) -> int:
 
 
 def _count_in_database(key: str, window: int) -> int:
-    """One more for ``key``, exactly, whichever process asks: the UPDATE takes the row's
-    lock until the transaction ends, so no two increments read the same count."""
-    now = timezone.now()
+    """One more for ``key``, exactly, whichever process asks, in one statement where the
+    database has one (PostgreSQL, SQLite): an insert that adds one to the row already
+    there and answers the count (``INSERT … ON CONFLICT … DO UPDATE … RETURNING``), atomic
+    without a transaction of its own. Rows of windows that are over wait for the daily
+    housekeeping (:func:`forget_old_counts`)."""
+    expires_at = timezone.now() + timedelta(seconds=window)
+    features = connection.features
+    if not (
+        features.supports_update_conflicts_with_target
+        and features.can_return_columns_from_insert
+    ):
+        return _count_with_lock(key, expires_at)
+    table, key_column, count, expires = map(
+        connection.ops.quote_name,
+        (RateCounter._meta.db_table, "key", "count", "expires_at"),
+    )
+    # Names from the model, values as parameters.
+    sql = (
+        f"INSERT INTO {table} ({key_column}, {count}, {expires}) VALUES (%s, 1, %s) "  # noqa: S608
+        f"ON CONFLICT ({key_column}) DO UPDATE SET {count} = {table}.{count} + 1 "
+        f"RETURNING {count}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key, expires_at])
+        return cursor.fetchone()[0]
+
+
+def _count_with_lock(key: str, expires_at) -> int:
+    """:func:`_count_in_database` where the database cannot add and answer in one
+    statement: the UPDATE takes the row's lock until the transaction ends, so no two
+    increments read the same count."""
     with transaction.atomic():
         counter, created = RateCounter.objects.get_or_create(
-            key=key,
-            defaults={"count": 1, "expires_at": now + timedelta(seconds=window)},
+            key=key, defaults={"count": 1, "expires_at": expires_at}
         )
         if created:
-            # A new window began for someone: forget the windows that are over.
-            RateCounter.objects.filter(expires_at__lt=now).delete()
             return 1
         RateCounter.objects.filter(pk=counter.pk).update(count=F("count") + 1)
         return RateCounter.objects.values_list("count", flat=True).get(pk=counter.pk)
+
+
+def forget_old_counts(now=None) -> int:
+    """Delete the counters (and one-time claims) whose window is over; answers how many.
+    The daily housekeeping calls it: a request never waits for it."""
+    deleted, _by_model = RateCounter.objects.filter(
+        expires_at__lt=now or timezone.now()
+    ).delete()
+    return deleted
 
 
 def purge_unverified(days: int | None = None) -> int:

@@ -123,27 +123,59 @@ def test_the_limit_is_counted_in_one_database_row_per_client(settings):
 
 
 @pytest.mark.django_db
-def test_counters_of_windows_that_are_over_are_deleted(settings):
+def test_a_pledge_is_counted_in_one_statement(settings, django_assert_num_queries):
+    """The first pledge of a window and the next ones alike: the count costs the
+    request one query."""
+    settings.PLEDGE_FORMS_RATE_CACHE = None
+    for _ in range(2):
+        with django_assert_num_queries(1):
+            services.rate_limited("198.51.100.7")
+    assert RateCounter.objects.get().count == 2
+
+
+@pytest.mark.django_db
+def test_a_database_without_upserts_counts_exactly_too(settings, monkeypatch):
+    """A site on a database that cannot add and answer in one statement (MySQL) still
+    gets the limit, counted under the row's lock."""
+    from django.db import connection
+
+    monkeypatch.setattr(connection.features, "can_return_columns_from_insert", False)
+    settings.PLEDGE_FORMS_RATE_CACHE = None
+    settings.PLEDGE_FORMS_RATE_LIMIT = 2
+    results = [services.rate_limited("198.51.100.7") for _ in range(3)]
+    assert results == [False, False, True]
+    assert RateCounter.objects.get().count == 3
+
+
+@pytest.mark.django_db
+def test_counters_of_windows_that_are_over_are_deleted_by_housekeeping(settings):
+    from pledge_forms.housekeeping import run_housekeeping
+
     settings.PLEDGE_FORMS_RATE_CACHE = None
     RateCounter.objects.create(
         key="pledge_forms:rate:old:1", count=9, expires_at=timezone.now() - timedelta(1)
     )
     services.rate_limited("198.51.100.7")
+    assert run_housekeeping()["counters_deleted"] == 1
     assert list(RateCounter.objects.values_list("count", flat=True)) == [1]
 
 
 @pytest.mark.django_db
-def test_a_database_outage_of_the_counter_lets_the_pledge_through(
-    settings, monkeypatch, caplog
-):
+def test_a_database_outage_of_the_counter_lets_the_pledge_through(settings, caplog):
+    from django.db import connection
+
     settings.PLEDGE_FORMS_RATE_CACHE = None
     settings.PLEDGE_FORMS_RATE_LIMIT = 1
 
-    def down(*args, **kwargs):
-        raise OperationalError("could not connect to server")
+    def down(execute, sql, params, many, context):
+        if "ratecounter" in sql:
+            raise OperationalError("could not connect to server")
+        return execute(sql, params, many, context)
 
-    monkeypatch.setattr(RateCounter.objects, "get_or_create", down)
-    with caplog.at_level(logging.WARNING, logger="pledge_forms.services.abuse"):
+    with (
+        connection.execute_wrapper(down),
+        caplog.at_level(logging.WARNING, logger="pledge_forms.services.abuse"),
+    ):
         assert not any(services.rate_limited("198.51.100.7") for _ in range(3))
     assert "rate limit unavailable" in caplog.text
 
