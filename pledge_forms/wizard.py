@@ -245,7 +245,8 @@ def _post_step(request, page, draft, current, flow: Flow) -> HttpResponse:
             response = _render_step(request, page, form, None, current, flow)
             response.status_code = 429
             return response
-        draft = PledgeDraft.objects.create(
+        # Stored with its first answers below (one INSERT).
+        draft = PledgeDraft(
             form_page=page.source_page, language=localization.content_language()
         )
         request.session[_session_key(page)] = draft.key

@@ -99,7 +99,8 @@ def answers_of(draft: PledgeDraft | None) -> MultiValueDict:
 def keep_answers(
     draft: PledgeDraft, field_names, posted, *, step: str, valid: bool
 ) -> None:
-    """Replace the draft's answers to ``field_names`` with those ``posted`` (a QueryDict).
+    """Replace the draft's answers to ``field_names`` with those ``posted`` (a QueryDict);
+    a draft not stored yet is stored with them.
 
     A question the post leaves out (a checkbox left unticked) has no answer any more."""
     answers = dict(draft.answers)
