@@ -203,37 +203,66 @@ def practice_rows(
 
 
 def _apply(pledge: Pledge, page: PledgeFormPage, data: dict[str, Any]) -> None:
+    """The answers onto ``pledge``: as the form cleaned them, or as JSON keeps them (a
+    sent draft's: the signature's date as text), each made its field's type."""
     for name in PLEDGE_FIELDS:
         if name in data:
             value = data[name]
-            setattr(
-                pledge, name, "" if value is None and name != "signed_on" else value
-            )
+            if value is None:
+                value = None if name == "signed_on" else ""
+            else:
+                value = Pledge._meta.get_field(name).to_python(value)
+            setattr(pledge, name, value)
     pledge.display_name = pledge.display_name or pledge.legal_name
     pledge.practices = practice_rows(pledge, page.checklist, data)
     pledge.eligible = evaluate_eligibility(pledge, page).eligible
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """Who sent the answers, and when: the client's hash (never its address) and the
+    time they were sent (None: now), which a worker storing them later keeps."""
+
+    client_hash: str = ""
+    received_at: datetime | None = None
+
+    @classmethod
+    def from_address(cls, client_address: str) -> Arrival:
+        return cls(hash_client(client_address))
+
+
+def jsonable_answers(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` as a submission keeps it (dates as ISO text, files by name)."""
+    return {key: _jsonable(value) for key, value in data.items()}
 
 
 def _store_submission(
     page: PledgeFormPage,
     data: dict[str, Any],
     labels: dict[str, str],
-    client_address: str,
+    arrival: Arrival,
     kind: str,
     pledge: Pledge | None,
 ) -> PledgeSubmission:
     # Kept by the default language's form page, whatever language the form was in; the
     # consent is the wording the agency saw.
-    return PledgeSubmission.objects.create(
+    submission = PledgeSubmission.objects.create(
         page=page.source_page,
         language=localization.content_language(),
-        form_data={key: _jsonable(value) for key, value in data.items()},
+        form_data=jsonable_answers(data),
         labels={key: str(value) for key, value in labels.items()},
-        client_hash=hash_client(client_address),
+        client_hash=arrival.client_hash,
         kind=kind,
         pledge=pledge,
         consent=consent_record(page, labels),
     )
+    if arrival.received_at is not None:
+        # Stored by a worker: the record keeps when the answers were sent.
+        PledgeSubmission.objects.filter(pk=submission.pk).update(
+            submit_time=arrival.received_at
+        )
+        submission.submit_time = arrival.received_at
+    return submission
 
 
 def _tell_recorded_contact(pledge: Pledge) -> None:
@@ -292,7 +321,7 @@ def _resubmit_from_form(
     page: PledgeFormPage,
     data: dict[str, Any],
     labels: dict[str, str],
-    client_address: str,
+    arrival: Arrival,
     stored_logo: str | None,
     logo: ContentFile | None,
 ) -> tuple[PledgeSubmission, bool]:
@@ -318,7 +347,7 @@ def _resubmit_from_form(
         page,
         data,
         labels,
-        client_address,
+        arrival,
         SubmissionKind.PLEDGE,
         stored_logo=stored_logo,
         logo=logo,
@@ -345,7 +374,7 @@ def _revise(
     page: PledgeFormPage,
     data: dict[str, Any],
     labels: dict[str, str],
-    client_address: str,
+    arrival: Arrival,
     kind: str,
     *,
     stored_logo: str | None,
@@ -363,7 +392,7 @@ def _revise(
     if stored_logo:
         draft.logo = stored_logo
     draft.save_revision(log_action=True, clean=False)
-    submission = _store_submission(page, data, labels, client_address, kind, pledge)
+    submission = _store_submission(page, data, labels, arrival, kind, pledge)
     pending = logo is not None and not stored_logo
     if pending:
         logo_storage.keep(
@@ -378,16 +407,19 @@ def submit(
     labels: dict[str, str] | None = None,
     *,
     client_address: str = "",
+    arrival: Arrival | None = None,
     logo: ContentFile | None = None,
 ) -> SubmitResult:
     """Store what arrived and create the draft pledge, in one transaction.
 
     When the agency (same normalised name and location) already has a pledge, the
     submission is stored as a repeat, no second pledge is made, and the existing pledge's
-    recorded contact is told by e-mail (see ``_tell_recorded_contact``). Safe under concurrent identical posts:
-    the database's unique key decides which one creates the pledge.
+    recorded contact is told by e-mail (see ``_tell_recorded_contact``). Safe under
+    concurrent identical posts: the database's unique key decides which one creates the
+    pledge. ``arrival`` (a sent draft's) stands for ``client_address``.
     """
     labels = labels or {}
+    arrival = arrival or Arrival.from_address(client_address)
     key = normalise_key(data["legal_name"], data["country"], data.get("region") or "")
     stored_logo = logo_storage.try_store(logo) if logo is not None else None
     try:
@@ -404,29 +436,20 @@ def submit(
                 pledge.slug = unique_slug(
                     pledge.display_name, pledge.region or pledge.country
                 )
-                pledge.pledged_at = timezone.now()
-                pledge.deadline = add_months(timezone.localdate(), page.period_months)
+                pledge.pledged_at = arrival.received_at or timezone.now()
+                pledge.deadline = add_months(
+                    timezone.localdate(pledge.pledged_at), page.period_months
+                )
                 if stored_logo:
                     pledge.logo = stored_logo
-                try:
-                    with transaction.atomic():
-                        pledge.save()
-                except IntegrityError:
-                    existing = Pledge.objects.filter(normalised_key=key).first()
-                    if existing is None:
-                        # Another agency took the same slug at the same moment.
-                        pledge.slug = f"{pledge.slug}-{pledge.pledged_at:%H%M%S%f}"[
-                            :120
-                        ]
-                        with transaction.atomic():
-                            pledge.save()
+                existing = _save_new_pledge(pledge, key)
                 if existing is None:
                     pledge.save_revision(log_action=True)
                     submission = _store_submission(
                         page,
                         data,
                         labels,
-                        client_address,
+                        arrival,
                         SubmissionKind.PLEDGE,
                         pledge,
                     )
@@ -444,7 +467,7 @@ def submit(
                     return SubmitResult(pledge, submission, logo_pending=pending)
             if existing.review_status == ReviewStatus.DECLINED:
                 submission, pending = _resubmit_from_form(
-                    existing, page, data, labels, client_address, stored_logo, logo
+                    existing, page, data, labels, arrival, stored_logo, logo
                 )
                 return SubmitResult(
                     existing, submission, duplicate=True, logo_pending=pending
@@ -455,7 +478,7 @@ def submit(
             # The answers of a repeat change nothing: files sent with them are not kept.
             _delete_evidence_on_commit(_new_evidence(data, existing))
             submission = _store_submission(
-                page, data, labels, client_address, SubmissionKind.DUPLICATE, existing
+                page, data, labels, arrival, SubmissionKind.DUPLICATE, existing
             )
             _tell_recorded_contact(existing)
             return SubmitResult(existing, submission, duplicate=True)
@@ -464,6 +487,32 @@ def submit(
             default_storage.delete(stored_logo)
         _delete_evidence(_new_evidence(data, key=key))
         raise
+
+
+def _save_new_pledge(pledge: Pledge, key: str) -> Pledge | None:
+    """Insert ``pledge`` and its practice rows; the pledge already stored under ``key``
+    when another post for the same agency came first (then nothing is inserted).
+
+    The rows go in one statement (``bulk_create``) rather than one INSERT, and one
+    reference-index task, per row: the pledge's own save in ``save_revision`` updates
+    its references, rows included."""
+    rows = list(pledge.practices.all())
+    pledge.practices = []
+    try:
+        with transaction.atomic():
+            pledge.save()
+    except IntegrityError:
+        existing = Pledge.objects.filter(normalised_key=key).first()
+        if existing is not None:
+            return existing
+        # Another agency took the same slug at the same moment.
+        pledge.slug = f"{pledge.slug}-{pledge.pledged_at:%H%M%S%f}"[:120]
+        with transaction.atomic():
+            pledge.save()
+    for row in rows:
+        row.pledge = pledge
+    PledgePractice.objects.bulk_create(rows)
+    return None
 
 
 def _new_evidence(
@@ -519,6 +568,30 @@ def submit_update(
     client_address: str = "",
     logo: ContentFile | None = None,
 ) -> SubmitResult:
+    """A progress update sent with an update link: :func:`update_pledge` for the pledge
+    the link opens (``InvalidLink`` when it opens none)."""
+    try:
+        pledge = pledge_for_update_token(token)
+    except Exception:
+        _delete_evidence(_new_evidence(data))  # the files were stored for nothing
+        raise
+    return update_pledge(
+        pledge,
+        data,
+        labels,
+        arrival=Arrival.from_address(client_address),
+        logo=logo,
+    )
+
+
+def update_pledge(
+    pledge: Pledge,
+    data: dict[str, Any],
+    labels: dict[str, str] | None = None,
+    *,
+    arrival: Arrival | None = None,
+    logo: ContentFile | None = None,
+) -> SubmitResult:
     """A progress update: a new submission and a new draft revision; the live entry stays.
 
     A new ``logo`` (already checked and re-encoded) goes into the draft revision only: the
@@ -526,14 +599,13 @@ def submit_update(
     stored_logo = logo_storage.try_store(logo) if logo is not None else None
     try:
         with transaction.atomic():
-            pledge = pledge_for_update_token(token)
             page = pledge.form_page
             submission, pending = _revise(
                 pledge,
                 page,
                 data,
                 labels or {},
-                client_address,
+                arrival or Arrival(),
                 SubmissionKind.UPDATE,
                 stored_logo=stored_logo,
                 logo=logo,
@@ -550,11 +622,7 @@ def submit_update(
     except Exception:
         if stored_logo:
             default_storage.delete(stored_logo)
-        try:
-            owner = pledge_for_update_token(token)
-        except Exception:
-            owner = None  # an invalid link: the files were stored for nothing
-        _delete_evidence(_new_evidence(data, owner))
+        _delete_evidence(_new_evidence(data, pledge))
         raise
     pledge.refresh_from_db()
     return SubmitResult(pledge, submission, logo_pending=pending)
