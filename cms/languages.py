@@ -27,6 +27,7 @@ from django.urls import reverse, translate_url
 from django.utils import translation
 from wagtail.models import Locale, Page, PageViewRestriction, Site
 
+from cms import topics
 from cms.models import SiteSettings
 from cms.public_address import absolute
 
@@ -116,7 +117,20 @@ def language_links(request, page=None) -> list[LanguageLink]:
 def _translations(request, page, current: str) -> list[Page]:
     """The live, public translations of ``page``, and in a language other than the
     default those of the pages every page links to (the footer's policy pages), in one
-    query; the latter are kept on the request for :func:`policy_pages`."""
+    query, remembered by the process until pages change (cms/topics.py); the latter are
+    kept on the request for :func:`policy_pages`."""
+    rows, chosen = topics.memo.get(
+        request,
+        ("translations", page.translation_key, current),
+        (topics.SITE, topics.PAGES),
+        lambda: _read_translations(request, page, current),
+    )
+    if chosen:
+        setattr(request, POLICY_MEMO, chosen)
+    return rows
+
+
+def _read_translations(request, page, current: str) -> tuple[list[Page], dict]:
     chrome = {}
     if current != settings.LANGUAGE_CODE:
         chrome = SiteSettings.for_request(request).policy_pages
@@ -124,9 +138,7 @@ def _translations(request, page, current: str) -> list[Page]:
     if chrome:
         wanted |= _in_current(chrome, current)
     rows = _live_public(wanted)
-    if chrome:
-        setattr(request, POLICY_MEMO, _chosen(chrome, rows, current))
-    return rows
+    return rows, (_chosen(chrome, rows, current) if chrome else {})
 
 
 def policy_pages(request) -> dict:

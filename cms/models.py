@@ -8,6 +8,8 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.models import TranslatableMixin
 
+from cms import topics
+
 
 @register_setting(icon="cog")
 class SiteSettings(BaseSiteSetting):
@@ -96,6 +98,23 @@ class SiteSettings(BaseSiteSetting):
             ("YouTube", self.youtube_url),
         ]
         return [(name, url) for name, url in links if url]
+
+    @classmethod
+    def for_request(cls, request):
+        """The settings of the request's site, read once per process until an editor
+        saves them (or anything else changes the ``site`` topic, cms/topics.py): with
+        the pages they link (logo, policy pages) once those have been read."""
+        from wagtail.models import Site
+
+        site = Site.find_for_request(request)
+        if site is None:
+            return super().for_request(request)
+        return topics.memo.get(
+            request,
+            ("site-settings", site.pk),
+            (topics.SITE,),
+            lambda: super(SiteSettings, cls).for_request(request),
+        )
 
     @property
     def policy_pages(self):

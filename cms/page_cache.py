@@ -455,6 +455,18 @@ def _on_any_save_or_delete(sender, instance=None, **kwargs):
     if isinstance(instance, BaseSiteSetting | BaseGenericSetting):
         if not kwargs.get("created"):
             invalidate(topics.SITE)
+    elif (
+        isinstance(instance, Page)
+        and instance.live
+        and kwargs.get("signal_name") == "save"
+        and kwargs.get("update_fields") is None
+        and not kwargs.get(
+            "raw"
+        )  # loaded from a backup: restoring refreshes everything
+    ):
+        # A live page saved whole: created or changed in code rather than published (an
+        # import, the demo content). A draft saves only the fields it changes.
+        changed(instance)
     elif kwargs.get("signal_name") == "delete" and (
         isinstance(instance, Page) or sender in get_snippet_models()
     ):

@@ -24,7 +24,10 @@ the page is served); a page that says nothing shows every global topic.
 """
 
 import logging
+import threading
 import time
+import uuid
+from collections import OrderedDict
 
 from django.core.cache import caches
 from django.db import transaction
@@ -86,17 +89,56 @@ def read(cache, topics, found=None) -> dict[str, str]:
 
 def for_request(request) -> dict[str, str]:
     """The global topics' generations, read once per request (the page cache's lookup, or
-    the first fragment that needs them); ``{}`` while the cache is out."""
+    the first fragment that needs them).
+
+    While the cache is out, generations that no other request has: nothing remembered
+    under them is used again, since nothing would say when it changed."""
     found = getattr(request, "topic_generations", None) if request else None
     if found is None:
         try:
             found = read(cache(), GLOBAL)
         except Exception:
             logger.warning("topic generations unavailable", exc_info=True)
-            found = {}
+            found = {topic: f"unknown-{uuid.uuid4().hex}" for topic in GLOBAL}
         if request is not None:
             request.topic_generations = found
     return found
+
+
+class Memo:
+    """What this process worked out from the database, kept while the topics it depends
+    on keep their generations: the values are shared by the requests of one process
+    (never changed by them) and need no round trip to a cache. ``None`` (nothing found)
+    is not kept."""
+
+    def __init__(self, size: int = 2000):
+        self.size = size
+        self._values: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, request, key, shows, compute):
+        current = for_request(request)
+        full_key = (key, *(current[topic] for topic in shows))
+        with self._lock:
+            if full_key in self._values:
+                self._values.move_to_end(full_key)
+                return self._values[full_key]
+        value = compute()
+        if value is None:
+            return None
+        with self._lock:
+            self._values[full_key] = value
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
+
+#: Shared by the site's lookups (cms/serve.py, settings, navigation, languages).
+memo = Memo()
 
 
 def _bump(topics) -> None:

@@ -7,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from wagtail.models import Page, Site
 
-from cms import languages
+from cms import languages, topics
 from pledge_forms.models import PledgeFormPage
 
 register = template.Library()
@@ -35,10 +35,24 @@ def site_navigation(context):
     cached = getattr(request, "_campaign_navigation", None)
     if cached is not None:
         return cached
-    navigation = Navigation()
     site = Site.find_for_request(request) if request is not None else None
     if site is None:
-        return navigation
+        return Navigation()
+    page_path = getattr(page, "path", None) if getattr(page, "pk", None) else None
+    # The same for every request of this page until pages change (cms/topics.py).
+    navigation = topics.memo.get(
+        request,
+        ("navigation", site.pk, languages.home_url_path(site), page_path),
+        (topics.SITE, topics.PAGES),
+        lambda: _navigation(site, page),
+    )
+    if request is not None:
+        request._campaign_navigation = navigation
+    return navigation
+
+
+def _navigation(site, page) -> Navigation:
+    navigation = Navigation()
     root = site.root_page
     # The home page in the page's language: its translations are its siblings.
     home = languages.home_url_path(site) or root.url_path
@@ -74,8 +88,6 @@ def site_navigation(context):
             navigation.menu.append(row)
         if row.path in ancestor_paths:
             navigation.breadcrumbs.append(row)
-    if request is not None:
-        request._campaign_navigation = navigation
     return navigation
 
 

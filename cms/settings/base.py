@@ -152,6 +152,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Wagtail's site and route of an address, remembered per process (cms/serve.py).
+    "cms.serve.RouteMemoMiddleware",
 ]
 
 # --- Malformed requests -------------------------------------------------------------
