@@ -112,21 +112,21 @@ class CampaignHomePage(CampaignPageMixin, Page):
         from campaign_pages.models.resources import ResourcePage
 
         context = super().get_context(request, *args, **kwargs)
-        context["focus_areas"] = list(
+        # Querysets, read only by the fragments of the template that are not kept
+        # (campaign_home_page.html).
+        context["focus_areas"] = (
             FocusAreaPage.objects.live()
             .descendant_of(self)
             .order_by("path")
             .only("id", "title", "slug", "url_path", "path", "depth", "summary")
         )
         # Images come with the posts, their renditions in one query for all of them.
-        context["latest_news"] = list(
-            prefetch_renditions(
-                NewsPage.objects.live().descendant_of(self).select_related("image"),
-                "image",
-                "card",
-            ).order_by("-date", "-pk")[:3]
-        )
-        context["featured_resources"] = list(
+        context["latest_news"] = prefetch_renditions(
+            NewsPage.objects.live().descendant_of(self).select_related("image"),
+            "image",
+            "card",
+        ).order_by("-date", "-pk")[:3]
+        context["featured_resources"] = (
             ResourcePage.objects.live()
             .descendant_of(self)
             .filter(featured=True)

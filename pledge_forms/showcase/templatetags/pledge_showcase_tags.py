@@ -7,6 +7,7 @@
 - ``{% campaign_home as campaign %}``: :class:`pledge_forms.showcase.home.CampaignHome`, everything a
   home page shows of the campaign (``campaign.figures`` as ``campaign_figures``), in one
   query on most requests.
+- ``{% campaign_fingerprint as key %}``: what ``campaign_home`` is computed from, as a key.
 - ``{% showcase_home %}`` or ``{% showcase_home campaign %}``: a section with the members
   chosen on the showcase page ("home page shows") and the adoption per focus area as a chart
   with its table; renders nothing when there is no live showcase page.
@@ -16,6 +17,7 @@ from django import template
 
 from pledge_forms.choices import PracticeStatus
 from pledge_forms.showcase import charts, home
+from pledge_forms.showcase.figures import figures_key
 from pledge_forms.showcase.models import showcase_page
 from pledge_forms.showcase.statistics import campaign_statistics as compute_statistics
 
@@ -32,6 +34,15 @@ def campaign_statistics():
 @register.simple_tag
 def campaign_home():
     return home.campaign_home()
+
+
+@register.simple_tag
+def campaign_fingerprint() -> str:
+    """What ``campaign_home`` is computed from, as a key (one query): the published
+    pledges' fingerprint, the checklist's version, the language, the lapse policy and the
+    day. A site that keeps the parts of a page showing them keys them with it, so a change
+    to any pledge, by whatever path, shows at once."""
+    return figures_key("home")
 
 
 @register.simple_tag
