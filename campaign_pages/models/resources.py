@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Count, F, Q
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -199,6 +199,13 @@ class ResourceIndexPage(CampaignPageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        # Worked out when the template's fragment is rendered, not when it is kept.
+        context["library"] = SimpleLazyObject(lambda: self.library(request))
+        return context
+
+    def library(self, request) -> dict:
+        """The filters, their options with counts, and the page of resources that the
+        request's query string asks for."""
         focus_areas = focus_areas_titled_in(self.locale_id)
         filters = ResourceFilterSet(
             request.GET,
@@ -256,24 +263,21 @@ class ResourceIndexPage(CampaignPageMixin, Page):
         )
         paginator.count = counts["total"]  # known already: spare the COUNT query
         page_obj = paginator.get_page(request.GET.get("page"))
-        context.update(
-            {
-                "filters": filters,
-                "area_options": area_options,
-                "type_options": type_options,
-                "all_areas_url": _query_string({**params, "focus_area": ""}),
-                "all_types_url": _query_string({**params, "type": ""}),
-                "page_obj": page_obj,
-                "page_range": list(
-                    paginator.get_elided_page_range(
-                        page_obj.number, on_each_side=2, on_ends=1
-                    )
-                ),
-                "resources": page_obj.object_list,
-                "page_query": _query_string(params)[1:],
-            }
-        )
-        return context
+        return {
+            "filters": filters,
+            "area_options": area_options,
+            "type_options": type_options,
+            "all_areas_url": _query_string({**params, "focus_area": ""}),
+            "all_types_url": _query_string({**params, "type": ""}),
+            "page_obj": page_obj,
+            "page_range": list(
+                paginator.get_elided_page_range(
+                    page_obj.number, on_each_side=2, on_ends=1
+                )
+            ),
+            "resources": page_obj.object_list,
+            "page_query": _query_string(params)[1:],
+        }
 
     class Meta:
         verbose_name = _("resource index page")
