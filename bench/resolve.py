@@ -25,17 +25,28 @@ def _local(href: str) -> str:
     return re.sub(r"^https?://[^/]+", "", href)
 
 
-def focus_area(base_url):
-    html, reason = _get(base_url, targets.FOCUS_AREA_INDEX)
+def _first_child_link(base_url, index: str, what: str):
+    html, reason = _get(base_url, index)
     if html is None:
         return None, reason
-    pattern = (
-        r"^(?:https?://[^/]+)?" + re.escape(targets.FOCUS_AREA_INDEX) + r"[\w-]+/$"
-    )
+    # Not a route of the index itself (the news feed).
+    pattern = r"^(?:https?://[^/]+)?" + re.escape(index) + r"(?!feed/)[\w-]+/$"
     found = links(html, pattern)
     if not found:
-        return None, f"no focus-area link on {targets.FOCUS_AREA_INDEX}"
+        return None, f"no {what} link on {index}"
     return _local(found[0]), None
+
+
+def focus_area(base_url):
+    return _first_child_link(base_url, targets.FOCUS_AREA_INDEX, "focus-area")
+
+
+def resource(base_url):
+    return _first_child_link(base_url, targets.RESOURCE_INDEX, "resource")
+
+
+def news_post(base_url):
+    return _first_child_link(base_url, targets.NEWS_INDEX, "news post")
 
 
 def resource_filter(base_url):

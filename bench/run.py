@@ -361,6 +361,68 @@ def measure_post(server, env, args):
     return json.loads(lines[-1])
 
 
+def measure_cpu(env, pages, args):
+    """In-process CPU per request of every public page type and pledge step (bench/cpu.py),
+    page cache off, with the paths found on the running server."""
+    paths = []
+    for name in targets.CPU_PATHS:
+        if name.startswith("/"):
+            paths.append(name)
+            continue
+        path = ((pages.get(name) or {}).get("uncached") or {}).get("path")
+        if path:
+            paths.append(path)
+    completed = subprocess.run(
+        [PYTHON, "-m", "bench.cpu", "--repeat", str(args.cpu_repeat), *paths],
+        cwd=ROOT,
+        env={**env, "PAGE_CACHE_SECONDS": "0", "ALLOWED_HOSTS": "*"},
+        capture_output=True,
+        text=True,
+    )
+    rows = [
+        json.loads(line)
+        for line in completed.stdout.splitlines()
+        if line.startswith("{")
+    ]
+    if completed.returncode or not rows:
+        return {"skipped": "bench.cpu failed: " + completed.stderr.strip()[-400:]}
+    return {"rows": rows}
+
+
+def cpu_table(cpu) -> list[str]:
+    if not cpu:
+        return []
+    if cpu.get("skipped"):
+        return ["", f"CPU per request: skipped: {cpu['skipped']}"]
+    rows = cpu["rows"]
+    lines = [
+        "",
+        "CPU per request, in-process, page cache off (multiple of the minimal view; "
+        f"the minimal view: {rows[0]['cpu_ms']} ms):",
+        f"  {'page':<52} {'status':>6} {'KB':>6} {'SQL':>4} {'ms':>7} {'x':>6}"
+        f" {'x after a member change':>24} {'x after a page publish':>23}",
+    ]
+    for row in rows:
+        name = row.get("step") and f"pledge: {row['step']}" or row["path"]
+        if "cpu_ms" not in row:
+            lines.append(
+                f"  {name[:52]:<52} {row.get('status', '-'):>6} {'':>6} {row.get('queries', '-'):>4}"
+            )
+            continue
+        lines.append(
+            f"  {name[:52]:<52} {row['status']:>6} {row['bytes'] / 1024:>6.1f} {row['queries']:>4}"
+            f" {row['cpu_ms']:>7.2f} {row['multiple']:>6.1f}"
+            f" {_fmt(row.get('after_member'), '24.1f')} {_fmt(row.get('after_pages'), '23.1f')}"
+        )
+    pledge = [r["multiple"] for r in rows if r.get("step") and "multiple" in r]
+    pages = [r["multiple"] for r in rows[1:] if not r.get("step") and "multiple" in r]
+    lines.append(
+        f"  Targets: pledge steps ≤ {targets.CPU_TARGET_PLEDGE}x (worst {max(pledge, default=0):.1f}x),"
+        f" other pages ≤ {targets.CPU_TARGET_PAGES}x (worst {max(pages, default=0):.1f}x)."
+    )
+    return lines
+
+
 def measure_memory(env):
     results = []
     for export in targets.EXPORTS:
@@ -453,6 +515,7 @@ def table(result) -> str:
         lines.append("Data not generated:")
         for item in result["data"]["missing"] + result["data"]["errors"]:
             lines.append(f"  - {item}")
+    lines += cpu_table(result.get("cpu"))
     lines.append("")
     lines.append("Ratio = page req/s / ceiling req/s of the same variant.")
     lines.append(
@@ -497,6 +560,8 @@ def run_stack(name, args, wrk, run_id):
                 if variant == "uncached" and not args.only:
                     log(f"{name}: pledge POST loop")
                     result["pledge_post"] = measure_post(server, env, args)
+                    log(f"{name}: CPU per request, in-process")
+                    result["cpu"] = measure_cpu(env, result["pages"], args)
             finally:
                 server.stop()
         if not args.skip_memory:
@@ -520,6 +585,9 @@ def main(argv=None):
         "--submissions", type=int, default=targets.SUBMISSIONS_FOR_EXPORT
     )
     parser.add_argument("--only", default="", help="comma-separated page names")
+    parser.add_argument(
+        "--cpu-repeat", type=int, default=40, help="requests per page, in-process"
+    )
     parser.add_argument("--skip-memory", action="store_true")
     parser.add_argument(
         "--keep", action="store_true", help="keep the databases and var/bench"

@@ -51,11 +51,42 @@ PAGES = [
     Page("member", "a member page", resolver="member"),
     Page("badge", "a member's badge", resolver="badge"),
     Page("data_csv", "members data.csv", path="/members/data.csv"),
+    Page("resource", "a resource", resolver="resource", public=True),
+    Page("news_post", "a news post", resolver="news_post", public=True),
     Page("pledge_get", "pledge form GET", path="/pledge/"),
 ]
 
+# Every public page type, measured in-process as CPU per request (bench/cpu.py): fixed paths
+# and the pages found above (their names), then each step of the pledge form.
+CPU_PATHS = [
+    "/",
+    "/focus-areas/",
+    "focus_area",
+    "/resources/",
+    "resources",
+    "resource",
+    "/news/",
+    "news_post",
+    "/about/",
+    "/search/?q=policy",
+    "/members/",
+    "showcase",
+    "member",
+    "badge",
+    "/members/map/",
+    "/members/statistics/",
+    "/members/data.csv",
+    "/members/data.json",
+    "/es/",
+    "/fr/members/",
+]
+# Targets of issue 14, as multiples of the minimal view's CPU time.
+CPU_TARGET_PLEDGE = 40
+CPU_TARGET_PAGES = 60
+
 # Where the indexes live (SPEC §7 public URLs).
 FOCUS_AREA_INDEX = "/focus-areas/"
+NEWS_INDEX = "/news/"
 RESOURCE_INDEX = "/resources/"
 SHOWCASE = "/members/"
 PLEDGE_FORM = "/pledge/"
