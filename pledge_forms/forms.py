@@ -99,6 +99,36 @@ class PracticeRow:
     evidence_file: forms.BoundField
     kept_file: str = ""  # the name of a file already sent with the draft
 
+    def rendering_key(self) -> tuple:
+        """Everything its markup (``includes/practice.html``) is made of: the practice,
+        its wording and link, and each field's name, label, help, choices, value and
+        errors, and the file kept. Two rows with the same key render alike."""
+        fields = (
+            self.status,
+            self.note,
+            self.target,
+            self.evidence_url,
+            self.evidence_file,
+        )
+        return (
+            self.item.pk,
+            self.url,
+            self.kept_file,
+            *(
+                (
+                    field.html_name,
+                    str(field.label),
+                    str(field.help_text),
+                    field.field.required,
+                    field.field.disabled,
+                    repr(getattr(field.field, "choices", ())),
+                    repr(field.value()),
+                    tuple(map(str, field.errors)),
+                )
+                for field in fields
+            ),
+        )
+
 
 @dataclass
 class ChecklistSectionRows:

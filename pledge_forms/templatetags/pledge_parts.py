@@ -9,16 +9,48 @@ template directory (``DIRS`` is searched before the apps' templates).
   renders the include with the enclosed markup as ``content`` (already rendered, so
   escaped as usual) and the given values, like ``{% include … with … %}`` around a
   block of markup.
+- ``{% practice row %}`` renders ``pledge_forms/includes/practice.html`` for one practice
+  of a focus-area step, once per process for the same answers, errors and wording.
 - ``{{ field|with_class:"usa-input" }}`` renders a form field's widget, or one choice of
   a radio or checkbox group (``{% for choice in field %}``), with extra CSS classes,
   keeping every attribute Django gives it (id, ``aria-describedby``, ``aria-invalid``).
 """
 
+import threading
+from collections import OrderedDict
+
 from django import forms, template
 from django.template.loader_tags import IncludeNode
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 register = template.Library()
+
+PRACTICE_TEMPLATE = "pledge_forms/includes/practice.html"
+# Rendered practices kept by this process (a focus-area step shows four or five, each a
+# radio group and four fields): most visitors see them unanswered, and a practice's
+# markup is decided by its rendering key alone.
+PRACTICES_KEPT = 1000
+_practices: OrderedDict = OrderedDict()
+_practices_lock = threading.Lock()
+
+
+@register.simple_tag(takes_context=True)
+def practice(context, row):
+    """``includes/practice.html`` for ``row`` (a ``forms.PracticeRow``)."""
+    key = (context.template.engine, get_language(), row.rendering_key())
+    with _practices_lock:
+        html = _practices.get(key)
+        if html is not None:
+            _practices.move_to_end(key)
+            return html
+    with context.push(row=row):
+        html = context.template.engine.get_template(PRACTICE_TEMPLATE).render(context)
+    with _practices_lock:
+        _practices[key] = html
+        while len(_practices) > PRACTICES_KEPT:
+            _practices.popitem(last=False)
+    return html
 
 
 class PartNode(IncludeNode):
