@@ -6,6 +6,7 @@ from wagtail.models import Page, Site
 
 from campaign_pages.models import NewsIndexPage
 from campaign_pages.workflows import attach_news_workflow
+from cms import topics
 from cms.models import SiteSettings
 from pledge_forms.localization import locale_language, page_in
 from pledge_forms.services.privacy import POLICY_PAGES_HOOK, PolicyPage
@@ -35,7 +36,20 @@ def site_policy_pages(form_page):
     """The pledge form links to the privacy notice and accessibility statement chosen in
     Settings → Site settings, in the form page's language when they are translated; the
     notice's live revision versions the consent wording."""
-    site = _site_of(form_page) if form_page is not None else None
+    if form_page is None:
+        return {}
+    # The same until pages or the settings change (cms/topics.py); no request here, so the
+    # generations are read from the shared cache.
+    return topics.memo.get(
+        None,
+        ("policy-pages", form_page.pk, locale_language(form_page.locale_id)),
+        (topics.SITE, topics.PAGES),
+        lambda: _policy_pages(form_page),
+    )
+
+
+def _policy_pages(form_page) -> dict:
+    site = _site_of(form_page)
     if site is None:
         return {}
     found = {}

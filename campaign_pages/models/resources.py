@@ -192,6 +192,9 @@ class ResourceIndexPage(CampaignPageMixin, Page):
     template = "campaign_pages/resource_index_page.html"
     #: What the page cache refreshes it for (cms/topics.py): pages and practices, not members.
     page_cache_shows = (topics.PAGES, topics.PRACTICES)
+    #: The query parameters the library reads (its filters and the page number): the page
+    #: cache keeps a copy per combination of these, and of no others.
+    page_cache_query_parameters = ("focus_area", "type", "q", "page")
 
     @property
     def summary_text(self):

@@ -101,9 +101,16 @@ def _state() -> dict:
     return pledge_state()
 
 
-def campaign_home() -> CampaignHome:
-    """Everything a home page shows of the campaign, from the one cache of figures."""
-    state = _state()
+def home_state() -> dict:
+    """What :func:`campaign_home` is computed from (the showcase page and the published
+    pledges' fingerprint), in one query."""
+    return _state()
+
+
+def campaign_home(state: dict | None = None) -> CampaignHome:
+    """Everything a home page shows of the campaign, from the one cache of figures
+    (``state``: :func:`home_state`, when the caller has read it already)."""
+    state = _state() if state is None else state
     return cached("home", lambda: _compute_home(state), state=state)
 
 

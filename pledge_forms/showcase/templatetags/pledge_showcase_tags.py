@@ -31,18 +31,35 @@ def campaign_statistics():
     return compute_statistics(page.checklist_id if page else None)
 
 
-@register.simple_tag
-def campaign_home():
-    return home.campaign_home()
+HOME_STATE = "_pledge_forms_home_state"
 
 
-@register.simple_tag
-def campaign_fingerprint() -> str:
+def _home_state(context) -> dict:
+    """The home's state, read once per request whichever tag needs it first."""
+    request = context.get("request")
+    state = getattr(request, HOME_STATE, None)
+    if state is None:
+        state = home.home_state()
+        if request is not None:
+            setattr(request, HOME_STATE, state)
+    return state
+
+
+@register.simple_tag(takes_context=True)
+def campaign_home(context):
+    return home.campaign_home(_home_state(context))
+
+
+@register.simple_tag(takes_context=True)
+def campaign_fingerprint(context) -> str:
     """What ``campaign_home`` is computed from, as a key (one query): the published
     pledges' fingerprint, the checklist's version, the language, the lapse policy and the
     day. A site that keeps the parts of a page showing them keys them with it, so a change
     to any pledge, by whatever path, shows at once."""
-    return figures_key("home")
+    state = _home_state(context)
+    return figures_key(
+        "home", state.get("pk"), state.get("live_revision_id"), state=state
+    )
 
 
 @register.simple_tag
