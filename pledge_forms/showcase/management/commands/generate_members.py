@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import Revision
@@ -315,6 +315,32 @@ def _history(pledge: Pledge, now, rng: random.Random) -> list[PracticeChange]:
     return plausible_history(pledge.pk, statuses, start, max(start, end), rng)
 
 
+def _insert(model, objects: list) -> None:
+    """``objects`` written with one prepared statement run for every row (executemany).
+
+    ``bulk_create`` compiles SQL and prepares each value of each row in the ORM: for the
+    25 practice rows and the history of every member, that was most of the time."""
+    if not objects:
+        return
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    # Names from the model's own metadata, quoted; every value is a parameter.
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
+        quote(model._meta.db_table),
+        ", ".join(quote(field.column) for field in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    values = [
+        [
+            field.get_db_prep_save(field.pre_save(obj, True), connection)
+            for field in fields
+        ]
+        for obj in objects
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, values)
+
+
 def generate_members(
     count: int,
     *,
@@ -364,15 +390,15 @@ def generate_members(
                 for row in pledge.practices.all():
                     row.pledge_id = pledge.pk
                     rows.append(row)
-            PledgePractice.objects.bulk_create(rows, batch_size=5000)
-            PracticeChange.objects.bulk_create(
+            _insert(PledgePractice, rows)
+            _insert(
+                PracticeChange,
                 [
                     change
                     for pledge in pledges
                     if pledge.live
                     for change in _history(pledge, now, history_rng)
                 ],
-                batch_size=5000,
             )
             revisions = Revision.objects.bulk_create(
                 [
