@@ -139,7 +139,9 @@ def test_a_database_without_upserts_counts_exactly_too(settings, monkeypatch):
     gets the limit, counted under the row's lock."""
     from django.db import connection
 
-    monkeypatch.setattr(connection.features, "can_return_columns_from_insert", False)
+    monkeypatch.setattr(
+        connection.features, "supports_update_conflicts_with_target", False
+    )
     settings.PLEDGE_FORMS_RATE_CACHE = None
     settings.PLEDGE_FORMS_RATE_LIMIT = 2
     results = [services.rate_limited("198.51.100.7") for _ in range(3)]
