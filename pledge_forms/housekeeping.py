@@ -16,7 +16,7 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 from django_tasks.exceptions import TaskResultDoesNotExist
 
-from pledge_forms import conf
+from pledge_forms import conf, sending
 from pledge_forms.models.privacy import ScheduledTask
 from pledge_forms.services import abuse, drafts, lapse, privacy
 
@@ -88,13 +88,15 @@ def schedule_housekeeping(
 def run_housekeeping(now: datetime | None = None) -> dict[str, int]:
     """One housekeeping pass: reminders and lapses (``services.lapse``), unfinished
     drafts (``services.drafts``), rate-limit counters of windows that are over
-    (``services.abuse``), then the retention rules; recorded on the ScheduledTask row."""
+    (``services.abuse``), sent pledges still waiting for a worker (``sending``), then
+    the retention rules; recorded on the ScheduledTask row."""
     now = now or timezone.now()
     ours = {
         "reminders": lapse.send_reminders(now),
         "lapses_noticed": lapse.notice_lapses(timezone.localdate(now)),
         "drafts_deleted": drafts.purge(now),
         "counters_deleted": abuse.forget_old_counts(now),
+        "pledges_enqueued": sending.enqueue_waiting(now),
     }
     counts = {**privacy.apply_retention(now), **ours}
     ScheduledTask.objects.update_or_create(

@@ -7,12 +7,13 @@ step's answers and goes on, "Back" keeps what was typed (checked or not) and goe
 answers live in a ``PledgeDraft`` on the server; the visitor's session only names it. The
 last step shows every answer with a link to change it, and its button sends the pledge:
 the whole pledge is checked again then, as one form (``PledgeForm`` without a step), and
-stored by ``services.submit`` like any pledge, duplicates included.
+the draft is marked sent; a worker stores it with ``services.submit`` like any pledge,
+duplicates included (``pledge_forms.sending``).
 
 The spam checks of the one-page form apply to the draft: the trap field travels in the
 first step, and a pledge sent sooner than ``MIN_FILL_SECONDS`` after its draft began is
-refused. The draft is locked while it is sent and deleted with it, so a second click on
-"Send" finds nothing to send again and is shown the same "received" page.
+refused. A sent draft is found no more, so a second click on "Send" finds nothing to send
+again and is shown the same "received" page.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django import forms
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -30,7 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
-from pledge_forms import conf, localization, services
+from pledge_forms import conf, localization, sending, services
 from pledge_forms.forms import (
     EMAIL_MAX_LENGTH,
     EMAIL_TOO_LONG,
@@ -459,8 +460,8 @@ def _check(request, page, flow: Flow) -> HttpResponse:
 
 
 def _send(request, page, draft, form) -> HttpResponse | int:
-    """Store the pledge and delete its draft. When it cannot be sent now: the status of
-    the page that says why (the reason is added to ``form``)."""
+    """Send the draft's pledge (a worker stores it). When it cannot be sent now: the
+    status of the page that says why (the reason is added to ``form``)."""
     client = client_address(request)
     if form.spam:
         drafts.delete(draft)
@@ -483,11 +484,7 @@ def _send(request, page, draft, form) -> HttpResponse | int:
             ),
         )
         return 429
-
-    def store(data, labels, logo):
-        services.submit(page, data, labels, client_address=client, logo=logo)
-
-    sent = _store(request, page, draft, form, NEW, store)
+    sent = _store(request, page, draft, form, NEW)
     if sent == 503:
         services.release_rate_limit(client)
     return sent
@@ -502,32 +499,21 @@ def _send_update(request, page, draft, form) -> HttpResponse | int:
         return invalid_link(request, page)
     if pledge.pk != draft.pledge_id:
         return invalid_link(request, page)
-
-    def store(data, labels, logo):
-        services.submit_update(
-            token, data, labels, client_address=client_address(request), logo=logo
-        )
-
-    return _store(request, page, draft, form, UPDATE, store)
+    return _store(request, page, draft, form, UPDATE)
 
 
-def _store(request, page, draft, form, flow: Flow, store) -> HttpResponse | int:
-    """``store`` the draft's answers (with its uploads) and delete the draft, in one
-    transaction, the draft locked: a second click finds it gone and gets the same
-    "received" page. 503 (with a message on ``form``) when the database fails."""
+def _store(request, page, draft, form, flow: Flow) -> HttpResponse | int:
+    """Send the draft with the answers of ``form`` (``sending.send``): a worker stores
+    it. Sent already (a click a moment ago) or now, the same "received" page; 503 (with
+    a message on ``form``) when the database fails.
+
+    The session keeps naming the draft: a sent draft is found no more, and the next
+    pledge begun in this session names its own (writing the session would cost this
+    request a transaction of its own)."""
     try:
-        with transaction.atomic():
-            locked = PledgeDraft.objects.select_for_update().filter(pk=draft.pk).first()
-            if locked is None:  # the same draft sent by a click a moment ago
-                return see_other(_route(page, "received/", flow))
-            store(
-                {**form.pledge_data(), **drafts.evidence_names(locked)},
-                form.labels(),
-                drafts.read_file(locked, "logo"),
-            )
-            drafts.sent(locked)
+        sending.send(draft, form, client_address(request))
     except DatabaseError:
-        logger.exception("Storing a draft failed")
+        logger.exception("Sending a draft failed")
         form.add_error(
             None,
             _(
@@ -536,7 +522,6 @@ def _store(request, page, draft, form, flow: Flow, store) -> HttpResponse | int:
             ),
         )
         return 503
-    request.session.pop(_session_key(page, flow), None)
     return see_other(_route(page, "received/", flow))
 
 

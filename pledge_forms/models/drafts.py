@@ -3,9 +3,10 @@
 A draft is never a pledge. It holds the answers exactly as they were posted (the step
 forms are bound to them again), and the names of files already uploaded (in private
 storage). Nothing in it counts anywhere until its last step is sent: only then is it
-checked again in full, duplicates included, and stored as a pledge (or as a revision of
-one, for a draft opened from an update link). The visitor's session holds the draft's
-``key``; a resume link (``services.links.resume_link``) opens it in any browser.
+checked again in full and *sent*: a worker then stores it as a pledge, duplicates included
+(or as a revision of one, for a draft opened from an update link), and deletes it. The
+visitor's session holds the draft's ``key``; a resume link
+(``services.links.resume_link``) opens it in any browser.
 """
 
 import secrets
@@ -49,6 +50,11 @@ class PledgeDraft(models.Model):
     saved_at = models.DateTimeField(_("saved for later"), null=True, blank=True)
     link_mails_today = models.PositiveSmallIntegerField(default=0)
     link_mail_day = models.DateField(null=True, blank=True)
+    # Set when its last step sends it: the answers as checked then, their labels, their
+    # language and the client's hash, kept until a worker has stored the pledge
+    # (``pledge_forms.sending``). A sent draft is never shown or changed again.
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True, db_index=True)
+    sent = models.JSONField(_("as sent"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last change"), auto_now=True, db_index=True)
 

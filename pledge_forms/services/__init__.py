@@ -3,6 +3,7 @@
 - :mod:`.identity`: the duplicate key, member slugs, the client's hash, month arithmetic;
 - :mod:`.links`: signed confirmation and update links, the addresses e-mails point at;
 - :mod:`.submission`: storing a pledge, its confirmation and its updates;
+- :mod:`.drafts`: pledges being filled in step by step, until they are sent;
 - :mod:`.logo_storage`: a logo media storage cannot take waits for a worker;
 - :mod:`.eligibility`: the recognition rule and the rule for completion;
 - :mod:`.review`: approve (any publication), decline, request changes, withdraw, mark
@@ -62,16 +63,20 @@ from pledge_forms.services.review import (
 )
 from pledge_forms.services.submission import (
     PLEDGE_FIELDS,
+    Arrival,
     SubmitResult,
+    jsonable_answers,
     practice_rows,
     submit,
     submit_update,
+    update_pledge,
     verify,
 )
 
 __all__ = [
     "PLEDGE_FIELDS",
     "AreaResult",
+    "Arrival",
     "Eligibility",
     "InvalidLink",
     "ReviewError",
@@ -86,6 +91,7 @@ __all__ = [
     "draft_for_resume_token",
     "evaluate_eligibility",
     "hash_client",
+    "jsonable_answers",
     "make_update_token",
     "make_verify_token",
     "mark_completed",
@@ -109,6 +115,7 @@ __all__ = [
     "too_many_drafts",
     "unique_slug",
     "update_link",
+    "update_pledge",
     "verify",
     "verify_link",
 ]

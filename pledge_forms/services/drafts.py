@@ -4,9 +4,12 @@ them for later with a private resume link, and deleting them.
 Answers are kept as posted (lists of strings per field), so each step's form is bound to
 them again as if just posted. Uploads (the logo) wait in private storage
 (``PLEDGE_FORMS_DRAFT_STORAGE``) under the draft's own folder until the pledge is sent.
-A draft is deleted when its pledge is sent, when the agency deletes it, or by the daily
-housekeeping once it has not changed for ``DRAFT_MAX_AGE_DAYS`` (saved for later) or
-``DRAFT_UNSAVED_HOURS`` (never saved).
+A draft is deleted once its pledge is stored (sent, then stored by a worker:
+``pledge_forms.sending``), when the agency deletes it, or by the daily housekeeping once
+it has not changed for ``DRAFT_MAX_AGE_DAYS`` (saved for later) or
+``DRAFT_UNSAVED_HOURS`` (never saved). A sent draft is found by nothing the visitor
+does (the form, a resume link, the update link) and never purged: it waits for the
+worker.
 """
 
 from __future__ import annotations
@@ -50,7 +53,10 @@ def find(page, key: str, *, for_update: bool = False) -> PledgeDraft | None:
         return None
     return (
         PledgeDraft.objects.filter(
-            form_page=page.source_page, key=key, pledge__isnull=not for_update
+            form_page=page.source_page,
+            key=key,
+            pledge__isnull=not for_update,
+            sent_at__isnull=True,
         )
         .select_related("pledge")
         .first()
@@ -63,7 +69,9 @@ def update_draft(page, pledge, answers: dict[str, list[str]]) -> PledgeDraft:
 
     Counted as saved from the start: the update link is the way back to it."""
     draft = (
-        PledgeDraft.objects.filter(form_page=page.source_page, pledge=pledge)
+        PledgeDraft.objects.filter(
+            form_page=page.source_page, pledge=pledge, sent_at__isnull=True
+        )
         .order_by("-updated_at")
         .first()
     )
@@ -236,7 +244,19 @@ def delete(draft: PledgeDraft) -> None:
     draft.delete()
 
 
-def sent(draft: PledgeDraft) -> None:
+def claim(draft: PledgeDraft, sent: dict) -> bool:
+    """Mark ``draft`` sent, with what its last step checked (``sent``), in one UPDATE;
+    False when it was sent already (a second click a moment ago, in any process)."""
+    now = timezone.now()
+    claimed = PledgeDraft.objects.filter(pk=draft.pk, sent_at__isnull=True).update(
+        sent_at=now, sent=sent
+    )
+    if claimed:
+        draft.sent_at, draft.sent = now, sent
+    return bool(claimed)
+
+
+def stored(draft: PledgeDraft) -> None:
     """The draft's pledge is stored: the draft goes, its evidence files stay with the
     pledge (the services delete those a repeat pledge brought), other uploads go."""
     for entry in draft.files.values():
@@ -299,7 +319,7 @@ def purge(now: datetime | None = None) -> int:
     """Delete drafts left unfinished: saved ones untouched for ``DRAFT_MAX_AGE_DAYS``,
     never-saved ones for ``DRAFT_UNSAVED_HOURS``. Answers how many went."""
     now = now or timezone.now()
-    stale = PledgeDraft.objects.filter(
+    stale = PledgeDraft.objects.filter(sent_at__isnull=True).filter(
         Q(
             saved_at__isnull=False,
             updated_at__lt=now - timedelta(days=conf.get("DRAFT_MAX_AGE_DAYS")),

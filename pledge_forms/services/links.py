@@ -169,7 +169,7 @@ def resume_link(draft: PledgeDraft) -> str:
 def draft_for_resume_token(token: str) -> PledgeDraft:
     """The draft a resume link opens; refused once revoked, sent or deleted."""
     payload = _load(token, RESUME_SALT, conf.get("DRAFT_MAX_AGE_DAYS"))
-    draft = PledgeDraft.objects.filter(pk=payload["p"]).first()
+    draft = PledgeDraft.objects.filter(pk=payload["p"], sent_at__isnull=True).first()
     if draft is None or payload.get("v") != draft.link_version:
         raise InvalidLink(_("This link is not valid or has expired."))
     return draft

@@ -424,6 +424,7 @@ def test_the_rate_limit_and_a_database_failure_keep_the_draft(
     from django.db import DatabaseError
 
     from pledge_forms import services
+    from pledge_forms.services import drafts
 
     walk(client, form_page)
     settings.PLEDGE_FORMS_RATE_LIMIT = 1
@@ -436,12 +437,14 @@ def test_the_rate_limit_and_a_database_failure_keep_the_draft(
     def fail(*args, **kwargs):
         raise DatabaseError("down")
 
-    monkeypatch.setattr(services, "submit", fail)
+    # The database fails as the request marks the draft sent: nothing is sent.
+    monkeypatch.setattr(drafts, "claim", fail)
     failed = send(client, form_page)
     assert failed.status_code == 503
     assert "could not be stored just now" in failed.content.decode()
     assert "Riverside Falls Police Department" in failed.content.decode()
-    assert PledgeDraft.objects.count() == 1
+    assert PledgeDraft.objects.filter(sent_at__isnull=True).count() == 1
+    assert not Pledge.objects.exists()
 
 
 def test_answers_missing_at_the_end_are_listed_with_links_to_their_step(
