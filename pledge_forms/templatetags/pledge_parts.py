@@ -27,30 +27,51 @@ from django.utils.translation import get_language
 register = template.Library()
 
 PRACTICE_TEMPLATE = "pledge_forms/includes/practice.html"
-# Rendered practices kept by this process (a focus-area step shows four or five, each a
-# radio group and four fields): most visitors see them unanswered, and a practice's
-# markup is decided by its rendering key alone.
-PRACTICES_KEPT = 1000
-_practices: OrderedDict = OrderedDict()
-_practices_lock = threading.Lock()
+
+
+class Kept:
+    """Markup rendered by this process, under a key that decides it entirely (the last
+    ``size`` used)."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._values: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key, render):
+        with self._lock:
+            html = self._values.get(key)
+            if html is not None:
+                self._values.move_to_end(key)
+                return html
+        html = render()
+        with self._lock:
+            self._values[key] = html
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
+        return html
+
+
+# A focus-area step shows four or five practices, each a radio group and four fields: most
+# visitors see them unanswered, and a practice's markup is decided by its rendering key.
+_practices = Kept(1000)
+# Selects with a fixed list of options (countries, regions, filters): hundreds of options,
+# each rendered by a widget template, for the same few values.
+_selects = Kept(500)
 
 
 @register.simple_tag(takes_context=True)
 def practice(context, row):
     """``includes/practice.html`` for ``row`` (a ``forms.PracticeRow``)."""
-    key = (context.template.engine, get_language(), row.rendering_key())
-    with _practices_lock:
-        html = _practices.get(key)
-        if html is not None:
-            _practices.move_to_end(key)
-            return html
-    with context.push(row=row):
-        html = context.template.engine.get_template(PRACTICE_TEMPLATE).render(context)
-    with _practices_lock:
-        _practices[key] = html
-        while len(_practices) > PRACTICES_KEPT:
-            _practices.popitem(last=False)
-    return html
+
+    def render():
+        with context.push(row=row):
+            engine = context.template.engine
+            return engine.get_template(PRACTICE_TEMPLATE).render(context)
+
+    return _practices.get(
+        (context.template.engine, get_language(), row.rendering_key()), render
+    )
 
 
 class PartNode(IncludeNode):
@@ -85,16 +106,49 @@ def _classes(*values) -> str:
     return " ".join(name for value in values if value for name in value.split())
 
 
+def _render_field(field, classes: str):
+    widget = field.field.widget
+    attrs = {"class": _classes(widget.attrs.get("class"), classes)}
+    html = field.as_widget(attrs=attrs)
+    if field.field.show_hidden_initial:
+        html += field.as_hidden(only_initial=True)
+    return html
+
+
+def _select_key(field, classes: str):
+    """What a select with a fixed list of options renders from (its name, id, options,
+    value, errors, help and state), or None for any other field (a model's choices come
+    from a query)."""
+    widget, form_field = field.field.widget, field.field
+    if not isinstance(widget, forms.Select) or isinstance(
+        form_field, forms.ModelChoiceField
+    ):
+        return None
+    return (
+        type(widget),
+        classes,
+        repr(widget.attrs),
+        field.html_name,
+        field.auto_id,
+        repr(list(widget.choices)),
+        repr(field.value()),
+        tuple(map(str, field.errors)),
+        str(field.help_text),
+        form_field.required,
+        form_field.disabled,
+        form_field.show_hidden_initial,
+        get_language(),
+    )
+
+
 @register.filter
 def with_class(field, classes: str):
     """The widget of a bound ``field`` (or one choice of it) with ``classes`` added."""
     if isinstance(field, forms.BoundField):
-        widget = field.field.widget
-        attrs = {"class": _classes(widget.attrs.get("class"), classes)}
-        html = field.as_widget(attrs=attrs)
-        if field.field.show_hidden_initial:
-            html += field.as_hidden(only_initial=True)
-        return html
+        key = _select_key(field, classes)
+        if key is not None:
+            return _selects.get(key, lambda: _render_field(field, classes))
+        return _render_field(field, classes)
     if isinstance(field, forms.boundfield.BoundWidget):
         attrs = dict(field.data["attrs"])
         attrs["class"] = _classes(attrs.get("class"), classes)

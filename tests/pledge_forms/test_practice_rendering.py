@@ -59,3 +59,27 @@ def test_a_reworded_practice_shows_at_once(form_page):
     page = client.get(step_url(form_page, slug)).content.decode()
     assert "Written de-escalation policy, reviewed yearly" in page
     assert PracticeStatus.IN_PLACE in page
+
+
+def test_a_select_is_rendered_for_its_own_value_and_errors():
+    from django import forms
+
+    from pledge_forms.templatetags.pledge_parts import with_class
+
+    class Filters(forms.Form):
+        country = forms.ChoiceField(
+            choices=[("", "Any"), ("US", "United States"), ("CA", "Canada")],
+            required=False,
+        )
+
+    def rendered(data):
+        form = Filters(data)
+        form.is_valid()
+        return with_class(form["country"], "usa-select")
+
+    assert rendered({"country": "US"}) == rendered({"country": "US"})
+    assert '<option value="US" selected>' in rendered({"country": "US"})
+    assert '<option value="CA" selected>' in rendered({"country": "CA"})
+    refused = rendered({"country": "XX"})
+    assert 'aria-invalid="true"' in refused
+    assert "aria-invalid" not in rendered({"country": ""})
