@@ -8,7 +8,7 @@ import logging
 from datetime import timedelta
 
 from django.core.cache import caches
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -108,31 +108,13 @@ def _count_in_cache(alias: str, key: str, window: int) -> int:
 
 
 def _count_in_database(key: str, window: int) -> int:
-    """One more for ``key``, exactly, whichever process asks, in one statement where the
-    database has one (PostgreSQL, SQLite): an insert that adds one to the row already
-    there and answers the count (``INSERT … ON CONFLICT … DO UPDATE … RETURNING``), atomic
-    without a transaction of its own. Rows of windows that are over wait for the daily
-    housekeeping (:func:`forget_old_counts`)."""
+    """One more for ``key``, exactly, whichever process asks: in one statement where the
+    database can (``RateCounter.objects.add_one``), else under the row's lock. Rows of
+    windows that are over wait for the daily housekeeping (:func:`forget_old_counts`)."""
     expires_at = timezone.now() + timedelta(seconds=window)
-    features = connection.features
-    if not (
-        features.supports_update_conflicts_with_target
-        and features.can_return_columns_from_insert
-    ):
-        return _count_with_lock(key, expires_at)
-    table, key_column, count, expires = map(
-        connection.ops.quote_name,
-        (RateCounter._meta.db_table, "key", "count", "expires_at"),
-    )
-    # Names from the model, values as parameters.
-    sql = (
-        f"INSERT INTO {table} ({key_column}, {count}, {expires}) VALUES (%s, 1, %s) "  # noqa: S608
-        f"ON CONFLICT ({key_column}) DO UPDATE SET {count} = {table}.{count} + 1 "
-        f"RETURNING {count}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [key, expires_at])
-        return cursor.fetchone()[0]
+    if RateCounter.objects.in_one_statement():
+        return RateCounter.objects.add_one(key, expires_at)
+    return _count_with_lock(key, expires_at)
 
 
 def _count_with_lock(key: str, expires_at) -> int:

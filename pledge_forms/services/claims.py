@@ -19,14 +19,17 @@ def claim_once(key: str, seconds: int) -> bool:
     """Claim ``key`` for ``seconds``; False when an earlier claim still holds it.
 
     Kept where the rate limit counts (``PLEDGE_FORMS_RATE_CACHE``: an atomic ``add`` in
-    Redis; else a database row with a unique key), so it holds across every worker and app
-    server. A store outage lets the claim through (fails open) with a warning.
+    Redis; else a database row with a unique key, taken in one statement where the
+    database can), so it holds across every worker and app server. A store outage lets
+    the claim through (fails open) with a warning.
     """
     alias = conf.get("RATE_CACHE")
     try:
         if alias:
             return caches[alias].add(key, 1, timeout=seconds)
         now = timezone.now()
+        if RateCounter.objects.in_one_statement():
+            return RateCounter.objects.claim(key, now + timedelta(seconds=seconds), now)
         with transaction.atomic():
             RateCounter.objects.filter(key=key, expires_at__lt=now).delete()
             try:

@@ -232,6 +232,16 @@ def test_without_redis_used_start_tokens_are_a_database_row_every_process_sees(
     assert services.claim_once(claim.key, 60) is True
 
 
+def test_a_start_token_is_claimed_in_one_statement_and_only_once(
+    settings, django_assert_num_queries
+):
+    settings.PLEDGE_FORMS_RATE_CACHE = None
+    with django_assert_num_queries(1):
+        assert services.claim_once("pledge_forms:started:one", 60) is True
+    with django_assert_num_queries(1):
+        assert services.claim_once("pledge_forms:started:one", 60) is False
+
+
 # --- 4. Tokens: checked before any lookup, exchanged for the session ---
 
 # Named, not shown by value: a signed token carries the time it was made, and test ids
