@@ -444,7 +444,9 @@ def submit(
                     pledge.logo = stored_logo
                 existing = _save_new_pledge(pledge, key)
                 if existing is None:
-                    pledge.save_revision(log_action=True)
+                    # Checked already: the answers by the form, the row by the database
+                    # a moment ago (its unique keys); not three more queries.
+                    pledge.save_revision(log_action=True, clean=False)
                     submission = _store_submission(
                         page,
                         data,
