@@ -1,14 +1,17 @@
 """Load the pledge form with POSTs: ``python -m bench.pledge_post BASE_URL --seconds 10``.
 
-Why not wrk: every POST must carry the CSRF cookie and token, the form's hidden fields (fill-time
-token, empty honeypot) read from a real GET, and a different agency each time (the same agency
-twice is a duplicate, handled differently). This loop fetches the form once, waits the minimum
-fill time, then posts distinct pledges from several threads, each on its own connection, and
-prints one JSON line: requests/s, p50, p99, and how many were accepted.
+Why not wrk: every POST must carry the visitor's session and CSRF cookies and token, and the
+form's hidden fields (fill-time token, empty honeypot) from a real GET, and every pledge is
+a walk through the form's steps, each a POST, ending with "Send the pledge" (a different
+agency each time: the same agency twice is a duplicate). Several threads each walk pledges,
+on connections of their own, and it prints one JSON line: for the POST that sends the
+pledge, requests/s, p50 and p99 (``steps``: the same for the step POSTs), and how many were
+refused (any answer but the redirect to the next step).
 
-The field values come from the test factories' ``pledge_data`` (so the process needs the same
-settings and database as the server); a pledge is counted as accepted when the answer is a
-redirect or a page without a field error.
+The answers come from ``tests.pledge_forms.steps_walk`` (so the process needs the same
+settings and database as the server); the server's settings (``bench.settings``) lift the
+per-client limits and the minimum fill time, since every pledge comes from one address at
+machine speed.
 """
 
 import argparse
@@ -55,62 +58,75 @@ def main(argv=None):
     import django
 
     django.setup()
-    from django.conf import settings
+    from pledge_forms.models import PledgeFormPage
+    from tests.pledge_forms.steps_walk import step_answers, step_slugs
 
-    from pledge_forms.testing.factories import pledge_data
-
-    page_model = __import__("pledge_forms.models", fromlist=["PledgeFormPage"])
-    page = page_model.PledgeFormPage.objects.live().first()
+    page = PledgeFormPage.objects.live().order_by("path").first()
     if page is None:
         print(json.dumps({"skipped": "no live pledge form page"}))
         return
-    template = form_fields(pledge_data(page.checklist))
-
-    form = request(args.base_url, args.path)
-    if form.status != 200:
-        print(json.dumps({"skipped": f"{args.path} answers {form.status}"}))
+    slugs = step_slugs(None, page)
+    answers = {slug: form_fields(step_answers(page, slug)) for slug in slugs}
+    origin = args.base_url.rstrip("/")
+    first = request(args.base_url, args.path)
+    if first.status != 200:
+        print(json.dumps({"skipped": f"{args.path} answers {first.status}"}))
         return
-    hidden = hidden_inputs(form.text)
-    cookie = "; ".join(f"{k}={v}" for k, v in form.cookies.items())
-    min_fill = getattr(settings, "PLEDGE_FORMS_MIN_FILL_SECONDS", 5)
-    time.sleep(min_fill + 0.5)
 
-    latencies, statuses, rejected = [], {}, 0
+    sends, steps, statuses = [], [], {}
+    refused = {"send": 0, "steps": 0}
     lock = threading.Lock()
     counter = iter(range(10**9))
     deadline = time.monotonic() + args.seconds
-    origin = args.base_url.rstrip("/")
+
+    def post(path, fields, cookies):
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items()),
+            "Referer": origin + path,
+            "Origin": origin,
+        }
+        body = urllib.parse.urlencode(fields)
+        started = time.perf_counter()
+        answer = request(args.base_url, path, "POST", body, headers)
+        elapsed = time.perf_counter() - started
+        cookies.update(answer.cookies)
+        return answer, elapsed
+
+    def walk(n):
+        form = request(args.base_url, args.path)
+        cookies = dict(form.cookies)
+        hidden = hidden_inputs(form.text)
+        token = {"csrfmiddlewaretoken": hidden.get("csrfmiddlewaretoken", "")}
+        for slug in slugs:
+            fields = {**answers[slug], **(hidden if slug == "agency" else token)}
+            if slug == "agency":
+                fields["legal_name"] = f"Loadtown {n} Police Department"
+            elif slug == "location":
+                fields["city"] = f"Loadtown {n}"
+            elif slug == "contacts":
+                fields["chief_email"] = f"chief{n}@loadtown.example"
+            # The first step is shown at the form's address and posted to its route.
+            path = f"{args.path}step/{slug}/"
+            answer, elapsed = post(path, fields, cookies)
+            with lock:
+                steps.append(elapsed)
+                refused["steps"] += answer.status != 303
+            if answer.status != 303:
+                return
+        answer, elapsed = post(
+            f"{args.path}check/", {**token, "action": "send"}, cookies
+        )
+        with lock:
+            sends.append(elapsed)
+            statuses[answer.status] = statuses.get(answer.status, 0) + 1
+            refused["send"] += answer.status != 303
 
     def worker():
-        nonlocal rejected
         while time.monotonic() < deadline:
             with lock:
                 n = next(counter)
-            fields = {
-                **template,
-                **hidden,
-                "legal_name": f"Loadtown {n} Police Department",
-                "city": f"Loadtown {n}",
-                "chief_email": f"chief{n}@loadtown.example",
-            }
-            body = urllib.parse.urlencode(fields)
-            headers = {
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Cookie": cookie,
-                "Referer": origin + args.path,
-                "Origin": origin,
-            }
-            started = time.perf_counter()
-            answer = request(args.base_url, args.path, "POST", body, headers)
-            elapsed = time.perf_counter() - started
-            refused = answer.status >= 400 or (
-                answer.status == 200
-                and ('aria-invalid="true"' in answer.text or "errorlist" in answer.text)
-            )
-            with lock:
-                latencies.append(elapsed)
-                statuses[answer.status] = statuses.get(answer.status, 0) + 1
-                rejected += refused
+            walk(n)
 
     started = time.monotonic()
     threads = [threading.Thread(target=worker) for _ in range(args.concurrency)]
@@ -119,14 +135,28 @@ def main(argv=None):
     for thread in threads:
         thread.join()
     wall = time.monotonic() - started
+
+    def figures(latencies):
+        return {
+            "requests": len(latencies),
+            "rps": round(len(latencies) / wall, 1),
+            "p50_ms": round(percentile(latencies, 0.5) * 1000, 2)
+            if latencies
+            else None,
+            "p99_ms": round(percentile(latencies, 0.99) * 1000, 2)
+            if latencies
+            else None,
+            "mean_ms": round(statistics.mean(latencies) * 1000, 2)
+            if latencies
+            else None,
+        }
+
     result = {
-        "requests": len(latencies),
-        "rps": round(len(latencies) / wall, 1),
-        "p50_ms": round(percentile(latencies, 0.5) * 1000, 2) if latencies else None,
-        "p99_ms": round(percentile(latencies, 0.99) * 1000, 2) if latencies else None,
-        "mean_ms": round(statistics.mean(latencies) * 1000, 2) if latencies else None,
+        **figures(sends),
+        "steps": figures(steps),
         "statuses": statuses,
-        "refused": rejected,
+        "refused": refused["send"],
+        "refused_steps": refused["steps"],
         "concurrency": args.concurrency,
     }
     sys.stdout.write(json.dumps(result) + "\n")

@@ -499,6 +499,13 @@ def table(result) -> str:
             f" {_fmt(post['p99_ms'], '7.1f')}  (p99 {_fmt(ratio, '.1f')}x GET p99;"
             f" {post['requests']} posts, {post['refused']} refused, statuses {post['statuses']})"
         )
+        steps = post.get("steps") or {}
+        if steps:
+            lines.append(
+                f"{'pledge step POSTs':<28} {_fmt(steps.get('rps'), '12.1f')}  {_fmt(steps.get('p50_ms'), '7.1f')}"
+                f" {_fmt(steps.get('p99_ms'), '7.1f')}  ({steps.get('requests')} posts,"
+                f" {post.get('refused_steps')} refused)"
+            )
     lines.append("")
     lines.append("Peak memory (fresh process, Django loaded → after the export):")
     for mem in result.get("memory", []):

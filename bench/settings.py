@@ -1,5 +1,6 @@
 """Production settings for the benchmark server, with one change: the pledge form's per-client
-rate limit is lifted, because every benchmark request comes from the same address.
+limits (pledges and drafts begun) and its minimum fill time are lifted, because every
+benchmark request comes from the same address, at machine speed.
 
 Everything else (middleware, cache, database, templates) is exactly cms.settings.production.
 """
@@ -7,3 +8,5 @@ Everything else (middleware, cache, database, templates) is exactly cms.settings
 from cms.settings.production import *  # noqa: F403
 
 PLEDGE_FORMS_RATE_LIMIT = 1_000_000_000
+PLEDGE_FORMS_DRAFT_RATE_LIMIT = 1_000_000_000
+PLEDGE_FORMS_MIN_FILL_SECONDS = 0
