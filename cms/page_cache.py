@@ -4,9 +4,9 @@ Shared by every app server when the cache is Redis (``REDIS_URL``). Invalidation
 page shows (cms/topics.py): every stored page records the generations of the topics it shows
 (the site around it, editorial pages, members, practices, one member) and is served only while
 they are all still the current ones; a change increments the generations of the topics it
-alters (``topics_changed_by``), so every server misses at once on the pages that show it and
-keeps the others. The global topics' generations and the page are read in one round trip
-(``get_many``); a page that shows one member needs a second.
+alters (``changed`` and the handlers below), so every server misses at once on the pages
+that show it and keeps the others. The global topics' generations and the page are read in
+one round trip (``get_many``); a page that shows one member needs a second.
 
 What is never cached (the request is passed through untouched):
 - anything but GET/HEAD, and URLs under ``PAGE_CACHE_EXCLUDED_PATHS`` (admin, previews, health
@@ -460,12 +460,11 @@ def _on_any_save_or_delete(sender, instance=None, **kwargs):
         and instance.live
         and kwargs.get("signal_name") == "save"
         and kwargs.get("update_fields") is None
-        and not kwargs.get(
-            "raw"
-        )  # loaded from a backup: restoring refreshes everything
+        and not kwargs.get("raw")
     ):
         # A live page saved whole: created or changed in code rather than published (an
-        # import, the demo content). A draft saves only the fields it changes.
+        # import, the demo content). A draft saves only the fields it changes; a page
+        # loaded from a backup is refreshed by the restore.
         changed(instance)
     elif kwargs.get("signal_name") == "delete" and (
         isinstance(instance, Page) or sender in get_snippet_models()
