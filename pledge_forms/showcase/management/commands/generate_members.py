@@ -315,6 +315,16 @@ def _history(pledge: Pledge, now, rng: random.Random) -> list[PracticeChange]:
     return plausible_history(pledge.pk, statuses, start, max(start, end), rng)
 
 
+def _column_value(field, obj):
+    """What the database stores for ``field`` of ``obj``: the attribute itself for the
+    plain values these rows hold (numbers, text, foreign keys), the ORM's own preparation
+    for anything else (dates, files)."""
+    value = getattr(obj, field.attname)
+    if value is None or (isinstance(value, int | str) and not isinstance(value, bool)):
+        return value
+    return field.get_db_prep_save(field.pre_save(obj, True), connection)
+
+
 def _insert(model, objects: list) -> None:
     """``objects`` written with one prepared statement run for every row (executemany).
 
@@ -330,13 +340,7 @@ def _insert(model, objects: list) -> None:
         ", ".join(quote(field.column) for field in fields),
         ", ".join(["%s"] * len(fields)),
     )
-    values = [
-        [
-            field.get_db_prep_save(field.pre_save(obj, True), connection)
-            for field in fields
-        ]
-        for obj in objects
-    ]
+    values = [[_column_value(field, obj) for field in fields] for obj in objects]
     with connection.cursor() as cursor:
         cursor.executemany(sql, values)
 
