@@ -38,8 +38,8 @@ def site_policy_pages(form_page):
     notice's live revision versions the consent wording."""
     if form_page is None:
         return {}
-    # The same until pages or the settings change (cms/topics.py); no request here, so the
-    # generations are read from the shared cache.
+    # The same until pages or the settings change (cms/topics.py); the generations are the
+    # request's being served (cms/serve.py), or read from the shared cache without one.
     return topics.memo.get(
         None,
         ("policy-pages", form_page.pk, locale_language(form_page.locale_id)),

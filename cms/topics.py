@@ -28,6 +28,8 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.cache import caches
 from django.db import transaction
@@ -87,12 +89,28 @@ def read(cache, topics, found=None) -> dict[str, str]:
     return current
 
 
+# The request being served (``serving``), for code that is given none (a hook of the plugin).
+_request: ContextVar = ContextVar("cms_topics_request", default=None)
+
+
+@contextmanager
+def serving(request):
+    """While ``request`` is served, ``for_request(None)`` is ``for_request(request)``."""
+    token = _request.set(request)
+    try:
+        yield
+    finally:
+        _request.reset(token)
+
+
 def for_request(request) -> dict[str, str]:
     """The global topics' generations, read once per request (the page cache's lookup, or
-    the first fragment that needs them).
+    the first fragment that needs them); without a request, those of the request being
+    served, if any.
 
     While the cache is out, generations that no other request has: nothing remembered
     under them is used again, since nothing would say when it changed."""
+    request = request if request is not None else _request.get()
     found = getattr(request, "topic_generations", None) if request else None
     if found is None:
         try:
