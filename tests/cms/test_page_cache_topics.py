@@ -11,7 +11,6 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from cms import page_cache
 from cms.page_cache import HEADER
 from pledge_forms.models import ChecklistItem
 from pledge_forms.showcase.signals import showcase_changed
