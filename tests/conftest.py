@@ -59,7 +59,9 @@ def _is_transactional(item) -> bool:
 @pytest.fixture(autouse=True)
 def _capture_migrated_data(request, django_db_blocker):
     """Keep the rows the migrations created (page tree, site, locale, groups) before the
-    first transactional test empties the tables."""
+    first transactional test empties the tables; that test starts from them as put back,
+    like every later one (the same rows; link tables and id sequences as a restore leaves
+    them), so a snapshot of its data serves them all (tests/snapshots.py)."""
     if "rows" in _MIGRATED_DATA or not _is_transactional(request.node):
         return
     request.getfixturevalue("django_db_setup")
@@ -67,6 +69,7 @@ def _capture_migrated_data(request, django_db_blocker):
 
     with django_db_blocker.unblock():
         _MIGRATED_DATA["rows"] = connection.creation.serialize_db_to_string()
+        _restore_migrated_data(_MIGRATED_DATA["rows"])
 
 
 def _restore_migrated_data(rows: str) -> None:

@@ -1,9 +1,12 @@
 """A small campaign site built with the factories: home, focus areas with the demo
-checklist, resources, news, a standard page."""
+checklist, resources, news, a standard page; and the demo content. Both are built once per
+test process and copied back in later tests (tests/snapshots.py)."""
 
+import io
 from types import SimpleNamespace
 
 import pytest
+from django.core.management import call_command
 from wagtail.models import Locale, Page, Site
 
 from campaign_pages import demo
@@ -20,8 +23,17 @@ from campaign_pages.testing.factories import (
 from cms.models import SiteSettings, SiteText
 from cms.public_address import site_fields
 from media.testing import DocumentFactory, ImageFactory
+from tests.snapshots import built_once
 
 
+@built_once
+def load_demo_content() -> None:
+    """What ``manage.py load_demo_content`` builds (tests/campaign_pages/test_demo.py tests
+    the command itself)."""
+    call_command("load_demo_content", stdout=io.StringIO())
+
+
+@built_once
 def build_site(resources: int = 3, news: int = 3) -> SimpleNamespace:
     Page.objects.filter(depth=2).delete()
     root = Page.get_first_root_node()

@@ -7,11 +7,10 @@ import time
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management import call_command
 
 from campaign_pages.models import FocusAreaPage, NewsPage, ResourcePage
 from campaign_pages.permissions import GROUP_NAME, ensure_communications_staff
-from tests.campaign_pages.conftest import build_site
+from tests.campaign_pages.conftest import build_site, load_demo_content
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -125,7 +124,7 @@ def test_a_news_post_with_an_image_goes_live_after_another_editor_approves(
 
 
 def test_every_public_page_type_passes_the_accessibility_check(browser_page, axe):
-    call_command("load_demo_content", verbosity=0)
+    load_demo_content()
     urls = [
         "/",
         "/focus-areas/",

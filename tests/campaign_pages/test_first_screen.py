@@ -3,8 +3,8 @@ pledge" on every page, a menu that collapses on phones, and a home page that say
 campaign is and offers the pledge without scrolling."""
 
 import pytest
-from django.core.management import call_command
 
+from tests.campaign_pages.conftest import load_demo_content
 from tests.campaign_pages.test_browser import base_tree  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -85,7 +85,7 @@ def check_menu(page):
 
 
 def test_the_first_screen_on_a_phone_and_a_laptop(browser_page):
-    call_command("load_demo_content", verbosity=0)
+    load_demo_content()
     page = browser_page
     page.set_viewport_size(NARROW)
     check_header(page, NARROW, 90)

@@ -1,10 +1,7 @@
 """The privacy notice and accessibility statement: demo pages chosen in the site settings,
 linked from the footer of every page and from the pledge form; what they say is true."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from wagtail.models import Page, Site
 
@@ -13,6 +10,7 @@ from campaign_pages.models import StandardPage
 from cms.models import SiteSettings
 from pledge_forms.models import Pledge, PledgeFormPage
 from pledge_forms.services import privacy
+from tests.campaign_pages.conftest import load_demo_content
 from tests.pledge_forms.steps_walk import step_url, walk
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +32,7 @@ def one_url_per_page_type() -> dict[str, str]:
 
 
 def test_the_demo_notices_are_linked_from_every_page_and_from_the_form(client):
-    call_command("load_demo_content", stdout=io.StringIO())
+    load_demo_content()
     site_settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
     notice = StandardPage.objects.get(locale__language_code="en", slug="privacy")
     statement = StandardPage.objects.get(
@@ -125,7 +123,7 @@ def test_the_demo_notices_are_linked_from_every_page_and_from_the_form(client):
 
 
 def test_a_new_version_of_the_notice_is_a_new_consent_version_and_visitors_get_no_cookie():
-    demo.load()
+    load_demo_content()
     form_page = Page.objects.get(locale__language_code="en", slug="pledge").specific
     notice = StandardPage.objects.get(locale__language_code="en", slug="privacy")
     labels = {}

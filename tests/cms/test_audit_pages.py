@@ -2,10 +2,10 @@
 pledge form's steps, must keep finding pages that answer (audit/pages.py)."""
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from audit.pages import pledge_steps, public_pages
+from tests.campaign_pages.conftest import load_demo_content
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ TYPES = {
 
 
 def test_every_page_type_the_audit_checks_answers_200(client):
-    call_command("load_demo_content", verbosity=0)
+    load_demo_content()
     pages = public_pages()
     assert {name for name, _ in pages} >= TYPES
     for name, path in pages:

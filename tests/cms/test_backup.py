@@ -26,6 +26,7 @@ from django.db import connection
 from cms.backup import BackupError, restore_backup
 from pledge_forms.models import Pledge, PledgeFormPage
 from pledge_forms.testing.factories import submitted_pledge
+from tests.campaign_pages.conftest import load_demo_content
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +105,7 @@ def _manage(
 @pytest.fixture
 def campaign(django_user_model):
     """The demo site plus members, a reviewed pledge with revisions and a log, a user."""
-    call_command("load_demo_content", stdout=io.StringIO())
+    load_demo_content()
     call_command("generate_members", "--count", "30", stdout=io.StringIO())
     reviewer = django_user_model.objects.create_superuser(
         "restorer", "restorer@example.org", "restore-pass-1234"

@@ -5,13 +5,14 @@ import re
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+
+from tests.campaign_pages.conftest import load_demo_content
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_home_page_loads_and_passes_the_accessibility_check(browser_page, axe):
-    call_command("load_demo_content", verbosity=0)
+    load_demo_content()
     response = browser_page.goto("/")
     assert response.status == 200
     assert browser_page.locator("h1").count() >= 1

@@ -11,7 +11,6 @@ import pytest
 from bs4 import BeautifulSoup
 from csp.constants import NONCE
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -19,6 +18,7 @@ from wagtail.models import Page, Site, get_page_models
 
 from cms import page_cache
 from cms.headers import ContentSecurityPolicyMiddleware, PermissionsPolicyMiddleware
+from tests.campaign_pages.conftest import load_demo_content
 from tests.cms.test_settings import production_secret, read_settings
 
 pytestmark = pytest.mark.django_db
@@ -265,7 +265,7 @@ def test_inline_code_is_found_by_the_checker():
 
 
 def test_no_public_page_needs_inline_script_or_style(client):
-    call_command("load_demo_content", verbosity=0)
+    load_demo_content()
     from pledge_forms.showcase.members import listed_members
 
     urls = {}
@@ -344,7 +344,7 @@ def test_no_csp_violation_on_the_site_or_in_the_admin(browser_page, live_server)
 
     from pledge_forms.models import Pledge
 
-    call_command("load_demo_content", verbosity=0)
+    load_demo_content()
     page = browser_page
     messages = []
     page.context.add_init_script(REPORT_VIOLATIONS)
