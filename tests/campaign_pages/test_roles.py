@@ -28,6 +28,7 @@ from pledge_forms.testing.factories import (
     make_checklist,
     submitted_pledge,
 )
+from tests.snapshots import built_once
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +44,11 @@ GROUPS = {"communications": "Communications staff", "reviewer": "Campaign review
 
 @pytest.fixture
 def world(db):
+    return build_world()
+
+
+@built_once
+def build_world():
     root = Site.objects.get(is_default_site=True).root_page
     checklist = make_checklist()
     form_page = PledgeFormPageFactory(parent=root, checklist=checklist)

@@ -29,6 +29,7 @@ from pledge_forms.testing.factories import PledgeFormPageFactory, make_checklist
 from tests.campaign_pages.conftest import build_site
 from tests.pledge_forms.showcase.showcase_helpers import published_member
 from tests.pledge_forms.steps_walk import walk
+from tests.snapshots import built_once
 
 PUBLIC = "http://testserver"
 SITE_NAME = "Trust Building Campaign"
@@ -45,6 +46,11 @@ def _fresh_cache():
 @pytest.fixture
 def site(settings):
     settings.PLEDGE_FORMS_MIN_FILL_SECONDS = 0
+    return build_metadata_site()
+
+
+@built_once
+def build_metadata_site():
     built = build_site(resources=2, news=2)
     # As the demo content writes them: every index page introduces itself.
     for index in (built.focus_index, built.resource_index, built.news_index):

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.core import mail
 from django.db import connection
+from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Locale
 
@@ -23,6 +24,7 @@ from pledge_forms.testing.factories import PledgeFormPageFactory
 from tests.campaign_pages.conftest import build_site
 from tests.pledge_forms.conftest import run_on_commit  # noqa: F401 (a fixture)
 from tests.pledge_forms.steps_walk import send, visible_text, walk
+from tests.snapshots import built_once
 
 pytestmark = pytest.mark.django_db
 
@@ -42,8 +44,13 @@ FRENCH = {
 
 
 @pytest.fixture
-def site(settings, django_capture_on_commit_callbacks):
+def site(settings):
     settings.PLEDGE_FORMS_MIN_FILL_SECONDS = 0
+    return build_translated_site()
+
+
+@built_once
+def build_translated_site():
     built = build_site(resources=0, news=0)
     checklist = built.areas[0].checklist_section.checklist
     built.page = PledgeFormPageFactory(parent=built.home, checklist=checklist)
@@ -66,7 +73,7 @@ def site(settings, django_capture_on_commit_callbacks):
     built.page.refresh_from_db()
     french = Locale.objects.get(language_code="fr")
     # wagtail-localize publishes a translation once its transaction commits.
-    with django_capture_on_commit_callbacks(execute=True):
+    with TestCase.captureOnCommitCallbacks(execute=True):
         made, _missing = translate(demo_objects(built.home), french, FRENCH)
     assert made
     built.french = built.page.get_translation(french)
