@@ -4,6 +4,9 @@
 - ``browser_page``: a Playwright page in Debian's Chromium against the live server; skipped with a
   reason when Chromium is missing, failing instead when REQUIRE_BROWSER=1.
 - ``axe``: runs axe-core inside a page and fails on any violation.
+
+The demo content and other data that takes seconds to build are built once per test process
+(tests/snapshots.py), and so are the images of renditions (tests/renditions.py).
 """
 
 import contextlib
@@ -158,6 +161,16 @@ def _reset_default_storage():
     """Settings overrides of STORAGES must not leak a cached storage into other tests."""
     yield
     storages._storages.pop("default", None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _rendition_images_made_once():
+    """The image of a rendition is made once per test process (tests/renditions.py)."""
+    from tests import renditions
+
+    with pytest.MonkeyPatch.context() as patch:
+        renditions.remember(patch)
+        yield
 
 
 @pytest.fixture(autouse=True)
