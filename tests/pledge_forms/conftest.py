@@ -1,18 +1,31 @@
+"""The checklist and form page most of the plugin's tests start from (built once per test
+process and copied back after: tests/snapshots.py), and helpers of the plugin's tests."""
+
 import pytest
 from wagtail.models import Site
 
 from pledge_forms.testing.factories import PledgeFormPageFactory, make_checklist
+from tests.snapshots import built_once
+
+build_checklist = built_once(make_checklist)
 
 
 @pytest.fixture
 def checklist(db):
-    return make_checklist()
+    return build_checklist()
+
+
+@built_once
+def build_form_page(checklist):
+    root = Site.objects.get(is_default_site=True).root_page
+    return PledgeFormPageFactory(parent=root, checklist=checklist)
 
 
 @pytest.fixture
 def form_page(checklist):
-    root = Site.objects.get(is_default_site=True).root_page
-    return PledgeFormPageFactory(parent=root, checklist=checklist)
+    page = build_form_page(checklist)
+    page.checklist = checklist  # the fixture's own object, as the factory leaves it
+    return page
 
 
 @pytest.fixture
