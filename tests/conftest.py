@@ -34,6 +34,16 @@ CHROMIUM_ARGS = [
 ]
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--all-plugin-tests",
+        action="store_true",
+        help="in the site's suite, run every test of the plugin, not only those that go "
+        "through the site's templates (tests/pledge_forms/conftest.py); CI does on "
+        "PostgreSQL",
+    )
+
+
 def pytest_collection_modifyitems(config, items):
     from django.db import connection
 
@@ -59,15 +69,13 @@ def _is_transactional(item) -> bool:
     )
 
 
-@pytest.fixture(autouse=True)
-def _capture_migrated_data(request, django_db_blocker):
-    """Keep the rows the migrations created (page tree, site, locale, groups) before the
-    first transactional test empties the tables; that test starts from them as put back,
-    like every later one (the same rows; link tables and id sequences as a restore leaves
-    them), so a snapshot of its data serves them all (tests/snapshots.py)."""
-    if "rows" in _MIGRATED_DATA or not _is_transactional(request.node):
-        return
-    request.getfixturevalue("django_db_setup")
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database. The rows the migrations created (page tree, site, locale, groups)
+    are kept, for the transactional tests to get back after they empty the tables, and put
+    back at once: every test starts from them as a restore leaves them (the same rows; link
+    tables and id sequences renumbered), the first ones too, so that data built once in a
+    process serves every later test (tests/snapshots.py)."""
     from django.db import connection
 
     with django_db_blocker.unblock():
