@@ -15,9 +15,10 @@ ASSETS := build/static/css/site.css
 # The compiled message catalogues (.mo beside each .po; docs/i18n.md).
 CATALOGUES := $(wildcard */locale/*/LC_MESSAGES/django.po)
 MESSAGES := $(CATALOGUES:.po=.mo)
-# Test processes side by side (pytest-xdist); 0 runs the suite in one process.
+# Test processes side by side (pytest-xdist); 0 runs the suite in one process. A process
+# that runs out of tests takes some from the other (worksteal): a few modules take a minute.
 TEST_WORKERS ?= 2
-XDIST := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS))
+XDIST := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist worksteal)
 # Runs a command in a session of its own, so that `make run` can stop it with its children
 # (Django's autoreloader runs the real server and worker in a child process).
 DETACHED := $(BIN)/python -c 'import os, sys; os.setsid(); os.execv(sys.argv[1], sys.argv[1:])'
@@ -88,7 +89,8 @@ test: $(STAMP) $(AXE) $(ASSETS) $(MESSAGES) ## Run the whole test suite (checks,
 	$(MANAGE) makemigrations --check --dry-run --settings=cms.settings.test
 	$(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
 	@# The plugin on its own test sites (without the campaign site): its code and
-	@# templates; the browser journeys run once, above, in the site the campaign serves.
+	@# templates. Above, in the site the campaign serves, ran its browser journeys and
+	@# those of its tests that go through the site's templates (tests/pledge_forms/conftest.py).
 	$(BIN)/pytest $(XDIST) tests/pledge_forms --ignore=tests/pledge_forms/showcase \
 		--ds=tests.testapp.settings -p no:cacheprovider -m "not browser" $(PYTEST_ARGS)
 	$(BIN)/pytest $(XDIST) tests/pledge_forms --ds=tests.testapp.settings_showcase \
