@@ -113,12 +113,11 @@ def site():
     if Collection.get_first_root_node() is None:
         Collection.add_root(name="Root")
     if apps.is_installed("campaign_pages"):
-        from django.core.management import call_command
-
         from campaign_pages.permissions import ensure_communications_staff
+        from tests.campaign_pages.conftest import load_demo_content
 
+        load_demo_content()
         ensure_communications_staff()
-        call_command("load_demo_content", verbosity=0)
         home = Site.objects.get(is_default_site=True).root_page
     else:
         from pledge_forms.testing.factories import make_checklist
