@@ -3,15 +3,16 @@
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
 
 from campaign_pages.queries import clean_search_query, search_terms
-from cms import languages
+from cms import languages, topics
 from cms.public_address import absolute
 from pledge_forms.showcase.members import search_members
 from pledge_forms.showcase.models import showcase_page
@@ -30,12 +31,12 @@ def search(request):
     members = None
     if query:
         # The pages in the language of the search's own address (/es/search/: Spanish).
-        site = Site.find_for_request(request)
-        pages = Page.objects.live().public()
-        home = languages.home_url_path(site) if site else None
-        root = Page.objects.filter(url_path=home).only("path", "depth").first()
+        pages = Page.objects.live()
+        root, private = search_tree(request)
         if root is not None:
-            pages = pages.descendant_of(root, inclusive=True)
+            pages = pages.filter(tree_q(root))
+        for restricted in private:
+            pages = pages.exclude(tree_q(restricted))
         terms = search_terms(query)
         results = (
             pages.specific().search(terms, operator="and") if terms else pages.none()
@@ -65,6 +66,33 @@ def search(request):
             "canonical_url": reverse("search"),
         },
     )
+
+
+def search_tree(request) -> tuple[tuple[str, int] | None, list[tuple[str, int]]]:
+    """The tree path and depth of the home page in the language of the request's address,
+    and of every page with a view restriction (its tree is private), remembered by the
+    process until pages or their privacy change (cms/topics.py). Search backends take
+    filters on fields, not subqueries: these become ``path`` and ``depth`` filters, as in
+    Wagtail's ``public()``."""
+    site = Site.find_for_request(request)
+    home = languages.home_url_path(site) if site else None
+    return topics.memo.get(
+        request,
+        ("search tree", home),
+        (topics.SITE, topics.PAGES),
+        lambda: (
+            Page.objects.filter(url_path=home).values_list("path", "depth").first()
+            if home
+            else None,
+            list(PageViewRestriction.objects.values_list("page__path", "page__depth")),
+        ),
+    )
+
+
+def tree_q(page: tuple[str, int]) -> Q:
+    """A page (its path and depth) and its descendants."""
+    path, depth = page
+    return Q(path__startswith=path, depth__gte=depth)
 
 
 def member_results(request, terms: str) -> dict | None:

@@ -19,17 +19,17 @@ sent to the page in its own language (``page_in_its_language``, ``untranslated_p
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Left, Length
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.urls import reverse, translate_url
 from django.utils import translation
-from wagtail.models import Locale, Page, PageViewRestriction, Site
+from wagtail.models import Locale, Page, Site
 
 from cms import topics
 from cms.models import SiteSettings
 from cms.public_address import absolute
+from pledge_forms.page_privacy import public_q
 
 REQUEST_MEMO = "_language_links"
 POLICY_MEMO = "_localized_policy_pages"
@@ -174,7 +174,7 @@ def _live_public(condition: Q) -> list[Page]:
     return list(
         Page.objects.live()
         .filter(condition)
-        .exclude(Exists(_restrictions_above()))
+        .filter(public_q())
         .select_related("locale")
         .only(
             "id",
@@ -184,14 +184,6 @@ def _live_public(condition: Q) -> list[Page]:
             "translation_key",
             "locale__language_code",
         )
-    )
-
-
-def _restrictions_above():
-    """The view restrictions on a page or its ancestors (a private page's tree), for the
-    page of the outer query: what Wagtail's ``public()`` checks, in the same query."""
-    return PageViewRestriction.objects.filter(
-        page__path=Left(OuterRef("path"), Length("page__path"))
     )
 
 
@@ -270,8 +262,7 @@ def untranslated_page(request):
     ]
     deepest = (
         Page.objects.live()
-        .public()
-        .filter(url_path__in=candidates)
+        .filter(public_q(), url_path__in=candidates)
         .order_by("-depth")
         .first()
     )

@@ -12,17 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import (
-    Exists,
-    F,
-    OuterRef,
-)
-from django.db.models.functions import Substr
-from wagtail.models import Page, PageViewRestriction
-
 from pledge_forms.choices import PracticeStatus
 from pledge_forms.models.pledges import Pledge
 from pledge_forms.models.practices import PledgePractice
+from pledge_forms.page_privacy import public_q
 from pledge_forms.showcase.figures import (
     cached,
     parse_pledge_state,
@@ -74,13 +67,9 @@ class CampaignHome:
 
 def _state() -> dict:
     """The showcase page and the published pledges' fingerprint and figures, one query."""
-    # Page.public() would cost a query of its own: a restriction on the page or an ancestor.
-    restricted = PageViewRestriction.objects.filter(
-        page__path=Substr(OuterRef("path"), 1, F("page__depth") * Page.steplen)
-    )
     row = (
         MemberShowcasePage.objects.live()
-        .filter(~Exists(restricted))
+        .filter(public_q())
         .order_by("path")
         .annotate(pledge_state=pledge_state_subquery())
         .values(

@@ -13,6 +13,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from pledge_forms import conf
+from pledge_forms.page_privacy import public_q
 from pledge_forms.showcase import views
 from pledge_forms.showcase.filters import ShowcaseFilterSet
 from pledge_forms.showcase.members import listed_member, listed_members, public_member
@@ -230,4 +231,4 @@ class MemberShowcasePage(RoutablePageMixin, Page):
 
 def showcase_page() -> MemberShowcasePage | None:
     """The site's live, public showcase page (the first in the tree), if any."""
-    return MemberShowcasePage.objects.live().public().order_by("path").first()
+    return MemberShowcasePage.objects.live().filter(public_q()).order_by("path").first()

@@ -4,6 +4,7 @@ import factory
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from wagtail.models import PageViewRestriction
 
 from campaign_pages.testing.factories import NewsPageFactory, ResourcePageFactory
 from pledge_forms.models import Pledge
@@ -39,6 +40,28 @@ def test_search_leaves_out_unpublished_pages(client, campaign_site):
     page = client.get("/search/?q=secret").content.decode()
     assert "Secret draft policy" not in page
     assert "Nothing matches “secret”." in page
+
+
+def test_search_leaves_out_private_pages_from_the_moment_they_become_private(
+    client, campaign_site, settings
+):
+    """A page under a view restriction (its own or an ancestor's) is not found, and the
+    search sees a restriction added after it remembered the site's private trees."""
+    settings.PAGE_CACHE_SECONDS = 0
+    ResourcePageFactory(
+        parent=campaign_site.resource_index, title="Internal briefing notes"
+    )
+    assert (
+        "Internal briefing notes" in client.get("/search/?q=briefing").content.decode()
+    )
+    PageViewRestriction.objects.create(
+        page=campaign_site.resource_index,
+        restriction_type=PageViewRestriction.PASSWORD,
+        password="secret",
+    )
+    page = client.get("/search/?q=briefing").content.decode()
+    assert "Internal briefing notes" not in page
+    assert "Nothing matches “briefing”." in page
 
 
 def test_empty_search_explains_what_to_do(client, campaign_site):
