@@ -27,10 +27,12 @@ from tests.snapshots import built_once
 
 
 @built_once
-def load_demo_content() -> None:
-    """What ``manage.py load_demo_content`` builds (tests/campaign_pages/test_demo.py tests
-    the command itself)."""
-    call_command("load_demo_content", stdout=io.StringIO())
+def load_demo_content() -> str:
+    """What ``manage.py load_demo_content`` builds, and what it printed
+    (tests/campaign_pages/test_demo.py tests the command itself)."""
+    out = io.StringIO()
+    call_command("load_demo_content", stdout=out)
+    return out.getvalue()
 
 
 @built_once
