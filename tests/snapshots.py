@@ -209,7 +209,9 @@ def _restore(snapshot: Snapshot) -> None:
         for table, (columns, rows) in snapshot.rows.items():
             names = ", ".join(f'"{name}"' for name in ["rowid", *columns])
             marks = ", ".join("?" * (len(columns) + 1))
-            insert = f'INSERT INTO "{table}" ({names}) VALUES ({marks})'  # noqa: S608
+            # OR REPLACE: a row a trigger wrote while the rows above went back (the published
+            # pledges' token: pledge_forms/models/published.py) takes the kept value.
+            insert = f'INSERT OR REPLACE INTO "{table}" ({names}) VALUES ({marks})'  # noqa: S608
             cursor.executemany(insert, rows)
         # The next ids, as the function left them (the inserts above may have moved them).
         cursor.execute("DELETE FROM sqlite_sequence")

@@ -9,6 +9,7 @@ from pledge_forms.models.pledges import REVIEW_STATE_FIELDS, Pledge
 from pledge_forms.models.practices import PledgePractice
 from pledge_forms.models.privacy import ErasureReason, PledgeErasure, ScheduledTask
 from pledge_forms.models.progress import PracticeChange
+from pledge_forms.models.published import PublishedPledges
 from pledge_forms.models.review import DeclineReason
 from pledge_forms.models.submissions import (
     ConsentText,
@@ -39,6 +40,7 @@ __all__ = [
     "PledgePractice",
     "PledgeReminder",
     "PledgeSubmission",
+    "PublishedPledges",
     "RateCounter",
     "ScheduledTask",
 ]

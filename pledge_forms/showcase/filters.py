@@ -23,7 +23,7 @@ from pledge_forms.choices import (
 from pledge_forms.geography import country_name, region_name
 from pledge_forms.models.pledges import Pledge
 from pledge_forms.services import lapse
-from pledge_forms.showcase.members import listed_members
+from pledge_forms.showcase.members import AreaCounts, area_counts, listed_members
 
 SORTS = {
     "name": ("display_name", "pk"),
@@ -232,22 +232,6 @@ class ShowcaseFilterSet(MemberFilterSet):
 class FilterOptions:
     countries: list[tuple[str, str]]
     regions: list[tuple[str, str]]
-
-
-AreaCounts = list[tuple[str, str, str, int]]
-
-
-def area_counts() -> AreaCounts:
-    """(country, region, stage, members) of the listed members, in one query; the filter
-    choices, the unfiltered stage counts and the map are all computed from it."""
-    return list(
-        listed_members()
-        .order_by()
-        .annotate(public_stage=lapse.stage_expression())
-        .values_list("country", "region", "public_stage")
-        .annotate(n=Count("pk"))
-        .values_list("country", "region", "public_stage", "n")
-    )
 
 
 def filter_options(counts: AreaCounts | None = None) -> FilterOptions:

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pledge_forms.choices import PracticeStatus
+from django.db.models import Count, Q
+
+from pledge_forms.choices import PracticeStatus, Stage
 from pledge_forms.models.pledges import Pledge
 from pledge_forms.models.practices import PledgePractice
 from pledge_forms.page_privacy import public_q
@@ -105,8 +107,11 @@ def campaign_home(state: dict | None = None) -> CampaignHome:
 
 def _compute_home(state: dict) -> CampaignHome:
     live = Pledge.objects.filter(live=True)
+    counts = live.order_by().aggregate(
+        pledged=Count("pk"), completed=Count("pk", filter=Q(stage=Stage.COMPLETED))
+    )
     figures = CampaignFigures(
-        state["pledged"] or 0, state["completed"] or 0, practices_in_place(live)
+        counts["pledged"], counts["completed"], practices_in_place(live)
     )
     if "home_display" not in state:
         return CampaignHome(figures=figures)

@@ -31,6 +31,7 @@ from pledge_forms.models.pledges import Pledge
 from pledge_forms.models.practices import PledgePractice
 from pledge_forms.services import lapse
 from pledge_forms.services.identity import local_date
+from pledge_forms.showcase.figures import cached
 
 PUBLIC_COLUMNS = (
     "pk",
@@ -287,8 +288,19 @@ def _completed_queryset():
 
 
 def highlights(featured: int = 6, recent: int = 5, completed: int = 5) -> Highlights:
-    """Featured, recently pledged and recently completed members, in one query: the three
-    small ordered queries joined with UNION ALL, each row tagged with its list."""
+    """Featured, recently pledged and recently completed members, from the one cache of
+    figures (when the members changed, one query: the three small ordered queries joined
+    with UNION ALL, each row tagged with its list)."""
+    return cached(
+        "highlights",
+        lambda: _highlights(featured, recent, completed),
+        featured,
+        recent,
+        completed,
+    )
+
+
+def _highlights(featured: int, recent: int, completed: int) -> Highlights:
     lists = (
         ("featured", _featured_queryset(), featured),
         ("recent", _recent_queryset(), recent),
@@ -343,6 +355,27 @@ def recently_completed(limit: int = 5) -> list[PublicMember]:
     return [public_card(p) for p in _completed_queryset()[:limit]]
 
 
+AreaCounts = list[tuple[str, str, str, int]]
+
+
+def area_counts() -> AreaCounts:
+    """(country, region, stage, members) of the listed members, from the one cache of
+    figures (one grouped query when the members changed); the filter choices, the
+    unfiltered stage counts and the map are all computed from it."""
+    return cached("area_counts", _area_counts)
+
+
+def _area_counts() -> AreaCounts:
+    return list(
+        listed_members()
+        .order_by()
+        .annotate(public_stage=lapse.stage_expression())
+        .values_list("country", "region", "public_stage")
+        .annotate(n=Count("pk"))
+        .values_list("country", "region", "public_stage", "n")
+    )
+
+
 # --- Site search ----------------------------------------------------------------------------
 
 
@@ -356,15 +389,12 @@ class MemberSearch:
 
 def _region_codes_named(words: list[str]) -> dict[str, set[str]]:
     """For each word, the codes of the regions where listed members are whose name holds
-    it (one query: the regions in use, a few hundred at most, matched in Python since the
-    names live in pycountry, not in the database)."""
+    it (the regions in use, a few hundred at most, from the members per area kept in the
+    one cache of figures, matched in Python since the names live in pycountry)."""
     regions = {
-        code: region_name(code).casefold()
-        for code in listed_cards()
-        .order_by()
-        .exclude(region="")
-        .values_list("region", flat=True)
-        .distinct()
+        region: region_name(region).casefold()
+        for _country, region, _stage, _members in area_counts()
+        if region
     }
     return {
         word: {code for code, name in regions.items() if word in name} for word in words
@@ -377,7 +407,7 @@ def search_members(terms: str, limit: int = 10) -> MemberSearch:
 
     Nothing else is searched, so a search cannot reveal a field an agency hid or a
     pledge that is not public: the same rows and consents as :func:`public_card`.
-    Two queries, whatever the number of members."""
+    One query, whatever the number of members (with the members per area cached)."""
     words = [word.casefold() for word in terms.split()][:20]
     if not words:
         return MemberSearch(members=[], count=0)

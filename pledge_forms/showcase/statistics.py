@@ -26,10 +26,11 @@ from pledge_forms.services import lapse
 from pledge_forms.services.identity import local_date
 from pledge_forms.showcase import history
 from pledge_forms.showcase.figures import cached
-from pledge_forms.showcase.filters import AreaCounts, area_counts
 from pledge_forms.showcase.history import ProgressPoint
 from pledge_forms.showcase.members import (
+    AreaCounts,
     PublicMember,
+    area_counts,
     choice_label,
     published_pledges,
 )

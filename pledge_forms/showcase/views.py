@@ -12,12 +12,16 @@ from pledge_forms import localization
 from pledge_forms.showcase import badges, certificates, charts, metadata, opendata
 from pledge_forms.showcase.filters import (
     ShowcaseFilterSet,
-    area_counts,
     filter_options,
     stage_counts,
     stage_counts_for,
 )
-from pledge_forms.showcase.members import highlights, listed_cards, public_card
+from pledge_forms.showcase.members import (
+    area_counts,
+    highlights,
+    listed_cards,
+    public_card,
+)
 from pledge_forms.showcase.statistics import campaign_statistics as compute_statistics
 from pledge_forms.showcase.statistics import map_data, member_progress, member_timeline
 

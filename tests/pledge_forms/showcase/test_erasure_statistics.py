@@ -7,8 +7,7 @@ from django.core.cache import cache
 
 from pledge_forms.models import Pledge, PledgeErasure
 from pledge_forms.services import privacy
-from pledge_forms.showcase.filters import area_counts
-from pledge_forms.showcase.members import listed_members, published_pledges
+from pledge_forms.showcase.members import area_counts, listed_members, published_pledges
 from pledge_forms.showcase.statistics import campaign_statistics, map_data
 from tests.pledge_forms.test_erasure import NOW, age, make_pledge
 

