@@ -88,6 +88,26 @@ def region_options() -> list:
     return [("", _("None / not applicable")), *all_region_choices()]
 
 
+def place_choices(
+    country: str, region: str, *, for_update: bool
+) -> tuple[list | None, list | None]:
+    """The choices of the country and the state/province questions of the whole pledge
+    once ``country`` (and, updating, ``region``) is answered; None leaves a question's
+    own. Without a country, a region is checked against every country's list."""
+    if for_update:
+        countries = [
+            (code, name) for code, name in country_choices() if code == country
+        ] or country_options()
+        regions = [
+            ("", _("None / not applicable")),
+            *[(code, name) for code, name in region_choices(country) if code == region],
+        ]
+        return countries, regions
+    if not country:
+        return None, None
+    return None, [("", _("Choose…")), *region_choices(country)]
+
+
 @dataclass
 class PracticeRow:
     item: object
@@ -461,35 +481,29 @@ class PledgeForm(ErrorSummaryMixin, forms.Form):
 
     def _narrow_places(self) -> None:
         """The state/province list is that of the country chosen (in an earlier step);
-        a country without any leaves the question out. The update form shows only the
-        country and region the pledge has (they cannot change)."""
+        a country without any leaves the question out of its step. The update form
+        shows only the country and region the pledge has (they cannot change)."""
         country = self._answer("country") or ""
-        if self.for_update:
-            if "country" in self.fields:
-                self.fields["country"].choices = [
-                    (code, name) for code, name in country_choices() if code == country
-                ] or country_options()
-            if "region" in self.fields:
-                region = self._answer("region") or ""
-                self.fields["region"].choices = [
-                    ("", _("None / not applicable")),
-                    *[
-                        (code, name)
-                        for code, name in region_choices(country)
-                        if code == region
-                    ],
-                ]
-            return
-        if "region" not in self.fields or not country:
-            return  # without a country, checked in full against every country's list
-        regions = region_choices(country)
-        if not regions and self.step is not None:
+        region = (self._answer("region") or "") if self.for_update else ""
+        if (
+            not self.for_update
+            and "region" in self.fields
+            and country
+            and self.step is not None
+            and not region_choices(country)
+        ):
             del self.fields["region"]
             return
-        self.fields["region"].choices = [("", _("Choose…")), *regions]
-        self.fields["region"].help_text = _(
-            "The states or provinces of the country you chose in the first step."
-        )
+        countries, regions = place_choices(country, region, for_update=self.for_update)
+        if countries is not None and "country" in self.fields:
+            self.fields["country"].choices = countries
+        if regions is not None and "region" in self.fields:
+            self.fields["region"].choices = regions
+            if not self.for_update:
+                self.fields["region"].help_text = _(
+                    "The states or provinces of the country you chose in the first "
+                    "step."
+                )
 
     # --- Structure for the template ---
 

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
-from pledge_forms import conf, localization, sending, services
+from pledge_forms import checked, conf, localization, sending, services
 from pledge_forms.forms import (
     EMAIL_MAX_LENGTH,
     EMAIL_TOO_LONG,
@@ -138,13 +138,16 @@ def _initial(form, answers, visited: bool) -> dict:
     return initial
 
 
-def _context(page, form, draft, step, flow: Flow = NEW, **extra) -> dict:
-    before, after = neighbours(form.steps, step)
-    form.kept_files = drafts.kept_files(draft) if draft else {}
+def _context(page, form, draft, step, flow: Flow = NEW, steps=None, **extra) -> dict:
+    """``steps`` are the form's (``form`` may be None on "check your answers")."""
+    steps = form.steps if steps is None else steps
+    before, after = neighbours(steps, step)
+    if form is not None:
+        form.kept_files = drafts.kept_files(draft) if draft else {}
     return {
         "form": form,
         "step": step,
-        "steps": form.steps,
+        "steps": steps,
         "done_steps": set(draft.done_steps) if draft else set(),
         "draft": draft,
         "update": flow.for_update,
@@ -264,6 +267,8 @@ def _post_step(request, page, draft, current, flow: Flow) -> HttpResponse:
     drafts.keep_answers(
         draft, current.fields, request.POST, step=current.slug, valid=valid
     )
+    if valid:
+        checked.remember(page, draft, form, for_update=flow.for_update)
     _keep_uploads(request, draft, form)
     before, after = neighbours(form.steps, current)
     if action == "back" and before is not None:
@@ -337,19 +342,16 @@ def _problem_links(page, form, flow: Flow = NEW) -> list[tuple[str, str]]:
 
 
 def _shown(field) -> list[str]:
-    """The answer of the bound ``field`` as lines of text."""
+    """The answer of the bound ``field`` (or a ``checked.Answer``) as lines of text."""
     value = field.value()
     if isinstance(field.field, forms.BooleanField):
         return [_("Yes") if value else _("No")]
     if value in (None, "", []):
         return []
     if isinstance(field.field, forms.ChoiceField):
-        labels = {}
-        for key, label in field.field.choices:
-            if isinstance(label, list | tuple):
-                labels.update({str(k): v for k, v in label})
-            else:
-                labels[str(key)] = label
+        labels = getattr(field, "labels", None)
+        if labels is None:
+            labels = checked.choice_labels(field.field.choices)
         values = value if isinstance(value, list) else [value]
         return [str(labels.get(str(item), item)) for item in values]
     if isinstance(field.field, MonthField):
@@ -358,30 +360,34 @@ def _shown(field) -> list[str]:
         except (TypeError, ValueError):
             return [str(value)]
     return [str(value)]
-    return [str(value)]
 
 
-def _answer_sections(page, form, files, flow: Flow = NEW) -> list[dict]:
-    """Every step's answers, as the "check your answers" page lists them."""
+def _bound(form):
+    """``form[name]``, None for a name that is no field of ``form``."""
+    return lambda name: form[name] if name in form.fields else None
+
+
+def _answer_sections(page, steps, answer, files, flow: Flow = NEW) -> list[dict]:
+    """Every step's answers, as the "check your answers" page lists them: ``answer``
+    gives each field bound to its answer (``_bound``, ``checked.KeptForm.answered``)."""
     sections = []
-    for current in form.steps:
+    details = (
+        ("target_", _("Target month")),
+        ("evidence_url_", _("Evidence link")),
+        ("note_", _("Note")),
+    )
+    for current in steps:
         if current.slug == CHECK:
             continue
         rows = []
         if current.kind == "practices":
             for item in current.items:
-                status = form[f"practice_{item.pk}"]
+                status = answer(f"practice_{item.pk}")
                 lines = _shown(status)
-                for prefix, label in (
-                    ("target_", _("Target month")),
-                    ("evidence_url_", _("Evidence link")),
-                    ("note_", _("Note")),
-                ):
-                    if f"{prefix}{item.pk}" in form.fields:
-                        lines += [
-                            f"{label}: {line}"
-                            for line in _shown(form[f"{prefix}{item.pk}"])
-                        ]
+                for prefix, label in details:
+                    detail = answer(f"{prefix}{item.pk}")
+                    if detail is not None:
+                        lines += [f"{label}: {line}" for line in _shown(detail)]
                 entry = files.get(f"evidence_file_{item.pk}")
                 if entry:
                     lines.append(
@@ -396,9 +402,9 @@ def _answer_sections(page, form, files, flow: Flow = NEW) -> list[dict]:
                 )
         else:
             for name in current.fields:
-                if name not in form.fields or name in ("started", HONEYPOT_FIELD):
+                field = answer(name)
+                if field is None or name in ("started", HONEYPOT_FIELD):
                     continue
-                field = form[name]
                 lines = _shown(field)
                 if name in files:
                     lines = [files[name]["original"]]
@@ -430,6 +436,10 @@ def _check(request, page, flow: Flow) -> HttpResponse:
             # Sent already (a second click) or never begun: the same answer either way.
             return see_other(_route(page, "received/", flow))
         return see_other(_step_url(page, "agency", flow))
+    if request.method != "POST":
+        response = _show_checked(request, page, draft, flow)
+        if response is not None:
+            return response
     form = _whole_form(page, draft, flow)
     current = step_by_slug(form.steps, CHECK)
     status = 200
@@ -451,8 +461,38 @@ def _check(request, page, flow: Flow) -> HttpResponse:
             current,
             flow,
             problem_links=_problem_links(page, form, flow),
+            non_field_errors=form.non_field_errors(),
             answer_sections=_answer_sections(
-                page, form, drafts.kept_files(draft), flow
+                page, form.steps, _bound(form), drafts.kept_files(draft), flow
+            ),
+            save_url=_route(page, "save/"),
+        ),
+    )
+
+
+def _show_checked(request, page, draft, flow: Flow) -> HttpResponse | None:
+    """ "Check your answers" for a draft whose every step passed as it stands
+    (``pledge_forms.checked``): its answers listed by the kept whole form, nothing
+    checked again, nothing to fix. None for any other draft."""
+    kept = checked.kept_form(page, for_update=flow.for_update)
+    if not checked.all_checked(page, draft, kept.steps, for_update=flow.for_update):
+        return None
+    answer = kept.answered(drafts.answers_of(draft), for_update=flow.for_update)
+    return render_page(
+        request,
+        page,
+        CHECK_TEMPLATE,
+        **_context(
+            page,
+            None,
+            draft,
+            step_by_slug(kept.steps, CHECK),
+            flow,
+            steps=kept.steps,
+            problem_links=[],
+            non_field_errors=[],
+            answer_sections=_answer_sections(
+                page, kept.steps, answer, drafts.kept_files(draft), flow
             ),
             save_url=_route(page, "save/"),
         ),

@@ -30,8 +30,8 @@ PRACTICE_TEMPLATE = "pledge_forms/includes/practice.html"
 
 
 class Kept:
-    """Markup rendered by this process, under a key that decides it entirely (the last
-    ``size`` used)."""
+    """What this process made (markup, a form), under a key that decides it entirely
+    (the last ``size`` used)."""
 
     def __init__(self, size: int):
         self.size = size

@@ -5,12 +5,14 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Locale
 
 from campaign_pages.demo_translations import demo_objects, translate
+from pledge_forms import checked
 from pledge_forms.models import (
     ChecklistItem,
     OutgoingMail,
@@ -173,6 +175,80 @@ def test_changing_language_in_the_middle_keeps_the_answers(client, site):
     html = client.get(f"{site.french.url}step/agency/").content.decode()
     assert "Riverside Falls Police Department" in html
     assert PledgeDraft.objects.count() == 1
+
+
+def check_page(client, page) -> str:
+    response = client.get(f"{page.url}check/")
+    assert response.status_code == 200
+    return re.sub(
+        r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode()
+    )
+
+
+def test_the_check_step_shows_a_change_to_the_checklist_or_form_at_once_in_each_language(
+    client, site
+):
+    """ "Check your answers" lists a draft whose steps all passed without checking it
+    again: an edited practice or question shows at once, in the language edited, and
+    what checking the whole pledge again shows is what it shows."""
+    walk(
+        client,
+        site.page,
+        {"commitment": {"extra_how_did_you_hear_about_the_campaign": "The news"}},
+    )
+    steps = checked.kept_form(site.page, for_update=False).steps
+    assert checked.all_checked(
+        site.page, PledgeDraft.objects.get(), steps, for_update=False
+    )
+    for page in (site.page, site.french):
+        check_page(client, page)
+    english = ChecklistItem.objects.get(code="UF-1", locale__language_code="en")
+    french = english.get_translation(Locale.objects.get(language_code="fr"))
+    english.title = "Written use-of-force policy, reviewed yearly"
+    english.save()
+    french.title = "Politique écrite sur le recours à la force, revue chaque année"
+    french.save()
+    for question in PledgeFormField.objects.filter(
+        clean_name="how_did_you_hear_about_the_campaign"
+    ):
+        french_page = question.page_id == site.french.pk
+        question.label = (
+            "Où avez-vous entendu parler de nous ?"
+            if french_page
+            else ("Where did you hear of us?")
+        )
+        question.save()
+
+    pages = {"en": check_page(client, site.page), "fr": check_page(client, site.french)}
+    assert "Written use-of-force policy, reviewed yearly" in pages["en"]
+    assert "Where did you hear of us?" in pages["en"]
+    assert (
+        "Politique écrite sur le recours à la force, revue chaque année" in pages["fr"]
+    )
+    assert "Où avez-vous entendu parler de nous ?" in pages["fr"]
+    assert "Les actualités" in pages["fr"]
+    assert "Written use-of-force" not in pages["fr"]
+
+    cache.clear()  # the steps' notes: the whole pledge is checked again
+    assert check_page(client, site.page) == pages["en"]
+    assert check_page(client, site.french) == pages["fr"]
+
+
+def test_a_practice_added_after_its_step_passed_is_asked_for_in_french(client, site):
+    walk(client, site.page)
+    english = ChecklistItem.objects.get(code="UF-1", locale__language_code="en")
+    added = ChecklistItem.objects.create(
+        section=english.section,
+        number=26,
+        code="UF-9",
+        title="A new practice",
+        description="",
+    )
+    html = check_page(client, site.french)
+    assert (
+        f'href="{site.french.url}step/practices-use-of-force/?change=1#id_practice_{added.pk}_0"'
+        in html
+    )
 
 
 def test_the_french_form_costs_two_queries_more_than_the_english(client, site):
