@@ -407,7 +407,7 @@ def test_settings_give_s3_and_postgresql_timeouts_from_the_environment(tmp_path)
     from tests.cms.test_settings import production_secret, run_python
 
     script = (
-        "import json, django; from django.conf import settings; django.setup(); "
+        "import json; from django.conf import settings; "
         "c = settings.AWS_S3_CLIENT_CONFIG; o = settings.DATABASES['default']['OPTIONS']; "
         "print(json.dumps({'connect': c.connect_timeout, 'read': c.read_timeout, "
         "'retries': c.retries, 's3': c.s3, 'sig': c.signature_version, "
