@@ -25,6 +25,7 @@ from pathlib import Path
 
 from bench import targets
 from bench.resolve import resolve
+from bench.scale import measure_scale, scale_table
 from bench.web import request
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -507,7 +508,10 @@ def table(result) -> str:
                 f" {post.get('refused_steps')} refused)"
             )
     lines.append("")
-    lines.append("Peak memory (fresh process, Django loaded → after the export):")
+    lines.append(
+        "Peak memory (fresh process, Django loaded → after the export; "
+        f"{result.get('memory_members', 0):,} members):"
+    )
     for mem in result.get("memory", []):
         if mem.get("skipped"):
             lines.append(f"  {mem['name']:<30} skipped: {mem['skipped']}")
@@ -523,6 +527,7 @@ def table(result) -> str:
         for item in result["data"]["missing"] + result["data"]["errors"]:
             lines.append(f"  - {item}")
     lines += cpu_table(result.get("cpu"))
+    lines += scale_table(result.get("scale"))
     lines.append("")
     lines.append("Ratio = page req/s / ceiling req/s of the same variant.")
     lines.append(
@@ -571,9 +576,22 @@ def run_stack(name, args, wrk, run_id):
                     result["cpu"] = measure_cpu(env, result["pages"], args)
             finally:
                 server.stop()
+        if args.scale_members > args.members and result.get("cpu"):
+            log(f"{name}: {args.scale_members} members, CPU per request again")
+            result["scale"] = measure_scale(
+                stack.env(page_cache_seconds=0),
+                ROOT,
+                result["cpu"],
+                args.members,
+                args.scale_members,
+                args.cpu_repeat,
+            )
+        # After the scale step, if any: the open data files with every member generated.
         if not args.skip_memory:
             log(f"{name}: export memory")
             result["memory"] = measure_memory(stack.env(page_cache_seconds=0))
+            scaled = result.get("scale") and not result["scale"].get("skipped")
+            result["memory_members"] = args.scale_members if scaled else args.members
     finally:
         stack.destroy(keep=args.keep)
     return result
@@ -596,6 +614,12 @@ def main(argv=None):
         "--cpu-repeat", type=int, default=40, help="requests per page, in-process"
     )
     parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument(
+        "--scale-members",
+        type=int,
+        default=targets.SCALE_MEMBERS,
+        help="members to grow to after the CPU measurement, measured again (0: no)",
+    )
     parser.add_argument(
         "--keep", action="store_true", help="keep the databases and var/bench"
     )
