@@ -59,11 +59,11 @@ from pledge_forms.showcase.members import (
 from pledge_forms.showcase.statistics import Section
 
 CACHE_SECONDS = 300
-# The CSV is kept in the shared cache under a fingerprint of the listed members (rebuilt
-# when one is published, unpublished or changed), unless it is larger than this: a larger
-# file is streamed as it is written, so memory stays flat whatever the number of members.
-CSV_CACHE_MAX_BYTES = 8 * 1024 * 1024
-CSV_CACHE_CHUNK = 64 * 1024
+# Each file (CSV, JSON) is kept in the shared cache under the published pledges' fingerprint
+# (rebuilt when one is published, unpublished or changed), unless it is larger than this: a
+# larger file is streamed as it is written, so memory stays flat whatever the number of members.
+FILE_CACHE_MAX_BYTES = 8 * 1024 * 1024
+FILE_CACHE_CHUNK = 64 * 1024
 # The address of a member page from its slug (MemberShowcasePage.member_url_builder).
 MemberUrl = Callable[[str], str]
 
@@ -210,38 +210,46 @@ def _headers(response: StreamingHttpResponse) -> StreamingHttpResponse:
     return response
 
 
-def _csv_cache_key(sections: list[Section], member_url: MemberUrl) -> str:
-    """The CSV's key in the one cache of figures: it changes with the published pledges,
+def _cache_key(name: str, sections: list[Section], member_url: MemberUrl) -> str:
+    """A file's key in the one cache of figures: it changes with the published pledges,
     the checklist's practices, the member pages' address and the language (of labels)."""
-    return figures_key("data_csv", practice_codes(sections), member_url("-"))
+    return figures_key(f"data_{name}", practice_codes(sections), member_url("-"))
 
 
-def cached_csv_chunks(sections: list[Section], member_url: MemberUrl) -> Iterator[str]:
-    """The CSV from the shared cache, or written (and stored when small enough)."""
-    key = _csv_cache_key(sections, member_url)
+def cached_chunks(write: Callable[[], Iterator[str]], key: str) -> Iterator[str]:
+    """A file from the shared cache under ``key``, or written by ``write`` (and stored
+    when small enough; a larger one is streamed as it is written)."""
     body = cache.get(key)
     if body is not None:
-        for start in range(0, len(body), CSV_CACHE_CHUNK):
-            yield body[start : start + CSV_CACHE_CHUNK]
+        for start in range(0, len(body), FILE_CACHE_CHUNK):
+            yield body[start : start + FILE_CACHE_CHUNK]
         return
     kept: list[str] | None = []
     size = 0
-    for chunk in csv_rows(sections, member_url):
+    for chunk in write():
         if kept is not None:
             kept.append(chunk)
             size += len(chunk)
-            if size > CSV_CACHE_MAX_BYTES:
+            if size > FILE_CACHE_MAX_BYTES:
                 kept = None  # too large to keep: stream only
         yield chunk
     if kept is not None:
         cache.set(key, "".join(kept), FIGURES_CACHE_SECONDS)
 
 
+def _file_chunks(name: str, write, sections, member_url) -> Iterator[str]:
+    return cached_chunks(
+        lambda: write(sections, member_url),
+        _cache_key(name, sections, member_url),
+    )
+
+
 def csv_response(
     sections: list[Section], member_url: MemberUrl
 ) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
-        cached_csv_chunks(sections, member_url), content_type="text/csv; charset=utf-8"
+        _file_chunks("csv", csv_rows, sections, member_url),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="members.csv"'
     return _headers(response)
@@ -251,7 +259,8 @@ def json_response(
     sections: list[Section], member_url: MemberUrl
 ) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
-        json_chunks(sections, member_url), content_type="application/json"
+        _file_chunks("json", json_chunks, sections, member_url),
+        content_type="application/json",
     )
     return _headers(response)
 
