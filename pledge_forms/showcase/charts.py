@@ -242,7 +242,25 @@ def _columns(
 ) -> str:
     """Columns at percentages of the chart's width, each a stack of (value, colour) from
     the axis up, on a scale from 0 to ``top`` (written above the chart's top line); the
-    quarters named by :func:`plan_ticks` under them."""
+    quarters named by :func:`plan_ticks` under them.
+
+    The markup is made of these values alone: each chart is drawn once per process (a
+    member page draws one per focus area, several hundred elements in all)."""
+    return _drawn_columns(
+        tuple(str(label) for label in labels),
+        tuple(tuple(stack) for stack in stacks),
+        top,
+        height,
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _drawn_columns(
+    labels: tuple[str, ...],
+    stacks: tuple[tuple[tuple[float, str], ...], ...],
+    top: int,
+    height: int,
+) -> str:
     base = height - 24
     plot_top = 22
     scale = (base - plot_top) / (top or 1)
