@@ -11,6 +11,8 @@ template directory (``DIRS`` is searched before the apps' templates).
   block of markup.
 - ``{% practice row %}`` renders ``pledge_forms/includes/practice.html`` for one practice
   of a focus-area step, once per process for the same answers, errors and wording.
+- ``{% answer_section section %}`` renders ``pledge_forms/includes/answer_section.html``
+  for one step's answers on "check your answers", once per process for the same rows.
 - ``{{ field|with_class:"usa-input" }}`` renders a form field's widget, or one choice of
   a radio or checkbox group (``{% for choice in field %}``), with extra CSS classes,
   keeping every attribute Django gives it (id, ``aria-describedby``, ``aria-invalid``).
@@ -27,6 +29,7 @@ from django.utils.translation import get_language
 register = template.Library()
 
 PRACTICE_TEMPLATE = "pledge_forms/includes/practice.html"
+ANSWER_SECTION_TEMPLATE = "pledge_forms/includes/answer_section.html"
 
 
 class Kept:
@@ -58,6 +61,10 @@ _practices = Kept(1000)
 # Selects with a fixed list of options (countries, regions, filters): hundreds of options,
 # each rendered by a widget template, for the same few values.
 _selects = Kept(500)
+# "Check your answers" lists a step's answers as rows of text: a focus area's practices
+# read alike for every agency that gave the same statuses, and every section is shown
+# again as the agency goes back and forth between "Change" and the list.
+_answer_sections = Kept(500)
 
 
 @register.simple_tag(takes_context=True)
@@ -72,6 +79,31 @@ def practice(context, row):
     return _practices.get(
         (context.template.engine, get_language(), row.rendering_key()), render
     )
+
+
+@register.simple_tag(takes_context=True)
+def answer_section(context, section):
+    """``includes/answer_section.html`` for ``section`` (a step, its link and rows of
+    label, lines and anchor, as ``wizard._answer_sections`` lists them)."""
+
+    def render():
+        with context.push(section=section):
+            engine = context.template.engine
+            return engine.get_template(ANSWER_SECTION_TEMPLATE).render(context)
+
+    step = section["step"]
+    key = (
+        context.template.engine,
+        get_language(),
+        step.slug,
+        str(step.title),
+        section["url"],
+        tuple(
+            (str(row["label"]), tuple(map(str, row["lines"])), row["anchor"])
+            for row in section["rows"]
+        ),
+    )
+    return _answer_sections.get(key, render)
 
 
 class PartNode(IncludeNode):

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from django.utils import timezone
 
 from pledge_forms import checked
@@ -210,3 +211,16 @@ def test_an_update_whose_steps_passed_is_listed_as_checking_it_again_would(
     cache.clear()
     again = client.get(f"{form_page.url}update/check/").content.decode()
     assert html == re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", again)
+
+
+def test_each_agency_sees_its_own_answers_listed(form_page):
+    alpha, beta = Client(), Client()
+    walk(alpha, form_page, {"agency": {"legal_name": "Alpha Police"}})
+    walk(beta, form_page, {"agency": {"legal_name": "Beta Sheriff"}})
+    for client, mine, theirs in (
+        (alpha, "Alpha Police", "Beta Sheriff"),
+        (beta, "Beta Sheriff", "Alpha Police"),
+    ):
+        html = client.get(f"{form_page.url}check/").content.decode()
+        assert mine in html
+        assert theirs not in html
