@@ -81,6 +81,14 @@ class StreamingExportMixin:
     rows, and the related objects named in ``list_export`` fetched with the rows (one query
     per chunk instead of one per row)."""
 
+    def get_context_data(self, **kwargs):
+        if getattr(self, "is_export", False):
+            # Only the rows, read as the file is written (as_spreadsheet): the listing's
+            # context (its table, and Wagtail's items_count, len() of the unpaginated
+            # rows) would read every row into memory first.
+            return {"view": self, "object_list": self.object_list, **kwargs}
+        return super().get_context_data(**kwargs)
+
     def export_queryset(self, queryset: models.QuerySet) -> models.QuerySet:
         related = []
         for name in self.list_export:

@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from pledge_forms.admin import exports
 from pledge_forms.testing.factories import PledgeFactory, PledgeSubmissionFactory
@@ -74,3 +75,23 @@ def test_submission_xlsx_export_is_a_workbook_with_every_row(admin_client, form_
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(chunks))).active
     names = [row[4] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert sorted(names) == sorted(f"'=Agency {n}" for n in range(5))
+
+
+def test_an_export_reads_no_row_before_writing_the_file(admin_client, settings):
+    """The listing's own context (its table, the unpaginated row count) is not built
+    for an export: with 50,000 pledges it read every one into memory first."""
+    for n in range(3):
+        PledgeFactory(legal_name=f"Agency {n}")
+    settings.PLEDGE_FORMS_EXPORT_BACKGROUND_ROWS = 2
+    url = reverse("wagtailsnippets_pledge_forms_pledge:list") + "?export=csv"
+
+    with CaptureQueriesContext(connection) as captured:
+        response = admin_client.get(url)
+
+    assert response.status_code == 302  # the task worker writes it
+    reads = [
+        query["sql"]
+        for query in captured
+        if 'FROM "pledge_forms_pledge"' in query["sql"] and "COUNT(" not in query["sql"]
+    ]
+    assert reads == []
