@@ -20,6 +20,8 @@ from wagtail.images import get_image_model
 from wagtail.images.models import Filter, Picture
 from wagtail.images.shortcuts import get_renditions_or_not_found
 
+from cms import topics
+
 
 @dataclass(frozen=True)
 class Preset:
@@ -94,7 +96,46 @@ def _distinct_widths(renditions: dict) -> dict:
 
 
 def render_picture(image, preset: str, *, eager: bool = False, **attrs) -> str:
-    """The HTML of ``image`` shown at the place ``preset`` names."""
+    """The HTML of ``image`` shown at the place ``preset`` names, made once per process
+    for the same image, place and attributes until an image changes (the ``site``
+    topic: cms/topics.py) when its renditions' addresses do not expire (signed ones do:
+    they are made for each page)."""
+    if not _addresses_last(image):
+        return _picture(image, preset, eager=eager, **attrs)
+    key = (
+        "picture",
+        image.pk,
+        image.file.name,
+        image.width,
+        image.height,
+        image.focal_point_x,
+        image.focal_point_y,
+        image.focal_point_width,
+        image.focal_point_height,
+        # Set by an image block for one place (Wagtail's ImageBlock): the alt text there.
+        getattr(image, "contextual_alt_text", None),
+        getattr(image, "decorative", False),
+        preset,
+        eager,
+        tuple(sorted(attrs.items())),
+    )
+    return topics.memo.get(
+        None,
+        key,
+        (topics.SITE,),
+        lambda: _picture(image, preset, eager=eager, **attrs),
+    )
+
+
+def _addresses_last(image) -> bool:
+    """Whether the addresses of the image's files stay valid (not signed for a while)."""
+    storage = image.file.storage
+    return not getattr(storage, "querystring_auth", False) or bool(
+        getattr(storage, "custom_domain", None)
+    )
+
+
+def _picture(image, preset: str, *, eager: bool = False, **attrs) -> str:
     settings = PRESETS[preset]
     attrs = {key.replace("_", "-"): value for key, value in attrs.items()}
     attrs.setdefault("decoding", "async")

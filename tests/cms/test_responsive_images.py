@@ -137,3 +137,26 @@ def test_a_list_of_news_runs_the_same_queries_with_cold_renditions_however_long(
         )
     client.get("/news/")
     assert queries() == few
+
+
+def test_a_changed_image_shows_at_once_although_its_markup_is_kept(client, site):
+    """The markup of a picture is kept per process; a new file of the image gives the
+    next page its new renditions."""
+
+    def card_sources():
+        html = client.get("/news/").content.decode()
+        card = next(p for p in pictures(html) if p.find_parent("li", class_="usa-card"))
+        return card.find("img")["src"]
+
+    first = card_sources()
+    assert card_sources() == first  # kept: the same markup
+    image = site.posts[0].image
+    replacement = ImageFactory(colour=9)
+    with replacement.file.open() as original:
+        image.file.save("replaced.png", ContentFile(original.read()), save=False)
+    image.width, image.height = replacement.width, replacement.height
+    image.save()
+    image.renditions.all().delete()  # as Wagtail's edit view does for a new file
+    replaced = card_sources()
+    assert replaced != first
+    assert client.get(replaced).status_code == 200
