@@ -18,6 +18,7 @@ from wagtail.admin.ui.tables import (
 )
 from wagtail.admin.views.generic import InspectView
 from wagtail.admin.widgets import Button
+from wagtail.models import Revision
 from wagtail.snippets.views.snippets import IndexView
 
 from pledge_forms import services
@@ -80,6 +81,36 @@ def pledge_list_display():
     ]
 
 
+# Set on the listing's rows by prepare_rows: whether "Mark as completed" is offered.
+COMPLETABLE_ATTR = "_can_mark_completed"
+
+
+def prepare_rows(pledges: list[Pledge], user) -> None:
+    """What the listing shows of each row and would read row by row, read for all its
+    rows at once: the revision scheduled to go live (its status tag: Wagtail's
+    ``scheduled_revision``) and, for reviewers, whether "Mark as completed" is offered
+    (:func:`available_actions`)."""
+    if not pledges:
+        return
+    scheduled = {}
+    for revision in (
+        Revision.objects.filter(
+            base_content_type=Pledge.get_base_content_type(),
+            object_id__in=[str(pledge.pk) for pledge in pledges],
+            approved_go_live_at__isnull=False,
+        )
+        .order_by("pk")
+        .iterator()
+    ):
+        scheduled.setdefault(revision.object_id, revision)
+    for pledge in pledges:
+        pledge.scheduled_revision = scheduled.get(str(pledge.pk))
+    if user.has_perm(REVIEW_PERMISSION):
+        completable = services.completable(pledges)
+        for pledge in pledges:
+            setattr(pledge, COMPLETABLE_ATTR, pledge.pk in completable)
+
+
 class PledgeIndexView(
     BackgroundExportMixin, AuditedExportMixin, NeutralisingExportMixin, IndexView
 ):
@@ -97,6 +128,14 @@ class PledgeIndexView(
         if request.GET.get("export") and not request.user.has_perm(EXPORT_PERMISSION):
             raise PermissionDenied
         return super().get(request, *args, **kwargs)
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, rows, paginated = super().paginate_queryset(
+            queryset, page_size
+        )
+        page.object_list = rows = list(rows)
+        prepare_rows(rows, self.request.user)
+        return paginator, page, rows, paginated
 
     @property
     def show_export_buttons(self):
@@ -259,7 +298,10 @@ def available_actions(pledge: Pledge) -> list[str]:
         actions.append("request_changes")
     if pledge.review_status != ReviewStatus.DECLINED:
         actions.append("decline")
-    if services.can_mark_completed(pledge):
+    completable = getattr(pledge, COMPLETABLE_ATTR, None)
+    if completable is None:
+        completable = services.can_mark_completed(pledge)
+    if completable:
         actions.append("complete")
     if pledge.is_verified and pledge.review_status != ReviewStatus.DECLINED:
         actions += ["send_update_link", "revoke"]

@@ -3,8 +3,11 @@ rule for completion (every practice of its checklist in place)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from django.apps import apps
 
 from pledge_forms.choices import EligibilityRule, PracticeStatus
 from pledge_forms.models.checklists import Checklist, ChecklistItem
@@ -91,6 +94,36 @@ def _checklist_items(pledge: Pledge) -> list[tuple[int, str]]:
         ChecklistItem.objects.filter(section__checklist=checklist)
         .order_by("section__sort_order", "number")
         .values_list("pk", "code")
+    )
+
+
+def practice_ids_by_form_page(
+    page_ids: Iterable[int | None],
+) -> dict[int | None, list[int]]:
+    """The ids of the practices a pledge of each form page answers (:func:`checklist_of`:
+    its page's checklist; no page, or a page gone since: the first checklist), for many
+    form pages in at most three queries."""
+    page_ids = set(page_ids)
+    checklists = dict(
+        apps.get_model("pledge_forms", "PledgeFormPage")
+        ._base_manager.filter(pk__in=page_ids - {None})
+        .values_list("pk", "checklist_id")
+    )
+    if page_ids - checklists.keys():
+        first = Checklist.objects.order_by("pk").values_list("pk", flat=True).first()
+        checklists.update(dict.fromkeys(page_ids - checklists.keys(), first))
+    items: dict[int, list[int]] = {}
+    for checklist_id, pk in ChecklistItem.objects.filter(
+        section__checklist__in={pk for pk in checklists.values() if pk is not None}
+    ).values_list("section__checklist_id", "pk"):
+        items.setdefault(checklist_id, []).append(pk)
+    return {page: items.get(checklist, []) for page, checklist in checklists.items()}
+
+
+def all_in_place(item_ids: list[int], statuses: dict[int, str]) -> bool:
+    """:func:`can_complete` from the practices' ids and the pledge's statuses by id."""
+    return bool(item_ids) and all(
+        statuses.get(pk) == PracticeStatus.IN_PLACE for pk in item_ids
     )
 
 
