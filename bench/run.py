@@ -24,6 +24,7 @@ import uuid
 from pathlib import Path
 
 from bench import targets
+from bench.inprocess import cpu_rows
 from bench.resolve import resolve
 from bench.scale import measure_scale, scale_table
 from bench.web import request
@@ -373,21 +374,7 @@ def measure_cpu(env, pages, args):
         path = ((pages.get(name) or {}).get("uncached") or {}).get("path")
         if path:
             paths.append(path)
-    completed = subprocess.run(
-        [PYTHON, "-m", "bench.cpu", "--repeat", str(args.cpu_repeat), *paths],
-        cwd=ROOT,
-        env={**env, "PAGE_CACHE_SECONDS": "0", "ALLOWED_HOSTS": "*"},
-        capture_output=True,
-        text=True,
-    )
-    rows = [
-        json.loads(line)
-        for line in completed.stdout.splitlines()
-        if line.startswith("{")
-    ]
-    if completed.returncode or not rows:
-        return {"skipped": "bench.cpu failed: " + completed.stderr.strip()[-400:]}
-    return {"rows": rows}
+    return cpu_rows(env, paths, args.cpu_repeat)
 
 
 def cpu_table(cpu) -> list[str]:

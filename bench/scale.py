@@ -10,12 +10,12 @@ are the members themselves, one line each, and their cost grows with them by des
 their memory is measured by ``bench.memory``).
 """
 
-import json
 import subprocess
 import sys
 import time
 
 from bench import targets
+from bench.inprocess import cpu_rows
 
 PYTHON = sys.executable
 #: Paths whose body is every member (compared for memory, not CPU).
@@ -46,20 +46,10 @@ def measure_scale(env, root, cpu, members, scale_members, repeat) -> dict:
         for row in cpu["rows"][1:]
         if not row.get("step") and row["path"] not in GROWS_WITH_MEMBERS
     ]
-    completed = subprocess.run(
-        [PYTHON, "-m", "bench.cpu", "--repeat", str(repeat), *paths],
-        cwd=root,
-        env={**env, "PAGE_CACHE_SECONDS": "0", "ALLOWED_HOSTS": "*"},
-        capture_output=True,
-        text=True,
-    )
-    rows = [
-        json.loads(line)
-        for line in completed.stdout.splitlines()
-        if line.startswith("{")
-    ]
-    if completed.returncode or not rows:
-        return {"skipped": "bench.cpu failed: " + completed.stderr.strip()[-400:]}
+    measured = cpu_rows(env, paths, repeat)
+    if measured.get("skipped"):
+        return measured
+    rows = measured["rows"]
     return {
         "members": members,
         "scale_members": scale_members,
