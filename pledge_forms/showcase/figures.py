@@ -16,27 +16,15 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.cache import cache
-from django.db.models import Subquery
 from django.utils.translation import get_language
 
 from pledge_forms.localization import checklist_version
-from pledge_forms.models.published import published_token, published_token_subquery
+from pledge_forms.models.published import published_token
 from pledge_forms.services import lapse
 
 FIGURES_CACHE_SECONDS = 3600
 
 T = TypeVar("T")
-
-
-def pledge_state_subquery() -> Subquery:
-    """The published pledges' fingerprint, as a subquery for a caller that reads it beside
-    other rows."""
-    return published_token_subquery()
-
-
-def parse_pledge_state(text: str | None) -> dict[str, Any]:
-    """The fingerprint read by :func:`pledge_state_subquery`, as a dict."""
-    return {"published": text or ""}
 
 
 def pledge_state() -> dict[str, Any]:

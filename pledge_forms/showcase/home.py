@@ -17,12 +17,11 @@ from django.db.models import Count, Q
 from pledge_forms.choices import PracticeStatus, Stage
 from pledge_forms.models.pledges import Pledge
 from pledge_forms.models.practices import PledgePractice
+from pledge_forms.models.published import published_token_subquery
 from pledge_forms.page_privacy import public_q
 from pledge_forms.showcase.figures import (
     cached,
-    parse_pledge_state,
     pledge_state,
-    pledge_state_subquery,
 )
 from pledge_forms.showcase.members import (
     featured_members,
@@ -73,7 +72,7 @@ def _state() -> dict:
         MemberShowcasePage.objects.live()
         .filter(public_q())
         .order_by("path")
-        .annotate(pledge_state=pledge_state_subquery())
+        .annotate(published=published_token_subquery())
         .values(
             "pk",
             "url_path",
@@ -82,12 +81,12 @@ def _state() -> dict:
             "checklist_id",
             "home_display",
             "home_count",
-            "pledge_state",
+            "published",
         )
         .first()
     )
     if row is not None:
-        row.update(parse_pledge_state(row.pop("pledge_state")))
+        row["published"] = row["published"] or ""
         return row
     return pledge_state()
 
